@@ -1,0 +1,221 @@
+"""The `nntrace` command: parsing, wiring and exit codes. No math lives here.
+
+Exit status: 0 success, 1 a run that went wrong on its own terms (diverged, traces differ),
+2 trouble (bad input, unreadable or unwritable file), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from typing import Any, Sequence
+
+import click
+
+from .errors import NntraceError, NonFiniteError
+
+MULTI_NUMBER_OPTIONS = ("--input", "--target")
+
+
+def expand_number_lists(args: Sequence[str]) -> list[str]:
+    """Let `--input 0 1` mean `--input 0 --input 1` (a click option takes a fixed count)."""
+    result: list[str] = []
+    current = None  # the option whose numbers are being read
+    for arg in args:
+        if arg in MULTI_NUMBER_OPTIONS:
+            current = arg
+        elif current and (looks_like_number(arg) or not arg.startswith("-")):
+            if result[-1] != current:
+                result.append(current)
+        else:
+            current = None
+        result.append(arg)
+    return result
+
+
+def looks_like_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text.lower().lstrip("+-") in ("nan", "inf", "infinity")
+    return True
+
+
+class NntraceGroup(click.Group):
+    """Turns every expected failure into one line on stderr and the right exit status."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        args = expand_number_lists(sys.argv[1:] if args is None else list(args))
+        try:
+            result = super().main(args, "nntrace", standalone_mode=False, **extra)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "nntrace"
+            hint = f" (see '{command} --help')" if error.ctx else ""
+            fail(f"{command}: {error.format_message()}{hint}", 2)
+        except NonFiniteError as error:
+            fail(f"nntrace: {error}", 1)
+        except NntraceError as error:
+            fail(f"nntrace: {error}", 2)
+        except (click.Abort, KeyboardInterrupt):
+            fail("nntrace: interrupted", 130)
+        except click.ClickException as error:
+            fail(f"nntrace: {error.format_message()}", error.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def fail(message: str, status: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(status)
+
+
+class FiniteFloat(click.ParamType):
+    """A float that refuses NaN and infinity."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+NUMBER = FiniteFloat()
+
+
+def make_console(**options: Any):
+    from rich.console import Console
+
+    # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
+    return Console(highlight=False, **options)
+
+
+def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an unwritable output path before any work, so nothing is touched."""
+    from .files import check_writable
+
+    if value is not None:
+        try:
+            check_writable(value, f"--{param.name}")
+        except NntraceError as error:
+            raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
+    return value
+
+
+def load_weights(path: str | None):
+    from . import article
+    from .network import load_network
+
+    return article.network() if path is None else load_network(path)
+
+
+def resolve_target(network, inputs: tuple[float, ...], targets: tuple[float, ...]) -> list[float]:
+    from . import article
+
+    if len(inputs) != network.inputs:
+        raise click.BadParameter(f"the network {network.shape} takes {network.inputs} "
+                                 f"number(s), got {len(inputs)}", param_hint="'--input'")
+    if not targets:
+        xor = article.xor_target(list(inputs)) if network.outputs == 1 else None
+        if xor is None:
+            raise click.BadParameter("required here: only the article's XOR table (2 inputs of "
+                                     "0 or 1 into 1 output) supplies a default target",
+                                     param_hint="'--target'")
+        return xor
+    if len(targets) != network.outputs:
+        raise click.BadParameter(f"the network {network.shape} has {network.outputs} output(s), "
+                                 f"got {len(targets)} number(s)", param_hint="'--target'")
+    return list(targets)
+
+
+weights_option = click.option(
+    "--weights", "weights_path", metavar="FILE", type=click.Path(dir_okay=False),
+    help="Network file (see the README). Default: the article's 2-4-1 XOR network.")
+lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
+                         help="Learning rate.")
+convention_option = click.option(
+    "--convention", type=click.Choice(["exact", "article"]), default="exact", show_default=True,
+    help="exact: textbook backprop in float64. article: the article's arithmetic "
+         "(derivative of an activated value, values truncated and carried).")
+slip_option = click.option(
+    "--slip", "slips", multiple=True, metavar="NAME",
+    help="Reproduce a known mistake (repeatable): derivative-on-output, updated-weights, "
+         "frozen-biases, missing-derivative, wrong-sign, rounded:N, truncated:N.")
+digits_option = click.option("--digits", type=click.IntRange(1, 17), default=7, show_default=True,
+                             help="Significant digits shown (never changes what is computed).")
+
+
+@click.group(cls=NntraceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nntrace")
+def cli() -> None:
+    """Backpropagation you can check number by number.
+
+    Runs the 2-4-1 XOR network of the worked example "How neural network works?
+    Let's figure it out" (or any network file) and shows every intermediate value
+    with its formula filled in.
+
+    \b
+    Examples:
+      nntrace step --input 0 1
+      nntrace step --input 0 1 --convention article
+      nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99 --trace step.json
+    """
+
+
+@cli.command()
+@weights_option
+@click.option("--input", "inputs", type=NUMBER, multiple=True, required=True, metavar="X...",
+              help="The input values, one per input neuron, e.g. --input 0 1.")
+@click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...",
+              help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
+@lr_option
+@convention_option
+@slip_option
+@digits_option
+@click.option("--trace", "trace_path", metavar="FILE", callback=writable,
+              help="Also write the trace (every value by name) to FILE (.json or .jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the trace as JSON instead of tables.")
+def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[float, ...],
+         lr: float, convention: str, slips: tuple[str, ...], digits: int,
+         trace_path: str | None, as_json: bool) -> None:
+    """One iteration: forward, backward and every updated weight, line by line.
+
+    Every value is shown with its formula filled in, under its trace name (L1.n1.net)
+    and, for the article's 2-4-1 network, the article's name (net1_h). For the
+    article's own example under the exact convention, the figure the article printed
+    stands beside each line, and the lines where it differs say why.
+
+    \b
+    Examples:
+      nntrace step --input 0 1                         # the article's iteration
+      nntrace step --input 0 1 --convention article    # with the article's arithmetic
+      nntrace step --input 1 1 --lr 0.5 --digits 4
+      nntrace step --input 0 1 --json > step.json
+      nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99
+    """
+    from . import run
+    from .render import StepReport
+    from .trace import dumps_trace, write_trace
+
+    network = load_weights(weights_path)
+    target = resolve_target(network, inputs, targets)
+    trace = run.step(network, list(inputs), target, lr, convention, slips)
+    if trace_path:
+        write_trace(trace, trace_path)
+    if as_json:
+        click.echo(dumps_trace(trace), nl=False)
+    else:
+        make_console().print(StepReport(trace, digits=digits))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,207 @@
+"""The network: a dataclass, and loading, validating and saving the network file."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import NntraceError
+from .files import write_atomically
+
+FORMAT = "nntrace-network/1"
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+KEYS = {"format", "layers", "activation", "weights", "biases"}
+
+
+@dataclass
+class Network:
+    """Layer sizes (input first), one activation per non-input layer, weights and optional biases.
+
+    `weights[l][j][i]` is the weight from neuron i of layer l into neuron j of layer l+1;
+    `biases[l][j]` is the bias of neuron j of layer l+1, or `biases` is None.
+    """
+
+    layers: list[int]
+    activations: list[str]
+    weights: list[list[list[float]]]
+    biases: list[list[float]] | None = None
+
+    @property
+    def shape(self) -> str:
+        return "-".join(str(size) for size in self.layers)
+
+    @property
+    def inputs(self) -> int:
+        return self.layers[0]
+
+    @property
+    def outputs(self) -> int:
+        return self.layers[-1]
+
+    def describe(self) -> str:
+        kinds = sorted(set(self.activations), key=self.activations.index)
+        biases = "biases" if self.biases is not None else "no biases"
+        return f"{self.shape} {'/'.join(kinds)}, {biases}"
+
+    def to_dict(self) -> dict[str, Any]:
+        same = len(set(self.activations)) == 1
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "layers": list(self.layers),
+            "activation": self.activations[0] if same else list(self.activations),
+            "weights": [[list(row) for row in layer] for layer in self.weights],
+        }
+        if self.biases is not None:
+            data["biases"] = [list(layer) for layer in self.biases]
+        return data
+
+    def copy(self) -> "Network":
+        return Network.from_dict(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "network") -> "Network":
+        """Validate a parsed network file; every problem names `source` and the place."""
+        return _Validator(source).network(data)
+
+
+def load_network(path: str | Path) -> Network:
+    """Read and validate a network file."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
+        raise NntraceError(f"{source}: cannot read: {reason}") from None
+    return Network.from_dict(parse_json(text, source), source)
+
+
+def save_network(network: Network, path: str | Path, option: str = "--save") -> None:
+    write_atomically(path, dumps_network(network), option)
+
+
+def dumps_network(network: Network) -> str:
+    return json.dumps(network.to_dict(), indent=2) + "\n"
+
+
+def random_network(layers: list[int], activation: str = "sigmoid", seed: int | None = None,
+                   biases: bool = False, low: float = 0.0, high: float = 1.0) -> Network:
+    """A fresh network, weights uniform in [low, high] as the article draws them."""
+    rng = random.Random(seed)
+    data: dict[str, Any] = {
+        "layers": layers,
+        "activation": activation,
+        "weights": [[[rng.uniform(low, high) for _ in range(layers[l])] for _ in range(layers[l + 1])]
+                    for l in range(len(layers) - 1)],
+    }
+    if biases:
+        data["biases"] = [[rng.uniform(low, high) for _ in range(size)] for size in layers[1:]]
+    return Network.from_dict(data)
+
+
+def parse_json(text: str, source: str) -> Any:
+    """json.loads, but NaN and Infinity are refused and errors name the line and column."""
+
+    def refuse(token: str) -> None:
+        raise NntraceError(f"{source}: {token} is not a number JSON allows")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as error:
+        raise NntraceError(f"{source}: line {error.lineno} column {error.colno}: not valid JSON: "
+                           f"{error.msg}") from None
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Validator:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, place: str, problem: str) -> NntraceError:
+        return NntraceError(f"{self.source}: {place}: {problem}")
+
+    def number(self, value: Any, place: str) -> float:
+        if not is_number(value):
+            raise self.fail(place, f"{json.dumps(value)} is not a number")
+        number = float(value)
+        if not math.isfinite(number):
+            raise self.fail(place, f"{value} is not a finite number")
+        return number
+
+    def array(self, value: Any, place: str, length: int, what: str) -> list:
+        if not isinstance(value, list):
+            raise self.fail(place, f"expected a list of {what}, got {json.dumps(value)[:40]}")
+        if len(value) != length:
+            raise self.fail(place, f"expected {length} {what}, got {len(value)}")
+        return value
+
+    def network(self, data: Any) -> Network:
+        if not isinstance(data, dict):
+            raise NntraceError(f"{self.source}: expected a JSON object with layers, activation, weights")
+        unknown = sorted(set(data) - KEYS)
+        if unknown:
+            raise self.fail(unknown[0], f"unknown key (known: {', '.join(sorted(KEYS))})")
+        if "format" in data and data["format"] != FORMAT:
+            raise self.fail("format", f"expected {FORMAT!r}, got {json.dumps(data['format'])}")
+        if "layers" not in data:
+            raise self.fail("layers", "missing (the layer sizes, input first, e.g. [2, 4, 1])")
+        layers = self.layers(data["layers"])
+        if "activation" not in data:
+            raise self.fail("activation", f"missing (one of {', '.join(ACTIVATIONS)}, or a list)")
+        activations = self.activations(data["activation"], len(layers) - 1)
+        if "weights" not in data:
+            raise self.fail("weights", "missing")
+        weights = self.weights(data["weights"], layers)
+        biases = None if data.get("biases") is None else self.biases(data["biases"], layers)
+        return Network(layers, activations, weights, biases)
+
+    def layers(self, value: Any) -> list[int]:
+        if not isinstance(value, list) or len(value) < 2:
+            raise self.fail("layers", "expected a list of at least 2 layer sizes, e.g. [2, 4, 1]")
+        for l, size in enumerate(value):
+            if not isinstance(size, int) or isinstance(size, bool):
+                raise self.fail(f"layers[{l}]", f"{json.dumps(size)} is not a whole number")
+            if size < 1:
+                raise self.fail(f"layers[{l}]", f"a layer needs at least 1 neuron, got {size}")
+        return list(value)
+
+    def activations(self, value: Any, count: int) -> list[str]:
+        names = [value] * count if isinstance(value, str) else value
+        place = "activation"
+        if not isinstance(names, list):
+            raise self.fail(place, "expected a name or a list of names")
+        if len(names) != count:
+            raise self.fail(place, f"expected one name per non-input layer ({count}), got {len(names)}")
+        for l, name in enumerate(names):
+            if name not in ACTIVATIONS:
+                where = place if isinstance(value, str) else f"{place}[{l}]"
+                raise self.fail(where, f"unknown activation {json.dumps(name)} "
+                                       f"(choose from {', '.join(ACTIVATIONS)})")
+        return list(names)
+
+    def weights(self, value: Any, layers: list[int]) -> list[list[list[float]]]:
+        self.array(value, "weights", len(layers) - 1, "weight matrices (one per layer after the input)")
+        result = []
+        for l, matrix in enumerate(value):
+            rows = self.array(matrix, f"weights[{l}]", layers[l + 1],
+                              f"rows (one per neuron of layer {l + 1})")
+            result.append([
+                [self.number(w, f"weights[{l}][{j}][{i}]") for i, w in enumerate(
+                    self.array(row, f"weights[{l}][{j}]", layers[l], f"numbers (one per neuron of layer {l})"))]
+                for j, row in enumerate(rows)
+            ])
+        return result
+
+    def biases(self, value: Any, layers: list[int]) -> list[list[float]]:
+        self.array(value, "biases", len(layers) - 1, "bias lists (one per layer after the input)")
+        return [
+            [self.number(b, f"biases[{l}][{j}]") for j, b in enumerate(
+                self.array(row, f"biases[{l}]", layers[l + 1], f"numbers (one per neuron of layer {l + 1})"))]
+            for l, row in enumerate(value)
+        ]

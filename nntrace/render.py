@@ -1,0 +1,256 @@
+"""Rich tables that mirror the worked example: each value with its formula filled in.
+
+Renderers read a recorded Trace (and the network as it was before the step); they never
+compute the network's math themselves, only write out the arithmetic the values came from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from . import article
+from .network import Network
+from .trace import Step, Trace
+
+NAME = re.compile(r"L(\d+)\.n(\d+)\.(net|out|error|deriv|delta|w(\d+)|b)$")
+
+
+def format_number(value: float, digits: int = 7) -> str:
+    """`digits` significant digits, integers without a decimal point: 0, 1, 0.6000256."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.{digits}g}"
+
+
+def section_of(name: str, last_layer: int) -> str:
+    """The heading a value belongs under, in the article's order."""
+    if name == "loss":
+        return "Loss"
+    match = NAME.match(name)
+    if not match:
+        return "Other values"
+    layer, kind = int(match[1]), match[3]
+    where = "output layer" if layer == last_layer else f"hidden layer {layer}"
+    if kind in ("net", "out"):
+        return f"Forward, {where} (L{layer})"
+    if kind in ("error", "deriv", "delta"):
+        return f"Backward, {where} (L{layer})"
+    return f"Updates into the {where} (L{layer})"
+
+
+@dataclass
+class Formulas:
+    """Writes out, with the numbers, the arithmetic that produced each recorded value."""
+
+    step: Step
+    before: Network | None          # the network as it was when the step began
+    learning_rate: float | None
+    slips: list[str]
+    digits: int = 7
+
+    def n(self, value: float | None) -> str:
+        return "?" if value is None else format_number(value, self.digits)
+
+    def value(self, name: str) -> float | None:
+        return self.step.values.get(name)
+
+    def input_of(self, layer: int, i: int) -> float | None:
+        """What neuron i (from 1) of `layer` handed forward."""
+        if layer == 0:
+            return self.step.input[i - 1] if i <= len(self.step.input) else None
+        return self.value(f"L{layer}.n{i}.out")
+
+    def old_weight(self, layer: int, j: int, i: int) -> float | None:
+        if self.before is None:
+            return None
+        return self.before.weights[layer - 1][j - 1][i - 1]
+
+    def old_bias(self, layer: int, j: int) -> float | None:
+        if self.before is None or self.before.biases is None:
+            return None
+        return self.before.biases[layer - 1][j - 1]
+
+    def __call__(self, name: str) -> str:
+        if name == "loss":
+            terms = [f"({self.n(t)} − {self.n(self.value(f'L{self.last}.n{j}.out'))})²"
+                     for j, t in enumerate(self.step.target, 1)]
+            return "½ × " + (terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")")
+        match = NAME.match(name)
+        if not match or self.before is None:
+            return ""
+        l, j, kind = int(match[1]), int(match[2]), match[3]
+        sizes = self.before.layers
+        if kind == "net":
+            terms = [f"{self.n(self.input_of(l - 1, i))} × {self.n(self.old_weight(l, j, i))}"
+                     for i in range(1, sizes[l - 1] + 1)]
+            if self.before.biases is not None:
+                terms.append(self.n(self.old_bias(l, j)))
+            return " + ".join(terms)
+        if kind == "out":
+            return f"{self.before.activations[l - 1]}({self.n(self.value(f'L{l}.n{j}.net'))})"
+        if kind == "error":
+            if l == len(sizes) - 1:
+                t, o = self.n(self.step.target[j - 1]), self.n(self.value(f"L{l}.n{j}.out"))
+                return f"{o} − {t}" if "wrong-sign" in self.slips else f"{t} − {o}"
+            if "updated-weights" in self.slips:
+                weight = lambda k: self.value(f"L{l + 1}.n{k}.w{j}")  # noqa: E731
+            else:
+                weight = lambda k: self.old_weight(l + 1, k, j)  # noqa: E731
+            return " + ".join(f"{self.n(self.value(f'L{l + 1}.n{k}.delta'))} × {self.n(weight(k))}"
+                              for k in range(1, sizes[l + 1] + 1))
+        if kind == "deriv":
+            return self.derivative(l, j)
+        if kind == "delta":
+            return f"{self.n(self.value(f'L{l}.n{j}.deriv'))} × {self.n(self.value(f'L{l}.n{j}.error'))}"
+        delta, lr = self.n(self.value(f"L{l}.n{j}.delta")), self.n(self.learning_rate)
+        if kind == "b":
+            if "frozen-biases" in self.slips:
+                return f"{self.n(self.old_bias(l, j))} (frozen)"
+            return f"{self.n(self.old_bias(l, j))} + {delta} × {lr}"
+        i = int(match[4])
+        return f"{self.n(self.old_weight(l, j, i))} + {self.n(self.input_of(l - 1, i))} × {delta} × {lr}"
+
+    @property
+    def last(self) -> int:
+        return len(self.before.layers) - 1 if self.before else 1
+
+    def derivative(self, l: int, j: int) -> str:
+        activation = self.before.activations[l - 1] if self.before else "f"
+        out, net = self.value(f"L{l}.n{j}.out"), self.value(f"L{l}.n{j}.net")
+        if "missing-derivative" in self.slips:
+            return "1 (derivative left out)"
+        if "derivative-on-output" in self.slips:
+            return f"{activation}′({self.n(out)})"
+        if activation == "sigmoid":
+            return f"{self.n(out)} × (1 − {self.n(out)})"
+        if activation == "tanh":
+            return f"1 − {self.n(out)}²"
+        if activation == "relu":
+            return f"1 since net {self.n(net)} > 0" if net is not None and net > 0 else f"0 since net {self.n(net)} ≤ 0"
+        return "1"
+
+
+@dataclass
+class StepReport:
+    """One iteration as tables, in the order the computation produced the values."""
+
+    trace: Trace
+    index: int = 0
+    digits: int = 7
+    before: Network | None = None
+    show_article: bool = field(default=True)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        trace, step = self.trace, self.trace.steps[self.index]
+        before = self.before or (trace.network if self.index == 0 else None)
+        formulas = Formulas(step, before, trace.learning_rate, trace.slips, self.digits)
+        last = len(before.layers) - 1 if before else 1
+        names = article.article_names(before.layers) if before else {}
+        figures = {}
+        reasons: dict[str, str] = {}
+        if self.show_article and article.is_article_run(before, step.input, step.target,
+                                                        trace.learning_rate):
+            figures = article.FIGURES
+            if trace.convention == "exact" and not trace.slips:
+                reasons = article.differences(step.values)
+        yield self.title(step, before)
+        notes = list(dict.fromkeys(reasons.values()))
+        name_width = max(map(len, step.values), default=4)
+        table: Table | None = None
+        section = None
+        for name, value in step.values.items():
+            heading = section_of(name, last)
+            if heading != section:
+                if table is not None:
+                    yield table
+                section = heading
+                table = self.new_table(heading, name_width, bool(figures))
+            row = [Text(name, style="cyan")]
+            # Written as the article writes it: its name, the arithmetic, the result.
+            computed = Text(f"{names[name]} = " if name in names else "", style="dim")
+            formula = formulas(name)
+            computed.append(f"{formula} = " if formula else "")
+            computed.append(format_number(value, self.digits), style="bold")
+            row.append(computed)
+            if figures:
+                row.append(self.figure_cell(name, value, figures, reasons, notes))
+            table.add_row(*row)
+        if table is not None:
+            yield table
+        for number, key in enumerate(notes, 1):
+            yield Text(f"≠{number}  {article.REASONS[key]}", style="yellow")
+
+    def title(self, step: Step, before: Network | None) -> Text:
+        trace = self.trace
+        label = " + ".join([trace.convention, *[s for s in trace.slips
+                                                if not (trace.convention == "article"
+                                                        and s == "derivative-on-output")]])
+        parts = [
+            f"network {before.describe()}" if before else "network not recorded",
+            f"input {' '.join(format_number(v) for v in step.input)}",
+            f"target {' '.join(format_number(v) for v in step.target)}",
+            f"learning rate {format_number(trace.learning_rate) if trace.learning_rate is not None else '?'}",
+            f"convention {label}",
+        ]
+        return Text(f"Iteration {step.iteration}: " + ", ".join(parts), style="bold")
+
+    @staticmethod
+    def new_table(heading: str, name_width: int, with_figures: bool) -> Table:
+        # Same column widths in every section, so the tables line up as one page.
+        table = Table(title=heading, title_justify="left", title_style="bold magenta",
+                      box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+        table.add_column("trace name", no_wrap=True, width=name_width)
+        table.add_column("computed", overflow="fold", ratio=1)
+        if with_figures:
+            table.add_column("article", no_wrap=True, width=12)
+        return table
+
+    @staticmethod
+    def figure_cell(name: str, value: float, figures: dict[str, str], reasons: dict[str, str],
+                    notes: list[str]) -> Text:
+        printed = figures.get(name)
+        if printed is None:
+            return Text("")
+        if name in reasons:
+            return Text(f"{printed} ≠{notes.index(reasons[name]) + 1}", style="yellow")
+        if article.matches_printed(value, printed):
+            return Text(f"{printed} ✓", style="green")
+        return Text(f"{printed} ≠", style="red")
+
+
+def step_report(trace: Trace, digits: int = 7) -> Group:
+    """Every step of a trace, one after another."""
+    reports = []
+    before = trace.network
+    for index, step in enumerate(trace.steps):
+        reports.append(StepReport(trace, index, digits, before))
+        before = network_after(before, step)
+    return Group(*reports)
+
+
+def network_after(before: Network | None, step: Step) -> Network | None:
+    """The network as a step left it, from its recorded weights (None if not all recorded)."""
+    if before is None:
+        return None
+    after = before.copy()
+    for l, matrix in enumerate(after.weights, 1):
+        for j, row in enumerate(matrix, 1):
+            for i in range(1, len(row) + 1):
+                value = step.values.get(f"L{l}.n{j}.w{i}")
+                if value is None:
+                    return None
+                row[i - 1] = value
+    if after.biases is not None:
+        for l, layer in enumerate(after.biases, 1):
+            for j in range(1, len(layer) + 1):
+                layer[j - 1] = step.values.get(f"L{l}.n{j}.b", layer[j - 1])
+    return after

@@ -1,0 +1,36 @@
+import io
+
+import pytest
+from rich.console import Console
+
+from nntrace import article
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regenerate-fixtures", action="store_true", default=False,
+                     help="Rewrite fixtures/*/expected.json from the current code (the run still fails, "
+                          "so a person reads `git diff fixtures/` before committing).")
+
+
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch):
+    """Pin everything rich reads from the environment."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "NNTRACE_PROGRESS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def render():
+    """Render a renderable to plain text at 80 columns, the way a piped terminal would see it."""
+
+    def render(renderable, width: int = 80) -> str:
+        console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+        console.print(renderable)
+        return console.file.getvalue()
+
+    return render
+
+
+@pytest.fixture
+def article_network():
+    return article.network()

@@ -1,0 +1,105 @@
+import json
+
+import pytest
+
+from nntrace.errors import NntraceError
+from nntrace.network import Network, load_network, random_network, save_network
+
+GOOD = {
+    "layers": [2, 3, 2],
+    "activation": ["tanh", "sigmoid"],
+    "weights": [[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], [[1, 2, 3], [4, 5, 6]]],
+    "biases": [[0.1, 0.2, 0.3], [0.4, 0.5]],
+}
+
+
+def write(tmp_path, data) -> str:
+    path = tmp_path / "net.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def test_loads_a_valid_network(tmp_path):
+    net = load_network(write(tmp_path, GOOD))
+    assert net.layers == [2, 3, 2]
+    assert net.activations == ["tanh", "sigmoid"]
+    assert net.weights[1][1][2] == 6.0
+    assert net.biases == [[0.1, 0.2, 0.3], [0.4, 0.5]]
+    assert net.describe() == "2-3-2 tanh/sigmoid, biases"
+
+
+def test_one_activation_name_applies_to_every_layer(tmp_path):
+    net = load_network(write(tmp_path, {**GOOD, "activation": "relu"}))
+    assert net.activations == ["relu", "relu"]
+
+
+def test_save_then_load_round_trips(tmp_path):
+    net = Network.from_dict(GOOD)
+    path = tmp_path / "out.json"
+    save_network(net, path)
+    data = json.loads(path.read_text())
+    assert data["format"] == "nntrace-network/1"
+    assert load_network(path) == net
+
+
+def test_random_network_is_reproducible_and_in_range():
+    a = random_network([2, 4, 1], seed=7)
+    b = random_network([2, 4, 1], seed=7)
+    assert a == b
+    values = [w for m in a.weights for row in m for w in row]
+    assert len(values) == 12 and all(0 <= w <= 1 for w in values)
+    assert random_network([2, 4, 1], seed=8) != a
+
+
+def broken(**changes):
+    data = json.loads(json.dumps(GOOD))
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("{not json", "line 1 column 2: not valid JSON"),
+    ("[1, 2]", "expected a JSON object"),
+    (broken(layers=[2, 0, 2]), "layers[1]: a layer needs at least 1 neuron, got 0"),
+    (broken(layers=[2, 2.5, 2]), "layers[1]: 2.5 is not a whole number"),
+    (broken(layers=[2]), "layers: expected a list of at least 2"),
+    (broken(activation="softmax"), 'activation: unknown activation "softmax"'),
+    (broken(activation=["tanh"]), "activation: expected one name per non-input layer (2), got 1"),
+    (broken(weigths=[]), "weigths: unknown key"),
+    (broken(weights=[[[0.1, 0.2], [0.3, 0.4]], [[1, 2, 3], [4, 5, 6]]]), "weights[0]: expected 3 rows"),
+    (broken(weights=[[[0.1, 0.2], [0.3], [0.5, 0.6]], [[1, 2, 3], [4, 5, 6]]]),
+     "weights[0][1]: expected 2 numbers (one per neuron of layer 0), got 1"),
+    (broken(weights=[[[0.1, "x"], [0.3, 0.4], [0.5, 0.6]], [[1, 2, 3], [4, 5, 6]]]),
+     'weights[0][0][1]: "x" is not a number'),
+    (broken(weights=[[[0.1, True], [0.3, 0.4], [0.5, 0.6]], [[1, 2, 3], [4, 5, 6]]]),
+     "weights[0][0][1]: true is not a number"),
+    (broken(biases=[[0.1, 0.2, 0.3], [0.4]]), "biases[1]: expected 2 numbers"),
+    (broken(format="other/2"), "format: expected 'nntrace-network/1'"),
+])
+def test_malformed_files_name_the_file_the_place_and_the_problem(tmp_path, data, expected):
+    path = write(tmp_path, data)
+    with pytest.raises(NntraceError) as error:
+        load_network(path)
+    message = str(error.value)
+    assert message.startswith(path + ": ")
+    assert expected in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(tmp_path, token):
+    text = json.dumps(GOOD).replace("0.4, 0.5]]", f"0.4, {token}]]")
+    with pytest.raises(NntraceError, match=f"{token} is not a number JSON allows"):
+        load_network(write(tmp_path, text))
+
+
+def test_a_number_too_large_for_a_float_is_refused(tmp_path):
+    text = json.dumps(GOOD).replace("0.4, 0.5]]", "0.4, 1e400]]")
+    with pytest.raises(NntraceError, match=r"biases\[1\]\[1\]: 1e400 is not a finite number|"
+                                           r"biases\[1\]\[1\]: inf is not a finite number"):
+        load_network(write(tmp_path, text))
+
+
+def test_missing_file_is_one_line(tmp_path):
+    with pytest.raises(NntraceError, match="cannot read: No such file or directory"):
+        load_network(tmp_path / "missing.json")

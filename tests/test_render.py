@@ -1,0 +1,69 @@
+import pytest
+
+from nntrace import run
+from nntrace.network import random_network
+from nntrace.render import StepReport, format_number, section_of, step_report
+
+
+@pytest.mark.parametrize("value, digits, text", [
+    (0.6, 7, "0.6"), (1.0, 7, "1"), (0.0, 7, "0"), (0.6000233291157266, 7, "0.6000233"),
+    (0.6456563062257954, 4, "0.6457"), (3.6e-05, 7, "3.6e-05"), (float("inf"), 7, "inf"),
+])
+def test_format_number(value, digits, text):
+    assert format_number(value, digits) == text
+
+
+def test_sections_follow_the_article():
+    assert section_of("L1.n2.net", 2) == "Forward, hidden layer 1 (L1)"
+    assert section_of("L2.n1.delta", 2) == "Backward, output layer (L2)"
+    assert section_of("L1.n1.w2", 2) == "Updates into the hidden layer 1 (L1)"
+    assert section_of("loss", 2) == "Loss"
+
+
+def test_the_articles_step_shows_formulas_names_and_printed_figures(render, article_network):
+    text = render(StepReport(run.step(article_network, [0, 1], [1])))
+    assert "0 × 0.2 + 1 × 0.6 = 0.6" in text
+    assert "sigmoid(0.6) = 0.6456563" in text
+    assert "net1_h" in text and "L1.n1.net" in text and "input_to_hidden_2" in text
+    assert "1 − 0.7855297 = 0.2144703" in text
+    assert "0.6 + 0.6456563 × 0.03613241" in text
+    assert "0.64 ✓" in text           # exact 0.6457 matches the printed 0.64 at its digits
+    assert "1.28 ≠1" in text          # differs, with the reason below
+    assert "≠2  derivative applied to an already-activated value" in text
+    assert "\x1b[" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_article_convention_matches_every_printed_figure(render, article_network):
+    text = render(StepReport(run.step(article_network, [0, 1], [1], convention="article")), width=120)
+    assert "≠" not in text
+    assert text.count("✓") == 37
+    assert "sigmoid′(0.78) = 0.215" in text
+    assert "hidden_to_output_1 = 0.6 + 0.64 × 0.04 × 0.001 = 0.6000256" in text
+
+
+def test_digits_change_only_the_display(render, article_network):
+    trace = run.step(article_network, [0, 1], [1])
+    assert "sigmoid(0.6) = 0.646" in render(StepReport(trace, digits=3))
+    assert trace.steps[0].values["L1.n1.out"] == 0.6456563062257954
+
+
+def test_any_network_renders_without_article_columns(render):
+    net = random_network([3, 2, 2], "tanh", seed=3, biases=True, low=-1)
+    text = render(StepReport(run.step(net, [0.5, -1, 2], [0.1, 0.9], 0.1)))
+    assert "Backward, hidden layer 1 (L1)" in text
+    assert "1 − " in text and "tanh(" in text
+    assert "article" not in text.split("\n", 1)[1] and "✓" not in text
+    assert "L1.n2.b" in text
+
+
+def test_multi_step_traces_use_the_weights_the_previous_step_left(render, article_network):
+    first = run.step(article_network, [0, 1], [1], learning_rate=0.5)
+    after = first.steps[0].values["L2.n1.w1"]
+    from nntrace.render import network_after
+    net = network_after(first.network, first.steps[0])
+    second = run.step(net, [1, 1], [0], learning_rate=0.5)
+    first.steps.append(second.steps[0])
+    second.steps[0].iteration = 2
+    text = render(step_report(first))
+    assert f"{format_number(after)} + " in text

@@ -1,0 +1,26 @@
+import pytest
+
+from nntrace import run
+from nntrace.errors import NonFiniteError
+from nntrace.network import Network
+
+
+def test_step_records_header_and_one_step(article_network):
+    trace = run.step(article_network, [0, 1], [1])
+    assert trace.convention == "exact" and trace.learning_rate == 0.001
+    assert trace.network == article_network
+    assert [s.iteration for s in trace.steps] == [1]
+    assert trace.steps[0].values["L2.n1.out"] == pytest.approx(0.7855297138, abs=1e-10)
+
+
+def test_article_step_lists_its_slip(article_network):
+    trace = run.step(article_network, [0, 1], [1], convention="article")
+    assert trace.slips == ["derivative-on-output"]
+
+
+def test_an_overflow_names_the_first_value_that_is_not_finite():
+    net = Network.from_dict({"layers": [1, 1, 1], "activation": "identity",
+                             "weights": [[[1e300]], [[1e300]]]})
+    with pytest.raises(NonFiniteError, match=r"iteration 1: L2\.n1\.net is inf") as error:
+        run.step(net, [10.0], [0.0])
+    assert error.value.name == "L2.n1.net"

@@ -1,0 +1,80 @@
+import json
+
+import pytest
+
+from nntrace import article
+from nntrace.errors import NntraceError
+from nntrace.trace import JsonlTraceWriter, Recorder, Trace, read_trace, write_trace
+
+
+def sample_trace() -> Trace:
+    rec = Recorder("exact", 0.001, article.network())
+    for iteration, (x, t) in enumerate(article.XOR, 1):
+        rec.begin_step(x, t, iteration=iteration, epoch=1)
+        rec.record("L1.n1.net", 0.1 * iteration)
+        rec.record("loss", 1 / 3)
+        rec.end_step()
+    return rec.trace
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_write_then_read_round_trips(tmp_path, suffix):
+    trace = sample_trace()
+    path = tmp_path / f"t{suffix}"
+    write_trace(trace, path)
+    assert read_trace(path) == trace
+    if suffix == ".jsonl":
+        lines = path.read_text().splitlines()
+        assert len(lines) == 5 and json.loads(lines[0])["format"] == "nntrace-trace/1"
+
+
+def test_streaming_writer_matches_the_whole_file_writer(tmp_path):
+    trace = sample_trace()
+    writer = JsonlTraceWriter(tmp_path / "s.jsonl", trace)
+    for step in trace.steps:
+        writer.begin_step(step.input, step.target, step.iteration, step.epoch)
+        for name, value in step.values.items():
+            writer.record(name, value)
+        writer.end_step()
+    assert not (tmp_path / "s.jsonl").exists()  # nothing appears until it is whole
+    writer.close()
+    assert read_trace(tmp_path / "s.jsonl") == trace
+
+
+def test_streaming_writer_spells_non_finite_values_so_they_read_back(tmp_path):
+    writer = JsonlTraceWriter(tmp_path / "s.jsonl", Trace())
+    writer.begin_step([0], [1], 1, 1)
+    writer.record("loss", float("inf"))
+    writer.end_step()
+    writer.close()
+    assert read_trace(tmp_path / "s.jsonl").steps[0].values["loss"] == float("inf")
+
+
+def test_recorder_needs_a_step_first():
+    with pytest.raises(RuntimeError, match="begin_step"):
+        Recorder().record("loss", 1.0)
+
+
+def test_a_partial_trace_from_another_program_reads(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"steps": [{"values": {"L2.n1.delta": 0.04}}]}))
+    trace = read_trace(path)
+    assert trace.network is None and trace.steps[0].iteration == 1
+    assert trace.steps[0].values == {"L2.n1.delta": 0.04}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty file"),
+    ("{oops", "not valid JSON"),
+    ('{"format": "other"}', "not an nntrace trace"),
+    ('{"format": "nntrace-trace/1"}', "no list of steps"),
+    ('{"steps": [{"values": {"loss": "x"}}]}', 'steps[0]: values: loss: "x" is not a number'),
+    ('{"steps": [{"values": {}, "input": "0 1"}]}', "steps[0]: input: expected a list of numbers"),
+    ('{"steps": [], "network": {"layers": [2]}}', "network: layers:"),
+    ('{"format": "nntrace-trace/1"}\n{"values": 3}', "line 2: values: expected an object"),
+])
+def test_bad_traces_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(NntraceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        read_trace(path)
