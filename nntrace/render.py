@@ -140,6 +140,89 @@ class Formulas:
 
 
 @dataclass
+class Line:
+    """One line of the worked example: a value, the arithmetic behind it, the article's figure."""
+
+    name: str               # trace name, L1.n1.net
+    label: str              # the article's name (net1_h), or ""
+    formula: str            # the arithmetic filled in, or ""
+    value: str              # the value at the digits asked for
+    figure: str = ""        # what the article printed, or ""
+    verdict: str = ""       # "✓", "≠N" (reason N below), "≠" (unexplained), or ""
+
+    @property
+    def computed(self) -> str:
+        """As the article writes it: its name, the arithmetic, the result."""
+        return (f"{self.label} = " if self.label else "") + (f"{self.formula} = " if self.formula else "") + self.value
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[Line]
+
+
+@dataclass
+class StepLines:
+    """One iteration as data, so every output format (terminal, Markdown, LaTeX) shows the same."""
+
+    title: str
+    sections: list[Section]
+    notes: list[str]        # reason N is notes[N - 1]
+    with_figures: bool      # the article's own example: a column of its printed figures
+
+
+def step_lines(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,
+               show_article: bool = True) -> StepLines:
+    """The lines of step `index`, in the order the computation produced the values."""
+    step = trace.steps[index]
+    before = before or (trace.network if index == 0 else None)
+    formulas = Formulas(step, before, trace.learning_rate, trace.slips, digits)
+    last = len(before.layers) - 1 if before else 1
+    names = article.article_names(before.layers) if before else {}
+    figures: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    if show_article and article.is_article_run(before, step.input, step.target, trace.learning_rate):
+        figures = article.FIGURES
+        if trace.convention == "exact" and not trace.slips:
+            reasons = article.differences(step.values)
+    notes = list(dict.fromkeys(reasons.values()))
+    sections: list[Section] = []
+    for name, value in step.values.items():
+        heading = section_of(name, last)
+        if not sections or sections[-1].heading != heading:
+            sections.append(Section(heading, []))
+        printed = figures.get(name, "")
+        if not printed:
+            verdict = ""
+        elif name in reasons:
+            verdict = f"≠{notes.index(reasons[name]) + 1}"
+        else:
+            verdict = "✓" if article.matches_printed(value, printed) else "≠"
+        sections[-1].lines.append(Line(name, names.get(name, ""), formulas(name),
+                                       format_number(value, digits), printed, verdict))
+    return StepLines(step_title(trace, step, before), sections,
+                     [article.REASONS[key] for key in notes], bool(figures))
+
+
+def step_title(trace: Trace, step: Step, before: Network | None) -> str:
+    label = " + ".join([trace.convention, *[s for s in trace.slips
+                                            if not (trace.convention == "article"
+                                                    and s == "derivative-on-output")]])
+    parts = [
+        f"network {before.describe()}" if before else "network not recorded",
+        f"input {' '.join(format_number(v) for v in step.input)}",
+        f"target {' '.join(format_number(v) for v in step.target)}",
+        f"learning rate {format_number(trace.learning_rate) if trace.learning_rate is not None else '?'}",
+        f"convention {label}",
+    ]
+    return f"Iteration {step.iteration}: " + ", ".join(parts)
+
+
+VERDICT_STYLES = {"✓": "green", "≠": "red"}
+
+
+@dataclass
 class StepReport:
     """One iteration as tables, in the order the computation produced the values."""
 
@@ -150,58 +233,23 @@ class StepReport:
     show_article: bool = field(default=True)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        trace, step = self.trace, self.trace.steps[self.index]
-        before = self.before or (trace.network if self.index == 0 else None)
-        formulas = Formulas(step, before, trace.learning_rate, trace.slips, self.digits)
-        last = len(before.layers) - 1 if before else 1
-        names = article.article_names(before.layers) if before else {}
-        figures = {}
-        reasons: dict[str, str] = {}
-        if self.show_article and article.is_article_run(before, step.input, step.target,
-                                                        trace.learning_rate):
-            figures = article.FIGURES
-            if trace.convention == "exact" and not trace.slips:
-                reasons = article.differences(step.values)
-        yield self.title(step, before)
-        notes = list(dict.fromkeys(reasons.values()))
-        name_width = max(map(len, step.values), default=4)
-        table: Table | None = None
-        section = None
-        for name, value in step.values.items():
-            heading = section_of(name, last)
-            if heading != section:
-                if table is not None:
-                    yield table
-                section = heading
-                table = self.new_table(heading, name_width, bool(figures))
-            row = [Text(name, style="cyan")]
-            # Written as the article writes it: its name, the arithmetic, the result.
-            computed = Text(f"{names[name]} = " if name in names else "", style="dim")
-            formula = formulas(name)
-            computed.append(f"{formula} = " if formula else "")
-            computed.append(format_number(value, self.digits), style="bold")
-            row.append(computed)
-            if figures:
-                row.append(self.figure_cell(name, value, figures, reasons, notes))
-            table.add_row(*row)
-        if table is not None:
+        lines = step_lines(self.trace, self.index, self.digits, self.before, self.show_article)
+        yield Text(lines.title, style="bold")
+        name_width = max((len(line.name) for section in lines.sections for line in section.lines),
+                         default=4)
+        for section in lines.sections:
+            table = self.new_table(section.heading, name_width, lines.with_figures)
+            for line in section.lines:
+                computed = Text(f"{line.label} = " if line.label else "", style="dim")
+                computed.append(f"{line.formula} = " if line.formula else "")
+                computed.append(line.value, style="bold")
+                row = [Text(line.name, style="cyan"), computed]
+                if lines.with_figures:
+                    row.append(self.figure_cell(line))
+                table.add_row(*row)
             yield table
-        for number, key in enumerate(notes, 1):
-            yield Text(f"≠{number}  {article.REASONS[key]}", style="yellow")
-
-    def title(self, step: Step, before: Network | None) -> Text:
-        trace = self.trace
-        label = " + ".join([trace.convention, *[s for s in trace.slips
-                                                if not (trace.convention == "article"
-                                                        and s == "derivative-on-output")]])
-        parts = [
-            f"network {before.describe()}" if before else "network not recorded",
-            f"input {' '.join(format_number(v) for v in step.input)}",
-            f"target {' '.join(format_number(v) for v in step.target)}",
-            f"learning rate {format_number(trace.learning_rate) if trace.learning_rate is not None else '?'}",
-            f"convention {label}",
-        ]
-        return Text(f"Iteration {step.iteration}: " + ", ".join(parts), style="bold")
+        for number, note in enumerate(lines.notes, 1):
+            yield Text(f"≠{number}  {note}", style="yellow")
 
     @staticmethod
     def new_table(heading: str, name_width: int, with_figures: bool) -> Table:
@@ -215,16 +263,10 @@ class StepReport:
         return table
 
     @staticmethod
-    def figure_cell(name: str, value: float, figures: dict[str, str], reasons: dict[str, str],
-                    notes: list[str]) -> Text:
-        printed = figures.get(name)
-        if printed is None:
+    def figure_cell(line: Line) -> Text:
+        if not line.figure:
             return Text("")
-        if name in reasons:
-            return Text(f"{printed} ≠{notes.index(reasons[name]) + 1}", style="yellow")
-        if article.matches_printed(value, printed):
-            return Text(f"{printed} ✓", style="green")
-        return Text(f"{printed} ≠", style="red")
+        return Text(f"{line.figure} {line.verdict}", style=VERDICT_STYLES.get(line.verdict, "yellow"))
 
 
 def step_report(trace: Trace, digits: int = 7) -> Group:
