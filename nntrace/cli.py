@@ -107,6 +107,18 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
+def exportable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An --export path: a known extension and a writable place, checked before any work."""
+    from .export import export_format
+
+    if value is not None:
+        try:
+            export_format(value, f"--{param.name}")
+        except NntraceError as error:
+            raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
+    return writable(ctx, param, value)
+
+
 def load_weights(path: str | None):
     from . import article
     from .network import load_network
@@ -146,6 +158,9 @@ slip_option = click.option(
     "--slip", "slips", multiple=True, metavar="NAME",
     help="Reproduce a known mistake (repeatable): derivative-on-output, updated-weights, "
          "frozen-biases, missing-derivative, wrong-sign, rounded:N, truncated:N.")
+export_option = click.option(
+    "--export", "export_path", metavar="FILE", callback=exportable,
+    help="Also write what is shown to FILE: .md, .html, .svg or .tex, by its extension.")
 digits_option = click.option("--digits", type=click.IntRange(1, 17), default=7, show_default=True,
                              help="Significant digits shown (never changes what is computed).")
 
@@ -180,9 +195,12 @@ def cli() -> None:
 @click.option("--trace", "trace_path", metavar="FILE", callback=writable,
               help="Also write the trace (every value by name) to FILE (.json or .jsonl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the trace as JSON instead of tables.")
+@export_option
+@click.option("--show", is_flag=True,
+              help="Also draw the network with each weight's old and new value.")
 def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[float, ...],
          lr: float, convention: str, slips: tuple[str, ...], digits: int,
-         trace_path: str | None, as_json: bool) -> None:
+         trace_path: str | None, as_json: bool, export_path: str | None, show: bool) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
     Every value is shown with its formula filled in, under its trace name (L1.n1.net)
@@ -197,9 +215,11 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
       nntrace step --input 1 1 --lr 0.5 --digits 4
       nntrace step --input 0 1 --json > step.json
       nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99
+      nntrace step --input 0 1 --export step.md        # also .html, .svg, .tex
+      nntrace step --input 0 1 --lr 0.5 --show         # the network, old → new weights
     """
     from . import run
-    from .render import StepReport
+    from .export import export, step_document
     from .trace import dumps_trace, write_trace
 
     network = load_weights(weights_path)
@@ -207,10 +227,44 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
     trace = run.step(network, list(inputs), target, lr, convention, slips)
     if trace_path:
         write_trace(trace, trace_path)
+    document = step_document(trace, digits, show)
     if as_json:
         click.echo(dumps_trace(trace), nl=False)
     else:
-        make_console().print(StepReport(trace, digits=digits))
+        make_console().print(*document.renderables)
+    if export_path:
+        export(document, export_path)
+
+
+@cli.command()
+@weights_option
+@digits_option
+@export_option
+def show(weights_path: str | None, digits: int, export_path: str | None) -> None:
+    """Draw the network: layers as columns, every connection with its weight.
+
+    Each layer names its activation, each neuron its bias. A network too wide for the
+    terminal is shown as a table of connections. --export FILE.svg draws a picture
+    (neurons as circles, connections as lines with their weights); .md, .html and .tex
+    write what the terminal shows.
+
+    \b
+    Examples:
+      nntrace show                                   # the article's 2-4-1 network
+      nntrace show --weights trained.json --digits 3
+      nntrace show --weights trained.json --export net.svg
+    """
+    from .export import export, show_document
+    from .files import write_atomically
+    from .picture import network_svg
+
+    network = load_weights(weights_path)
+    document = show_document(network, digits)
+    make_console().print(*document.renderables)
+    if export_path and export_path.lower().endswith(".svg"):
+        write_atomically(export_path, network_svg(network, digits=digits), "--export")
+    elif export_path:
+        export(document, export_path)
 
 
 def main() -> None:

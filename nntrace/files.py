@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from .errors import NntraceError
 
@@ -29,7 +29,7 @@ class AtomicFile:
     into place, `discard()` removes it. Used as a context manager, an exception discards.
     """
 
-    def __init__(self, path: str | os.PathLike, option: str = "output"):
+    def __init__(self, path: str | os.PathLike, option: str = "output", binary: bool = False):
         self.path = Path(path)
         self.option = option
         try:
@@ -38,9 +38,10 @@ class AtomicFile:
             )
         except OSError as error:
             raise NntraceError(f"{option}: cannot write '{path}': {error.strerror}") from None
-        self.file: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.file: IO = (os.fdopen(fd, "wb") if binary
+                         else os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
 
-    def write(self, text: str) -> None:
+    def write(self, text: str | bytes) -> None:
         self.file.write(text)
 
     def commit(self) -> None:
@@ -73,7 +74,7 @@ class AtomicFile:
             self.discard()
 
 
-def write_atomically(path: str | os.PathLike, text: str, option: str = "output") -> None:
-    """Write `text` to `path` whole, or leave whatever was there untouched."""
-    with AtomicFile(path, option) as out:
+def write_atomically(path: str | os.PathLike, text: str | bytes, option: str = "output") -> None:
+    """Write `text` (or bytes) to `path` whole, or leave whatever was there untouched."""
+    with AtomicFile(path, option, binary=isinstance(text, bytes)) as out:
         out.write(text)

@@ -31,3 +31,10 @@ def test_check_writable_refuses_missing_folders_and_folders(tmp_path):
     with pytest.raises(NntraceError, match="is a folder"):
         check_writable(tmp_path, "--trace")
     check_writable(tmp_path / "fine.json", "--trace")
+
+
+def test_write_atomically_writes_bytes_as_they_are(tmp_path):
+    path = tmp_path / "out.png"
+    data = bytes(range(256)) + b"\r\n\n"
+    write_atomically(path, data)
+    assert path.read_bytes() == data
