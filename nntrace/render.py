@@ -240,7 +240,8 @@ class StepReport:
         for section in lines.sections:
             table = self.new_table(section.heading, name_width, lines.with_figures)
             for line in section.lines:
-                computed = Text(f"{line.label} = " if line.label else "", style="dim")
+                computed = Text()
+                computed.append(f"{line.label} = " if line.label else "", style="dim")
                 computed.append(f"{line.formula} = " if line.formula else "")
                 computed.append(line.value, style="bold")
                 row = [Text(line.name, style="cyan"), computed]

@@ -1,0 +1,165 @@
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from nntrace import run
+from nntrace.errors import NntraceError
+from nntrace.export import (Document, Heading, Paragraph, Table, export, export_format, latex,
+                            markdown, render, show_document, step_document, tex_text)
+from nntrace.network import random_network
+
+
+@pytest.fixture
+def article_trace(article_network):
+    return run.step(article_network, [0, 1], [1])
+
+
+def close(text: str, value: float, digits: int) -> bool:
+    """Does a printed number agree with the recorded value to the digits asked for?"""
+    return float(text) == pytest.approx(value, rel=10 ** (1 - digits), abs=1e-300)
+
+
+def markdown_rows(text: str) -> list[list[str]]:
+    """Every table row of a Markdown document, checked for shape on the way."""
+    rows, width = [], None
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            width = None
+            continue
+        assert line.endswith("|"), line
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if width is None:
+            width = len(cells)            # the header
+        assert len(cells) == width, line
+        if not all(re.fullmatch(r"-{3,}", cell) for cell in cells):
+            rows.append(cells)
+    return rows
+
+
+@pytest.mark.parametrize("digits", [3, 7, 10])
+def test_markdown_has_a_row_per_value_with_the_traces_number(article_trace, digits):
+    text = render(step_document(article_trace, digits), ".md")
+    values = article_trace.steps[0].values
+    rows = {row[0].strip("`"): row for row in markdown_rows(text) if row[0].startswith("`")}
+    assert set(rows) == set(values)
+    for name, value in values.items():
+        shown = re.search(r"\*\*(.+?)\*\*$", rows[name][1])[1]
+        assert close(shown, value, digits), (name, shown)
+    assert rows["L1.n1.net"][1] == "`net1_h` = 0 × 0.2 + 1 × 0.6 = **0.6**"
+    assert rows["L2.n1.deriv"][2] == "0.21 ≠2"
+    assert "≠2  derivative applied to an already-activated value" in text
+
+
+def test_html_is_xml_with_the_colours_and_the_numbers(article_trace, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")       # a file keeps its colours regardless
+    page = ET.fromstring(render(step_document(article_trace), ".html"))
+    spans = [(span.get("style", ""), "".join(span.itertext())) for span in page.iter("span")]
+    bold_numbers = [float(text) for style, text in spans
+                    if "font-weight: bold" in style and re.fullmatch(r"-?[\d.]+(e-?\d+)?", text)]
+    values = list(article_trace.steps[0].values.values())
+    assert bold_numbers == [pytest.approx(v, rel=1e-6) for v in values]
+    assert any("color: #008000" in style and text.strip() == "0.64 ✓" for style, text in spans)
+    code = "".join(next(page.iter("code")).itertext())
+    assert all(name in code for name in article_trace.steps[0].values)
+
+
+def test_svg_is_xml_and_shows_every_value(article_trace):
+    svg = ET.fromstring(render(step_document(article_trace, 5), ".svg"))
+    assert svg.tag.endswith("svg")
+    text = "".join(svg.itertext()).replace("\xa0", " ")
+    for name, value in article_trace.steps[0].values.items():
+        assert name in text
+        assert f"{value:.5g}" in text, name
+    assert "fill" in render(step_document(article_trace, 5), ".svg")
+
+
+def latex_environments_balanced(text: str) -> bool:
+    stack = []
+    for kind, name in re.findall(r"\\(begin|end)\{(\w+)\}", text):
+        if kind == "begin":
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+def test_latex_is_balanced_ascii_and_carries_the_numbers(article_trace):
+    text = render(step_document(article_trace, 4), ".tex")
+    assert text.isascii()
+    assert latex_environments_balanced(text)
+    assert text.count("\\begin{tabular}") == 7   # one per section
+    assert re.search(r"\\documentclass\{article\}\n\\begin\{document\}", text)
+    rows = re.findall(r"^\\texttt\{(.+?)\} & (.*?) \\tabularnewline$", text, re.M)
+    values = article_trace.steps[0].values
+    assert {name for name, _ in rows} == set(values)
+    for name, rest in rows:
+        shown = re.search(r"\\textbf\{(.+?)\}", rest)[1]
+        assert close(shown, values[name], 4), (name, shown)
+    assert "\\texttt{net1\\_h} = 0 $\\times$ 0.2 + 1 $\\times$ 0.6 = \\textbf{0.6}" in text
+    assert "$\\frac{1}{2}$ $\\times$ (1 $-$ 0.7855)$^2$" in text
+
+
+def test_tex_text_escapes_every_special():
+    assert tex_text("a_b & 50% #1 $x {y} ~ ^ \\") == (
+        "a\\_b \\& 50\\% \\#1 \\$x \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}")
+    assert tex_text("0.6 → 0.7, 1 ≠ 2, 3 > 2") == "0.6 $\\to$ 0.7, 1 $\\neq$ 2, 3 $>$ 2"
+    assert tex_text("ж") == "?"
+
+
+def test_markdown_and_latex_of_hand_made_blocks():
+    blocks = [Heading("A | b"), Paragraph("x*y_z"),
+              Table("t", ["name", "value"], [[[("L1.n1.b", "code")], [("2", "bold")]]])]
+    assert markdown(blocks).splitlines()[:7] == [
+        "## A \\| b", "", "x\\*y\\_z", "", "**t**", "", "| name | value |"]
+    assert "| `L1.n1.b` | **2** |" in markdown(blocks)
+    assert "\\texttt{L1.n1.b} & \\textbf{2} \\tabularnewline" in latex("T", blocks)
+
+
+def test_show_document_lists_every_connection(tmp_path):
+    net = random_network([3, 2, 2], "tanh", seed=4, biases=True, low=-1)
+    rows = markdown_rows(render(show_document(net, 6), ".md"))
+    weights = {row[0].strip("`"): float(row[-1]) for row in rows[1:]}
+    assert len(weights) == 3 * 2 + 2 * 2 + 2 + 2
+    for l, matrix in enumerate(net.weights, 1):
+        for j, row in enumerate(matrix, 1):
+            assert weights[f"L{l}.n{j}.b"] == pytest.approx(net.biases[l - 1][j - 1], rel=1e-5)
+            for i, w in enumerate(row, 1):
+                assert weights[f"L{l}.n{j}.w{i}"] == pytest.approx(w, rel=1e-5)
+
+
+def test_step_document_with_show_has_old_and_new_weights(article_trace):
+    rows = markdown_rows(render(step_document(article_trace, 10, show=True), ".md"))
+    header = next(row for row in rows if row[-2:] == ["old", "new"])
+    table = rows[rows.index(header) + 1:]
+    new = {row[0].strip("`"): float(row[-1]) for row in table}
+    values = article_trace.steps[0].values
+    assert {name: pytest.approx(value, rel=1e-9) for name, value in values.items()
+            if ".w" in name} == new
+
+
+@pytest.mark.parametrize("name", ["step.doc", "step", "step.MD.bak"])
+def test_unknown_extensions_are_refused_and_nothing_is_written(tmp_path, name, article_trace):
+    with pytest.raises(NntraceError, match=r"--export: .*unknown extension.*use \.md, \.html, \.svg or \.tex"):
+        export(step_document(article_trace), tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_extensions_are_read_without_case():
+    assert export_format("Step.HTML") == ".html"
+
+
+def test_export_writes_the_file_whole(tmp_path, article_trace):
+    path = tmp_path / "step.md"
+    path.write_text("old")
+    export(step_document(article_trace), path)
+    assert path.read_text(encoding="utf-8") == render(step_document(article_trace), ".md")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["step.md"]
+
+
+def test_a_document_without_article_figures_has_two_columns():
+    net = random_network([2, 2, 1], seed=1)
+    trace = run.step(net, [0.5, 0.25], [1.0], 0.1)
+    doc = Document("t")
+    doc.blocks = step_document(trace).blocks
+    assert all(len(row) == 2 for row in markdown_rows(markdown(doc.blocks)))
