@@ -92,3 +92,55 @@ def test_every_command_has_help_with_an_example():
 def test_expand_number_lists():
     assert expand_number_lists(["step", "--input", "0", "-1", "--target", "1", "--lr", "2"]) == [
         "step", "--input", "0", "--input", "-1", "--target", "1", "--lr", "2"]
+
+
+@pytest.mark.parametrize("extension", [".md", ".html", ".svg", ".tex"])
+def test_step_export_writes_what_the_terminal_shows(tmp_path, extension):
+    path = tmp_path / f"step{extension}"
+    result = invoke("step", "--input", "0", "1", "--digits", "4", "--export", str(path))
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "0.6457" in text and "0.6456563" not in text       # --digits 4, as on the terminal
+    assert "0.6457" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["step", "--input", "0", "1"], ["show"]])
+def test_an_unknown_export_extension_is_one_line_and_exit_2(tmp_path, args):
+    path = tmp_path / "out.docx"
+    result = invoke(*args, "--export", str(path))
+    assert result.exit_code == 2
+    assert "'--export'" in result.stderr and "unknown extension '.docx'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not path.exists()
+
+
+def test_step_show_draws_old_and_new_weights():
+    result = invoke("step", "--input", "0", "1", "--lr", "0.5", "--show")
+    assert result.exit_code == 0, result.output
+    values = json.loads(invoke("step", "--input", "0", "1", "--lr", "0.5", "--json").stdout)["steps"][0]["values"]
+    assert f"0.6 → {values['L2.n1.w1']:.7g}" in result.stdout
+    assert "L1 hidden · sigmoid" in result.stdout
+
+
+def test_show_draws_a_network_file_and_exports_a_real_picture(tmp_path):
+    net = {"layers": [2, 2, 1], "activation": ["tanh", "sigmoid"], "weights": [[[0.15, -0.2], [0.25, 0.3]],
+           [[0.4, 0.45]]], "biases": [[0.35, 0.35], [0.6]]}
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(net))
+    svg = tmp_path / "net.svg"
+    result = invoke("show", "--weights", str(path), "--export", str(svg))
+    assert result.exit_code == 0, result.output
+    assert "L1 hidden · tanh" in result.stdout and "bias ── 0.35" in result.stdout
+    assert "n2   ── -0.2" in result.stdout
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(svg.read_text(encoding="utf-8"))
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == 5
+
+
+def test_show_refuses_a_bad_network_file(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text('{"layers": [2, 1], "activation": "cosine", "weights": [[[1, 2]]]}')
+    result = invoke("show", "--weights", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"nntrace: {path}: activation: unknown activation \"cosine\" " \
+                                    "(choose from sigmoid, tanh, relu, identity)"
