@@ -1,0 +1,154 @@
+"""nntrace from Python and Jupyter: results that display as the same tables as the terminal.
+
+    from nntrace import notebook as nt
+
+    net = nt.article_network()          # or nt.load("net.json")
+    result = nt.step(net, [0, 1])        # target from the XOR table; lr 0.001, exact
+    result                               # in Jupyter: the worked example's tables
+    result["L2.n1.out"]                  # 0.7855297137907...  (every value by trace name)
+    result.trace                         # the Trace: result.trace.steps[0].values
+    result.picture()                     # the network, each weight old → new (SVG in Jupyter)
+    result.export("step.md")             # .md, .html, .svg, .tex, as `nntrace step --export`
+    print(result.text(width=100))        # the tables as plain text
+
+    nt.show(net)                         # the network: columns, connections, weights
+
+Every result is a rich renderable: `rich.print(result)` prints it in a terminal, and Jupyter
+shows it through `_repr_mimebundle_` (rich renders its HTML), with no extension to load.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.jupyter import JupyterMixin
+
+from . import article, run
+from .errors import NntraceError
+from .network import Network, load_network
+from .trace import Trace
+
+__all__ = ["StepResult", "Picture", "article_network", "load", "show", "step"]
+
+
+def article_network() -> Network:
+    """The worked example's 2-4-1 XOR network (no biases)."""
+    return article.network()
+
+
+def load(path: str | os.PathLike) -> Network:
+    """Read and check a network file (see the README for its format)."""
+    return load_network(path)
+
+
+def step(network: Network | None = None, input: Sequence[float] = article.INPUT,
+         target: Sequence[float] | None = None, lr: float = article.LEARNING_RATE,
+         convention: str = "exact", slips: Sequence[str] = (), digits: int = 7) -> "StepResult":
+    """One iteration, as `nntrace step`: every value recorded, shown as the article's tables.
+
+    `network` defaults to the article's; `target` may be left out for the XOR table's inputs.
+    `digits` is what the tables show; the values themselves are never rounded.
+    """
+    network = network or article.network()
+    if len(input) != network.inputs:
+        raise NntraceError(f"input: the network {network.shape} takes {network.inputs} "
+                           f"number(s), got {len(input)}")
+    if target is None:
+        target = article.xor_target(list(input)) if network.outputs == 1 else None
+        if target is None:
+            raise NntraceError("target: required here: only the article's XOR table supplies one")
+    if len(target) != network.outputs:
+        raise NntraceError(f"target: the network {network.shape} has {network.outputs} "
+                           f"output(s), got {len(target)} number(s)")
+    return StepResult(run.step(network, list(input), list(target), lr, convention, slips), digits)
+
+
+def show(network: Network | None = None, digits: int = 7) -> "Picture":
+    """The network drawn the way the article draws it (an SVG picture in Jupyter)."""
+    return Picture(network or article.network(), None, digits)
+
+
+class Displayable(JupyterMixin):
+    """Shared by every result: plain text and HTML of the same rendering."""
+
+    def text(self, width: int = 100) -> str:
+        console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+        console.print(self)
+        return console.file.getvalue()
+
+    def html(self) -> str:
+        """A whole HTML page of the rendering, colours kept (as `--export FILE.html`)."""
+        from .export import recorded
+
+        return recorded([self], ".html", "nntrace")
+
+
+@dataclass
+class StepResult(Displayable):
+    """One recorded iteration: its Trace, its values by name, its tables."""
+
+    trace: Trace
+    digits: int = 7
+
+    @property
+    def values(self) -> dict[str, float]:
+        return self.trace.steps[0].values
+
+    def __getitem__(self, name: str) -> float:
+        return self.values[name]
+
+    @property
+    def after(self) -> Network | None:
+        """The network as the step left it."""
+        from .render import network_after
+
+        return network_after(self.trace.network, self.trace.steps[0])
+
+    def picture(self) -> "Picture":
+        return Picture(self.trace.network, self.after, self.digits)
+
+    def export(self, path: str | os.PathLike, show: bool = False) -> None:
+        """Write the tables (and with `show` the picture) to .md, .html, .svg or .tex."""
+        from .export import export, step_document
+
+        export(step_document(self.trace, self.digits, show), path)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from .render import StepReport
+
+        yield StepReport(self.trace, digits=self.digits)
+
+    def __repr__(self) -> str:
+        step = self.trace.steps[0]
+        return (f"<nntrace step: input {step.input}, target {step.target}, "
+                f"loss {step.values.get('loss')}, {len(step.values)} values>")
+
+
+@dataclass
+class Picture(Displayable):
+    """The network, and after a step each weight's old and new value."""
+
+    network: Network
+    after: Network | None = None
+    digits: int = 7
+
+    def svg(self) -> str:
+        from .picture import network_svg
+
+        return network_svg(self.network, self.after, self.digits)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from .picture import NetworkPicture
+
+        yield NetworkPicture(self.network, self.after, self.digits)
+
+    def _repr_mimebundle_(self, include: Sequence[str] = (), exclude: Sequence[str] = (),
+                          **kwargs: Any) -> dict[str, str]:
+        # Jupyter draws the real picture; a terminal front end falls back to the text drawing.
+        bundle = {"image/svg+xml": self.svg(), "text/plain": self.text()}
+        return {k: v for k, v in bundle.items()
+                if (not include or k in include) and k not in (exclude or ())}

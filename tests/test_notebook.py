@@ -1,0 +1,73 @@
+import math
+import re
+from html import unescape
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from nntrace import notebook as nt
+from nntrace.errors import NntraceError
+from nntrace.network import random_network
+
+
+def sigmoid(x):
+    return 1 / (1 + math.exp(-x))
+
+
+def test_step_gives_values_by_name_checked_by_hand():
+    result = nt.step(nt.article_network(), [0, 1])
+    hidden = [sigmoid(w) for w in (0.6, 0.7, 0.9, 0.3)]
+    out = sigmoid(sum(h * w for h, w in zip(hidden, (0.6, 0.7, 0.3, 0.4))))
+    assert result["L2.n1.out"] == pytest.approx(out, abs=1e-15)
+    assert result.trace.steps[0].target == [1.0]           # XOR supplied the target
+    assert result.values["loss"] == pytest.approx((1 - out) ** 2 / 2)
+    assert result.after.weights[1][0][0] == result["L2.n1.w1"]
+
+
+def test_results_display_in_jupyter_as_the_terminal_tables(render):
+    result = nt.step(input=[0, 1], digits=4)
+    bundle = result._repr_mimebundle_(include=[], exclude=[])
+    assert set(bundle) == {"text/plain", "text/html"}
+    html = unescape(re.sub(r"<[^>]+>", "", bundle["text/html"]))
+    assert "net1_h = 0 × 0.2 + 1 × 0.6 = " in html and "0.6457" in html
+    assert "0.6457" in result.text() and "Forward, hidden layer 1 (L1)" in result.text()
+    page = ET.fromstring(result.html())
+    assert "0.6457" in "".join(page.itertext())
+
+
+def test_a_picture_displays_as_svg_and_text():
+    picture = nt.step(input=[1, 1], lr=0.5).picture()
+    bundle = picture._repr_mimebundle_()
+    root = ET.fromstring(bundle["image/svg+xml"])
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == 7
+    assert "→" in bundle["text/plain"] and "L1 hidden · sigmoid" in bundle["text/plain"]
+    assert set(picture._repr_mimebundle_(include=["text/plain"])) == {"text/plain"}
+
+
+def test_show_and_load(tmp_path):
+    net = random_network([3, 2], "relu", seed=1, biases=True)
+    path = tmp_path / "net.json"
+    from nntrace.network import save_network
+    save_network(net, path)
+    assert nt.load(path) == net
+    assert "L1 output · relu" in nt.show(nt.load(path)).text()
+
+
+def test_export_from_a_notebook(tmp_path):
+    nt.step(input=[0, 1], digits=3).export(tmp_path / "step.md", show=True)
+    text = (tmp_path / "step.md").read_text(encoding="utf-8")
+    assert "**0.646**" in text and "| old | new |" in text
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"input": [0]}, "input: the network 2-4-1 takes 2 number"),
+    ({"input": [0.5, 1]}, "target: required here"),
+    ({"input": [0, 1], "target": [1, 0]}, "has 1 output(s), got 2"),
+])
+def test_bad_arguments_raise_one_line(kwargs, message):
+    with pytest.raises(NntraceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        nt.step(**kwargs)
+
+
+def test_repr_is_short():
+    assert repr(nt.step()).startswith("<nntrace step: input [0.0, 1.0], target [1.0], loss 0.0229")
