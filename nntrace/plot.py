@@ -1,0 +1,66 @@
+"""A real loss plot (PNG or SVG) with matplotlib, the optional extra `nntrace[plot]`.
+
+matplotlib is imported only here and only when a plot is asked for, so nntrace's start-up
+and its terminal curve stay dependency-light.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Sequence
+
+from .errors import NntraceError
+from .files import write_atomically
+
+PLOT_FORMATS = (".png", ".svg")
+INSTALL_HINT = "pip install 'nntrace[plot]'"
+
+
+def plot_format(path: str | os.PathLike, option: str = "--plot") -> str:
+    extension = os.path.splitext(str(path))[1].lower()
+    if extension not in PLOT_FORMATS:
+        raise NntraceError(f"{option}: '{path}': unknown extension {extension or '(none)'!r}; "
+                           f"use .png or .svg")
+    return extension
+
+
+def check_matplotlib(option: str = "--plot") -> None:
+    """Refuse early, in one line that says how to get it, when the extra is not installed."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise NntraceError(f"{option} needs matplotlib, which is not installed: {INSTALL_HINT}") from None
+
+
+def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "Loss per epoch",
+                option: str = "--plot") -> None:
+    """Draw loss against epoch (1, 2, ...) to a .png or .svg, written whole or not at all."""
+    extension = plot_format(path, option)
+    check_matplotlib(option)
+    if not losses:
+        raise NntraceError(f"{option}: no epochs to plot")
+    from matplotlib.figure import Figure   # no pyplot: no global state, no display needed
+    from matplotlib.ticker import MaxNLocator
+
+    epochs = range(1, len(losses) + 1)
+    figure = Figure(figsize=(7, 4), dpi=120, layout="constrained")
+    axes = figure.subplots()
+    (line,) = axes.plot(epochs, losses, color="#2b6cb0", linewidth=1.6,
+                        marker="o" if len(losses) <= 30 else None, markersize=4)
+    line.set_gid("loss")
+    finite = [value for value in losses if value > 0]
+    # A loss that falls by orders of magnitude reads better on a log scale.
+    if len(finite) == len(losses) and max(finite) / min(finite) > 100:
+        axes.set_yscale("log")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))    # epochs are whole
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss")
+    axes.set_title(title)
+    axes.grid(True, alpha=0.3)
+    axes.set_xlim(1, max(len(losses), 2))
+    buffer = io.BytesIO()
+    # No date in the file: the same run gives the same bytes.
+    metadata = {"Date": None} if extension == ".svg" else {}
+    figure.savefig(buffer, format=extension[1:], metadata=metadata)
+    write_atomically(path, buffer.getvalue(), option)

@@ -1,0 +1,67 @@
+import re
+import struct
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from nntrace.errors import NntraceError
+from nntrace.plot import plot_losses
+
+LOSSES = [0.5 * 0.9 ** epoch + 0.01 * (epoch % 3) for epoch in range(40)]
+
+
+def line_points(svg: str) -> list[tuple[float, float]]:
+    """The drawn loss line's points, read from the SVG matplotlib wrote."""
+    root = ET.fromstring(svg)
+    group = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == "loss")
+    path = next(group.iter("{http://www.w3.org/2000/svg}path")).get("d")
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path)]
+    return list(zip(numbers[::2], numbers[1::2]))
+
+
+def test_svg_draws_a_point_per_epoch_in_the_losses_order(tmp_path):
+    path = tmp_path / "loss.svg"
+    plot_losses(LOSSES, path)
+    points = line_points(path.read_text(encoding="utf-8"))
+    assert len(points) == len(LOSSES)
+    xs = [x for x, _ in points]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)           # epochs left to right
+    for a in range(len(LOSSES)):
+        for b in range(a + 1, len(LOSSES)):
+            # SVG's y grows downwards: a larger loss is drawn higher up.
+            if abs(LOSSES[a] - LOSSES[b]) > 1e-9:
+                assert (points[a][1] < points[b][1]) == (LOSSES[a] > LOSSES[b]), (a, b)
+
+
+def test_png_is_a_real_png(tmp_path):
+    path = tmp_path / "loss.png"
+    plot_losses([0.3, 0.2, 0.25, 0.1], path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (7 * 120, 4 * 120)
+
+
+def test_a_loss_falling_by_orders_of_magnitude_uses_a_log_scale(tmp_path):
+    path = tmp_path / "loss.svg"
+    plot_losses([10.0 ** -k for k in range(6)], path)
+    ys = [y for _, y in line_points(path.read_text(encoding="utf-8"))]
+    steps = [b - a for a, b in zip(ys, ys[1:])]
+    assert max(steps) == pytest.approx(min(steps), rel=1e-3)   # equal decades, equal steps
+
+
+@pytest.mark.parametrize("name, message", [("loss.jpg", "unknown extension '.jpg'; use .png or .svg"),
+                                           ("loss", "unknown extension '(none)'")])
+def test_unknown_extensions_are_refused(tmp_path, name, message):
+    with pytest.raises(NntraceError, match=re.escape(message)):
+        plot_losses([1.0], tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_matplotlib_one_line_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)     # import matplotlib now fails
+    with pytest.raises(NntraceError, match=re.escape("--plot needs matplotlib, which is not "
+                                                     "installed: pip install 'nntrace[plot]'")):
+        plot_losses([1.0, 0.5], tmp_path / "loss.png")
+    assert list(tmp_path.iterdir()) == []
