@@ -51,6 +51,7 @@ class AtomicFile:
             self.file.flush()
             os.fsync(self.file.fileno())
             self.file.close()
+            os.chmod(self.temporary, 0o666 & ~current_umask())   # mkstemp made it 0600
             os.replace(self.temporary, self.path)
         except OSError as error:
             self.discard()
@@ -72,6 +73,12 @@ class AtomicFile:
             self.commit()
         else:
             self.discard()
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_atomically(path: str | os.PathLike, text: str | bytes, option: str = "output") -> None:

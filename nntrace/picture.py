@@ -209,7 +209,8 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
     # Dense layers get more room between columns, so every label finds a free place.
     column_gap = max(220.0, 2.8 * label_width) * max(1.0, busiest ** 0.5 / 3)
     tallest = max(network.layers)
-    height = layout.heading_space + tallest * layout.row_gap + 40 + layout.margin
+    bottom = layout.radius + (22 if network.biases is not None else 0) + (24 if after else 0)
+    height = layout.heading_space + layout.margin + (tallest - 0.5) * layout.row_gap + bottom + 20
     width = 2 * layout.margin + 120 + (len(network.layers) - 1) * column_gap
 
     def centre(l: int, j: int) -> tuple[float, float]:

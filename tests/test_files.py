@@ -38,3 +38,12 @@ def test_write_atomically_writes_bytes_as_they_are(tmp_path):
     data = bytes(range(256)) + b"\r\n\n"
     write_atomically(path, data)
     assert path.read_bytes() == data
+
+
+def test_a_written_file_gets_the_usual_permissions(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "net.svg", "<svg/>")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "net.svg").stat().st_mode & 0o777 == 0o644
