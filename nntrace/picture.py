@@ -77,7 +77,7 @@ def weight_text(connection: Connection, digits: int) -> str:
 
 # In the terminal.
 
-LEGEND = "Under Ll, ni ── w ─▶ ○ nj is the weight Ll.nj.wi (and bias ── b, Ll.nj.b)"
+LEGEND = "Under Ll, ni ── w ─▶ ○ nj is weight Ll.nj.wi, bias ── b is Ll.nj.b"
 
 @dataclass
 class NetworkPicture:

@@ -34,8 +34,12 @@ def check_matplotlib(option: str = "--plot") -> None:
 
 
 def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "Loss per epoch",
-                option: str = "--plot") -> None:
-    """Draw loss against epoch (1, 2, ...) to a .png or .svg, written whole or not at all."""
+                option: str = "--plot", epochs: Sequence[float] | None = None) -> None:
+    """Draw loss against epoch to a .png or .svg, written whole or not at all.
+
+    `epochs` places each loss (a long run's curve keeps one mean per stretch of epochs);
+    without it the losses are epochs 1, 2, 3, ...
+    """
     extension = plot_format(path, option)
     check_matplotlib(option)
     if not losses:
@@ -43,7 +47,10 @@ def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "
     from matplotlib.figure import Figure   # no pyplot: no global state, no display needed
     from matplotlib.ticker import MaxNLocator
 
-    epochs = range(1, len(losses) + 1)
+    if epochs is None:
+        epochs = range(1, len(losses) + 1)
+    if len(epochs) != len(losses):
+        raise ValueError("one epoch per loss")
     figure = Figure(figsize=(7, 4), dpi=120, layout="constrained")
     axes = figure.subplots()
     (line,) = axes.plot(epochs, losses, color="#2b6cb0", linewidth=1.6,
@@ -58,7 +65,7 @@ def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "
     axes.set_ylabel("loss")
     axes.set_title(title)
     axes.grid(True, alpha=0.3)
-    axes.set_xlim(1, max(len(losses), 2))
+    axes.set_xlim(min(epochs), max(max(epochs), min(epochs) + 1))
     buffer = io.BytesIO()
     # No date in the file: the same run gives the same bytes.
     metadata = {"Date": None} if extension == ".svg" else {}

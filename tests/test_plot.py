@@ -65,3 +65,11 @@ def test_without_matplotlib_one_line_says_how_to_get_it(tmp_path, monkeypatch):
                                                      "installed: pip install 'nntrace[plot]'")):
         plot_losses([1.0, 0.5], tmp_path / "loss.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_losses_can_sit_at_given_epochs(tmp_path):
+    path = tmp_path / "loss.svg"
+    plot_losses([0.4, 0.3, 0.1], path, epochs=[5, 15, 45])
+    xs = [x for x, _ in line_points(path.read_text(encoding="utf-8"))]
+    # Spacing follows the epochs: 10 apart, then 30 apart.
+    assert (xs[2] - xs[1]) == pytest.approx(3 * (xs[1] - xs[0]), rel=1e-3)
