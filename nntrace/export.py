@@ -12,8 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
 
-from .errors import NntraceError
-from .files import write_atomically
+from .files import known_extension, write_atomically
 
 if TYPE_CHECKING:
     from .render import StepLines
@@ -80,11 +79,7 @@ def step_blocks(lines: "StepLines") -> list[Block]:
 
 def export_format(path: str | os.PathLike, option: str = "--export") -> str:
     """The format of `path` by its extension; anything else is refused in one line."""
-    extension = os.path.splitext(str(path))[1].lower()
-    if extension not in FORMATS:
-        raise NntraceError(f"{option}: '{path}': unknown extension {extension or '(none)'!r}; "
-                           f"use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
-    return extension
+    return known_extension(path, FORMATS, option)
 
 
 def export(document: Document, path: str | os.PathLike, option: str = "--export") -> None:
@@ -199,8 +194,10 @@ LATEX_SPECIALS = {
 def tex_text(text: str) -> str:
     """Escape LaTeX's specials and spell the formulas' symbols in ASCII LaTeX."""
     out = []
-    for char in text:
-        if char in LATEX_SPECIALS:
+    for index, char in enumerate(text):
+        if char == "-" and text[index + 1:index + 2].isdigit():
+            out.append("$-$")     # a minus sign, not a hyphen, before a number
+        elif char in LATEX_SPECIALS:
             out.append(LATEX_SPECIALS[char])
         elif char in LATEX_SYMBOLS:
             out.append(LATEX_SYMBOLS[char])

@@ -75,6 +75,16 @@ class AtomicFile:
             self.discard()
 
 
+def known_extension(path: str | os.PathLike, known: tuple[str, ...], option: str) -> str:
+    """The extension of `path` (lower case) if it is one of `known`; else one line naming the choices."""
+    extension = os.path.splitext(str(path))[1].lower()
+    if extension not in known:
+        choices = f"{', '.join(known[:-1])} or {known[-1]}" if len(known) > 1 else known[0]
+        raise NntraceError(f"{option}: '{path}': unknown extension {extension or '(none)'!r}; "
+                           f"use {choices}")
+    return extension
+
+
 def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

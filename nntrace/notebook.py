@@ -5,7 +5,7 @@
     net = nt.article_network()          # or nt.load("net.json")
     result = nt.step(net, [0, 1])        # target from the XOR table; lr 0.001, exact
     result                               # in Jupyter: the worked example's tables
-    result["L2.n1.out"]                  # 0.7855297137907...  (every value by trace name)
+    result["L2.n1.out"]                  # 0.7855297137668...  (every value by trace name)
     result.trace                         # the Trace: result.trace.steps[0].values
     result.picture()                     # the network, each weight old → new (SVG in Jupyter)
     result.export("step.md")             # .md, .html, .svg, .tex, as `nntrace step --export`

@@ -11,18 +11,14 @@ import os
 from typing import Sequence
 
 from .errors import NntraceError
-from .files import write_atomically
+from .files import known_extension, write_atomically
 
 PLOT_FORMATS = (".png", ".svg")
 INSTALL_HINT = "pip install 'nntrace[plot]'"
 
 
 def plot_format(path: str | os.PathLike, option: str = "--plot") -> str:
-    extension = os.path.splitext(str(path))[1].lower()
-    if extension not in PLOT_FORMATS:
-        raise NntraceError(f"{option}: '{path}': unknown extension {extension or '(none)'!r}; "
-                           f"use .png or .svg")
-    return extension
+    return known_extension(path, PLOT_FORMATS, option)
 
 
 def check_matplotlib(option: str = "--plot") -> None:

@@ -105,6 +105,7 @@ def test_tex_text_escapes_every_special():
         "a\\_b \\& 50\\% \\#1 \\$x \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}")
     assert tex_text("0.6 → 0.7, 1 ≠ 2, 3 > 2") == "0.6 $\\to$ 0.7, 1 $\\neq$ 2, 3 $>$ 2"
     assert tex_text("ж") == "?"
+    assert tex_text("-0.5 × relu-like") == "$-$0.5 $\\times$ relu-like"
 
 
 def test_markdown_and_latex_of_hand_made_blocks():

@@ -47,3 +47,11 @@ def test_a_written_file_gets_the_usual_permissions(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "net.svg").stat().st_mode & 0o777 == 0o644
+
+
+def test_known_extension_names_the_choices():
+    from nntrace.files import known_extension
+
+    assert known_extension("A.PNG", (".png", ".svg"), "--plot") == ".png"
+    with pytest.raises(NntraceError, match=r"^--plot: 'a\.gif': unknown extension '\.gif'; use \.png or \.svg$"):
+        known_extension("a.gif", (".png", ".svg"), "--plot")
