@@ -150,11 +150,6 @@ class Line:
     figure: str = ""        # what the article printed, or ""
     verdict: str = ""       # "✓", "≠N" (reason N below), "≠" (unexplained), or ""
 
-    @property
-    def computed(self) -> str:
-        """As the article writes it: its name, the arithmetic, the result."""
-        return (f"{self.label} = " if self.label else "") + (f"{self.formula} = " if self.formula else "") + self.value
-
 
 @dataclass
 class Section:
