@@ -92,3 +92,10 @@ def test_every_command_has_help_with_an_example():
 def test_expand_number_lists():
     assert expand_number_lists(["step", "--input", "0", "-1", "--target", "1", "--lr", "2"]) == [
         "step", "--input", "0", "--input", "-1", "--target", "1", "--lr", "2"]
+
+
+def test_styled_on_a_terminal_and_plain_with_no_color(monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")   # as if stdout were a terminal
+    assert "\x1b[" in invoke("step", "--input", "0", "1").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in invoke("step", "--input", "0", "1").stdout
