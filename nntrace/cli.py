@@ -91,7 +91,10 @@ NUMBER = FiniteFloat()
 def make_console(**options: Any):
     from rich.console import Console
 
-    # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
+    # rich drops styling when stdout is not a terminal; NO_COLOR asks for plain text too
+    # (rich alone would keep bold and dim).
+    if os.environ.get("NO_COLOR"):
+        options.setdefault("color_system", None)
     return Console(highlight=False, **options)
 
 

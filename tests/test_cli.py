@@ -144,3 +144,10 @@ def test_show_refuses_a_bad_network_file(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.strip() == f"nntrace: {path}: activation: unknown activation \"cosine\" " \
                                     "(choose from sigmoid, tanh, relu, identity)"
+
+
+def test_styled_on_a_terminal_and_plain_with_no_color(monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")   # as if stdout were a terminal
+    assert "\x1b[" in invoke("step", "--input", "0", "1").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in invoke("step", "--input", "0", "1").stdout
