@@ -137,7 +137,7 @@ class Verdict:
         why = []
         for reason in self.reasons:
             if reason == "diverged":
-                why.append(f"it diverged ({self.problem})")
+                why.append(f"it diverged: {self.problem}")
             elif reason == "rose":
                 why.append(f"it diverged: {trend}")
             elif reason == "stuck":
