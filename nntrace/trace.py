@@ -128,15 +128,13 @@ class JsonlTraceWriter:
         self.out.write(json.dumps(trace_header.header()) + "\n")
         self._values: list[float] = []
         self._names: list[str] = []
-        self._layout: list[str] | None = None
+        self._layout: tuple[str, ...] | None = None
         self._template = ""
         self._head = ""
 
     def begin_step(self, input: Sequence[float], target: Sequence[float],
                    iteration: int, epoch: int | None = None) -> None:
-        self._head = (f'{{"iteration": {iteration}, "epoch": {json.dumps(epoch)}, '
-                      f'"input": {json.dumps([float(v) for v in input])}, '
-                      f'"target": {json.dumps([float(v) for v in target])}, "values": {{')
+        self._head = step_head(iteration, epoch) + sample_fields(input, target)
         self._values.clear()
         self._names.clear()
 
@@ -145,23 +143,41 @@ class JsonlTraceWriter:
         self._values.append(value)
 
     def end_step(self) -> None:
-        values = tuple(map(float, self._values))
-        total = sum(values)
-        if self._names != self._layout:
-            # The engine records the same names in the same order every step; build the
-            # line template once, and again only if that ever changes.
-            self._layout = list(self._names)
+        self._write(self._head, self._names, tuple(map(float, self._values)))
+
+    def write_values(self, iteration: int, epoch: int | None, sample: str,
+                     names: Sequence[str], values: tuple[float, ...]) -> None:
+        """A whole step at once: `values` in the order of `names`, and `sample` made by
+        `sample_fields(input, target)` once per sample. The fast path of training."""
+        self._write(step_head(iteration, epoch) + sample, names, values)
+
+    def _write(self, head: str, names: Sequence[str], values: tuple[float, ...]) -> None:
+        if names is not self._layout and tuple(names) != self._layout:
+            # The same names come in the same order every step; build the line template
+            # once, and again only if that ever changes.
+            self._layout = tuple(names)
             self._template = ", ".join(f"{json.dumps(n)}: %r" for n in self._layout) + "}}\n"
+        total = sum(values)
         if total - total == 0.0:
-            self.out.write(self._head + self._template % values)
+            self.out.write(head + self._template % values)
         else:  # inf or nan somewhere: let json spell them (Infinity, NaN)
-            self.out.write(self._head + json.dumps(dict(zip(self._names, values)))[1:] + "}\n")
+            self.out.write(head + json.dumps(dict(zip(names, values)))[1:] + "}\n")
 
     def close(self) -> None:
         self.out.commit()
 
     def discard(self) -> None:
         self.out.discard()
+
+
+def step_head(iteration: int, epoch: int | None) -> str:
+    return f'{{"iteration": {iteration}, "epoch": {json.dumps(epoch)}, '
+
+
+def sample_fields(input: Sequence[float], target: Sequence[float]) -> str:
+    """The input and target of a step line, up to where its values begin."""
+    return (f'"input": {json.dumps([float(v) for v in input])}, '
+            f'"target": {json.dumps([float(v) for v in target])}, "values": {{')
 
 
 # Reading.
