@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import article
 from .errors import NntraceError
+from .files import read_text
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,8 @@ def xor() -> Dataset:
 
 def load_csv(path: str | Path, inputs: int, outputs: int) -> Dataset:
     """Read a CSV file whose rows hold `inputs` numbers then `outputs` targets."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
-        raise NntraceError(f"{source}: cannot read: {reason}") from None
-    return parse_csv(text, source, inputs, outputs)
+    # utf-8-sig: spreadsheets often start a CSV with a byte-order mark.
+    return parse_csv(read_text(path, "utf-8-sig"), str(path), inputs, outputs)
 
 
 def parse_csv(text: str, source: str, inputs: int, outputs: int) -> Dataset:
