@@ -19,7 +19,7 @@ Three measurements, each the best of several runs in one sitting:
 
 from __future__ import annotations
 
-import math
+import random
 import subprocess
 import sys
 import tempfile
@@ -120,6 +120,13 @@ def main(quick: bool = False) -> int:
         traced = best(lambda: train(network, xor(), epochs, 0.5, trace=trace), repeats)
         trace_size = trace.stat().st_size
 
+    # The floor under tracing: writing one step's values as exact JSON numbers (repr).
+    from nntrace.engine import value_names
+    count = len(value_names(network))
+    values = tuple(random.Random(1).random() for _ in range(count))
+    template = ", ".join(["%r"] * count)
+    text_floor = best(lambda: [template % values for _ in range(iterations)], repeats)
+
     process_epochs = 5000 if quick else 50000
     command = [sys.executable, "-m", "nntrace", "train", "--epochs", str(process_epochs), "--lr", "0.5"]
     script = [sys.executable, "-c", SCRIPT.replace("50000", str(process_epochs))]
@@ -131,6 +138,7 @@ def main(quick: bool = False) -> int:
     print(f"plain-Python loop      {us(plain)}")
     print(f"nntrace, untraced      {us(untraced)}")
     print(f"nntrace, traced, every {us(traced)}   ({trace_size / 1e6:.1f} MB of trace)")
+    print(f"  of which at least   {us(text_floor)}   (writing its {count} values as exact JSON numbers)")
     print(f"whole process, {process_epochs} epochs: nntrace {whole:.2f} s, plain-Python script {peer:.2f} s")
     ratios = {"untraced vs plain Python": untraced / plain,
               "traced every iteration vs untraced": traced / untraced,

@@ -104,6 +104,16 @@ def test_trace_every_k_round_trips_and_matches_a_full_trace(tmp_path, convention
     assert network_after(some.network, everything.steps[-1]) == result.network
 
 
+def test_a_traced_run_records_what_step_records(tmp_path):
+    train(article.network(), xor(), 2, 0.5, trace=tmp_path / "t.jsonl")
+    net = article.network()
+    for recorded, (x, t) in zip(read_trace(tmp_path / "t.jsonl").steps, article.XOR * 2):
+        step = run.step(net, x, t, 0.5).steps[0]
+        assert (recorded.input, recorded.target, recorded.values) == (step.input, step.target, step.values)
+        assert list(recorded.values) == list(step.values)   # the same order too
+        net = network_after(net, step)
+
+
 def test_shuffle_is_repeatable_by_seed_and_not_file_order():
     a = train(article.network(), xor(), 5, 0.5, shuffle=True, seed=3)
     b = train(article.network(), xor(), 5, 0.5, shuffle=True, seed=3)
