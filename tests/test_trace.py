@@ -78,3 +78,14 @@ def test_bad_traces_are_one_line_errors(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(NntraceError, match=message.replace("[", r"\[").replace("]", r"\]")):
         read_trace(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"steps": [{"values": {"loss": ' + "9" * 5000 + "}}]}", "not readable as JSON"),
+])
+def test_pathological_traces_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(NntraceError, match=message):
+        read_trace(path)
