@@ -62,6 +62,13 @@ class NntraceGroup(click.Group):
             fail("nntrace: interrupted", 130)
         except click.ClickException as error:
             fail(f"nntrace: {error.format_message()}", error.exit_code)
+        except BrokenPipeError:
+            # The reader (say `head`) has seen enough; stop quietly, as cat(1) does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as error:
+            where = f" '{error.filename}'" if error.filename else " standard output"
+            fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -91,7 +98,10 @@ NUMBER = FiniteFloat()
 def make_console(**options: Any):
     from rich.console import Console
 
-    # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
+    # rich drops styling when stdout is not a terminal; NO_COLOR asks for plain text too
+    # (rich alone would keep bold and dim).
+    if os.environ.get("NO_COLOR"):
+        options.setdefault("color_system", None)
     return Console(highlight=False, **options)
 
 
@@ -163,7 +173,9 @@ def cli() -> None:
     Examples:
       nntrace step --input 0 1
       nntrace step --input 0 1 --convention article
-      nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99 --trace step.json
+      nntrace step --input 0 1 --trace step.json
+      nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
+                   --target 0.01 0.99
     """
 
 
@@ -193,10 +205,11 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
     \b
     Examples:
       nntrace step --input 0 1                         # the article's iteration
-      nntrace step --input 0 1 --convention article    # with the article's arithmetic
+      nntrace step --input 0 1 --convention article    # its arithmetic
       nntrace step --input 1 1 --lr 0.5 --digits 4
       nntrace step --input 0 1 --json > step.json
-      nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99
+      nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
+                   --target 0.01 0.99
     """
     from . import run
     from .render import StepReport

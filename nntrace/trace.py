@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from .errors import NntraceError
 from .files import AtomicFile, write_atomically
-from .network import Network, is_number
+from .network import Network, as_float, is_number
 
 FORMAT = "nntrace-trace/1"
 
@@ -186,7 +186,7 @@ def read_trace(path: str | Path) -> Trace:
     """Read a .json or .jsonl trace written by nntrace or by anyone following the format."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
         raise NntraceError(f"{source}: cannot read: {reason}") from None
@@ -198,7 +198,7 @@ def parse_trace(text: str, source: str) -> Trace:
     if not stripped:
         raise NntraceError(f"{source}: empty file, not a trace")
     try:
-        document = json.loads(stripped)
+        document = load_json(stripped, source)
         return _trace_from(document, document.get("steps") if isinstance(document, dict) else None,
                            source, jsonl=False)
     except json.JSONDecodeError as error:
@@ -212,10 +212,23 @@ def parse_trace(text: str, source: str) -> Trace:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(load_json(line, f"{source}: line {number}"))
         except json.JSONDecodeError as error:
             raise NntraceError(f"{source}: line {number}: not valid JSON: {error.msg}") from None
     return _trace_from(records[0], records[1:], source, jsonl=True)
+
+
+def load_json(text: str, source: str) -> Any:
+    """json.loads (NaN and Infinity allowed: a user's trace may hold them), but input too
+    deep or numbers too long are one-line errors, not tracebacks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise NntraceError(f"{source}: nested too deeply to be a trace") from None
+    except ValueError as error:
+        raise NntraceError(f"{source}: not readable as JSON: {error}") from None
 
 
 def _trace_from(header: Any, steps: Any, source: str, jsonl: bool) -> Trace:
@@ -262,6 +275,6 @@ def _step_from(data: Any, index: int, where: str) -> Step:
         vector = data.get(key, [])
         if not isinstance(vector, list) or not all(is_number(v) for v in vector):
             raise NntraceError(f"{where}: {key}: expected a list of numbers")
-        vectors.append([float(v) for v in vector])
-    return Step(iteration, epoch, vectors[0], vectors[1], {k: float(v) for k, v in values.items()})
+        vectors.append([as_float(v) for v in vector])
+    return Step(iteration, epoch, vectors[0], vectors[1], {k: as_float(v) for k, v in values.items()})
 

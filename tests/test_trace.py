@@ -80,6 +80,17 @@ def test_bad_traces_are_one_line_errors(tmp_path, text, message):
         read_trace(path)
 
 
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"steps": [{"values": {"loss": ' + "9" * 5000 + "}}]}", "not readable as JSON"),
+])
+def test_pathological_traces_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(NntraceError, match=message):
+        read_trace(path)
+
+
 def test_write_values_writes_the_same_line_as_begin_record_end(tmp_path):
     trace = sample_trace()
     by_record, at_once = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
