@@ -269,10 +269,10 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
 
     \b
     Examples:
-      nntrace train --epochs 10000                   # the article's settings: learns nothing
-      nntrace train --epochs 10000 --lr 0.5          # exact math at 0.5: learns XOR
-      nntrace train --epochs 10000 --lr 0.5 --save trained.json --trace run.jsonl --every 100
-      nntrace train --weights net.json --data samples.csv --shuffle --seed 1 --json
+      nntrace train                      # the article's settings: learns nothing
+      nntrace train --lr 0.5             # exact math at 0.5: learns XOR
+      nntrace train --lr 0.5 --save trained.json --trace run.jsonl --every 100
+      nntrace train --weights net.json --data samples.csv --shuffle --seed 1
     """
     import json
 

@@ -215,3 +215,9 @@ def test_ctrl_c_stops_at_an_iteration_end_and_leaves_valid_files(tmp_path):
         engine.step(x, t, 0.5)
     assert load_network(saved) == engine.network()
     assert "Interrupted at the end of iteration" in out
+
+
+@pytest.mark.parametrize("command", ["train", "init"])
+def test_help_fits_80_columns(command):
+    text = CliRunner().invoke(cli, [command, "--help"], terminal_width=80).output
+    assert max(len(line) for line in text.splitlines()) <= 80
