@@ -3,6 +3,7 @@ every sample and the verdict. Renderers read a TrainingResult; they compute no n
 
 from __future__ import annotations
 
+import math
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class LossChart:
     max_width: int = 100
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        series = self.curve.series()
+        series = [(epoch, loss) for epoch, loss in self.curve.series() if math.isfinite(loss)]
         if len(series) < 2:
             return
         import plotext

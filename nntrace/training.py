@@ -193,15 +193,21 @@ class TrainingResult:
             "problem": str(self.problem) if self.problem else None,
             "loss_first_epoch": self.curve.first,
             "loss_last_epoch": self.curve.last,
-            "final_loss": self.final_loss,
+            "final_loss": finite_or_none(self.final_loss),
             "loss_curve": {"epochs_per_point": self.curve.width,
                            "points": [loss for _, loss in self.curve.series()]},
             "samples": [{"input": list(s.inputs), "target": list(s.targets),
-                         "output": list(s.outputs), "right": s.right} for s in self.samples],
+                         "output": [finite_or_none(o) for o in s.outputs], "right": s.right}
+                        for s in self.samples],
             **self.verdict.to_dict(),
             "seconds": round(self.seconds, 3),
             "network": self.network.to_dict(),
         }
+
+
+def finite_or_none(value: float) -> float | None:
+    """JSON has no infinity or NaN: the summary says null for them."""
+    return value if math.isfinite(value) else None
 
 
 def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0.001,
@@ -253,12 +259,14 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
                 if loss - loss or stop.requested:
                     break
             else:
-                curve.add(float(total) / len(samples))
-                if progress is not None:
-                    progress(epoch, curve.last)
-                continue
+                mean = float(total) / len(samples)
+                if mean - mean == 0.0:   # else a Decimal run went beyond float range
+                    curve.add(mean)
+                    if progress is not None:
+                        progress(epoch, mean)
+                    continue
             break
-        non_finite = bool(loss - loss)
+        non_finite = bool(loss - loss) or not math.isfinite(float(total))
         if not non_finite:
             engine.check_finite(iteration)   # the last update may have overflowed a weight
     except (NonFiniteError, *ARITHMETIC_ERRORS):
@@ -272,20 +280,18 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
         writer.close()
 
     problem = None
-    reached = engine.network() if not non_finite else None
     if non_finite:
-        reached, iteration, problem = replay_to_first_non_finite(
+        reached, iteration, problem, curve = replay_to_first_non_finite(
             network, chosen, samples, lr, shuffle, seed, iteration)
         evaluator = Engine(reached, chosen)
     else:
-        evaluator = engine
+        reached, evaluator = engine.network(), engine
     stopped = "non-finite" if problem else ("interrupted" if stop.requested else None)
     results, final_loss = evaluate(evaluator, samples, data.samples)
-    complete = iteration // len(samples)
     return TrainingResult(
         start=network.copy(), network=reached, convention=chosen.label,
         learning_rate=learning_rate, data=data.source, epochs=epochs,
-        epochs_run=min(complete, curve.epochs) if problem else curve.epochs,
+        epochs_run=curve.epochs,
         iterations=iteration, curve=curve, samples=results, final_loss=final_loss,
         verdict=judge(results, curve, problem), seconds=seconds,
         seed=seed if shuffle else None, stopped=stopped, problem=problem, traced=traced)
@@ -327,36 +333,39 @@ def epoch_orders(samples: list, shuffle: bool, seed: int | None) -> Iterator[lis
         yield order
 
 
-def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuffle: bool,
-                               seed: int | None, until: int) -> tuple[Network, int, NonFiniteError | None]:
+def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuffle: bool, seed: int | None,
+                               until: int) -> tuple[Network, int, NonFiniteError, LossCurve]:
     """The rare path: run again, recording every value, to find the first iteration whose
-    values are not all finite. Returns the weights before it, the iterations completed, and
-    the error naming the iteration and the first non-finite value in computation order."""
+    values are not all finite numbers (as floats: a Decimal beyond float range counts).
+    Returns the weights before it, the iterations completed, the error naming the iteration
+    and the first non-finite value in computation order, and the curve of the epochs before."""
     engine = Engine(network, chosen)
     recorder = Recorder()
+    curve = LossCurve()
     iteration = 0
     for epoch, order in enumerate(epoch_orders(samples, shuffle, seed), 1):
+        total = engine.zero
         for x, t, sample in order:
             before = engine.network()
             iteration += 1
             recorder.trace.steps.clear()
             recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
+            where = f"iteration {iteration} (epoch {epoch})"
             try:
-                engine.step_converted(x, t, lr, recorder.record)
+                total += engine.step_converted(x, t, lr, recorder.record)
                 check_finite(recorder.trace)
                 engine.check_finite(iteration)
             except ARITHMETIC_ERRORS:
                 return before, iteration - 1, NonFiniteError(
-                    f"iteration {iteration} (epoch {epoch}): a value grew beyond what the "
-                    f"arithmetic can hold", iteration=iteration)
+                    f"{where}: a value grew beyond what the arithmetic can hold", iteration=iteration), curve
             except NonFiniteError as error:
-                message = str(error).replace(f"iteration {iteration}:",
-                                             f"iteration {iteration} (epoch {epoch}):")
-                return before, iteration - 1, NonFiniteError(message, error.name, iteration)
+                message = str(error).replace(f"iteration {iteration}:", f"{where}:")
+                return before, iteration - 1, NonFiniteError(message, error.name, iteration), curve
             if iteration >= until:
-                # Every value finite after all (a sum of huge finite losses overflowed):
-                # nothing to name, so keep the weights reached.
-                return engine.network(), iteration, None
+                # Every value finite, yet the epoch's summed loss overflowed a float.
+                return engine.network(), iteration, NonFiniteError(
+                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration), curve
+        curve.add(float(total) / len(samples))
     raise AssertionError("unreachable: epoch_orders never ends")
 
 

@@ -221,3 +221,19 @@ def test_ctrl_c_stops_at_an_iteration_end_and_leaves_valid_files(tmp_path):
 def test_help_fits_80_columns(command):
     text = CliRunner().invoke(cli, [command, "--help"], terminal_width=80).output
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_a_decimal_divergence_prints_valid_json_and_a_report(tmp_path, as_json):
+    net, data = tmp_path / "net.json", tmp_path / "d.csv"
+    net.write_text('{"layers": [1, 1], "activation": "identity", "weights": [[[0.5]]]}')
+    data.write_text("1,2\n2,4\n3,6\n")
+    args = ["train", "--weights", net, "--data", data, "--lr", "1e300", "--convention", "article"]
+    result = invoke(*args, *(["--json"] if as_json else []))
+    assert result.exit_code == 1, result.output
+    assert "iteration 2 (epoch 1): loss is inf" in result.stderr
+    if as_json:
+        summary = json.loads(result.stdout, parse_constant=lambda token: pytest.fail(token))
+        assert summary["final_loss"] is None and summary["stopped"] == "non-finite"
+    else:
+        assert "it diverged" in result.stdout

@@ -272,3 +272,13 @@ def test_stuck_near_needs_outputs_that_barely_depend_on_the_input():
         return [SampleResult((0.0,), (t,), (o,), False) for o, t in zip(outputs, [0.0, 1.0, 1.0, 0.0])]
     assert stuck_near(samples([0.50, 0.52, 0.51, 0.53])) == pytest.approx(0.515)
     assert stuck_near(samples([0.40, 0.52, 0.51, 0.53])) is None
+
+
+def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
+    # The article convention computes in decimal, which does not overflow at 1e308; the
+    # trace holds floats, so a value beyond a float's range counts as not finite.
+    result = train(identity_network(), identity_data(), 1000, 1e300, "article")
+    assert result.stopped == "non-finite" and result.problem.name == "loss"
+    assert result.problem.iteration == 2 and result.iterations == 1
+    assert result.curve.points == [] and result.epochs_run == 0
+    assert all(math.isfinite(w) for w in result.network.weights[0][0])
