@@ -48,7 +48,8 @@ def interruptible() -> Iterator[Stop]:
     if threading.current_thread() is not threading.main_thread():
         yield stop   # signal handlers can only be installed from the main thread
         return
-    previous = signal.getsignal(signal.SIGINT)
+    # None when the handler was not set from Python: then restore Python's own.
+    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
 
     def request(signum: int, frame: Any) -> None:
         stop.requested = True
@@ -121,7 +122,7 @@ class Verdict:
     learned: bool
     right: int
     total: int
-    reasons: tuple[str, ...] = ()           # diverged, rose, stuck, flat, falling
+    reasons: tuple[str, ...] = ()           # diverged, rose, stuck, flat, falling, short
     stuck_near: float | None = None
     loss_start: float | None = None
     loss_end: float | None = None
@@ -134,7 +135,7 @@ class Verdict:
         trend = (f"the loss went from {self.loss_start:.4g} to {self.loss_end:.4g}"
                  if self.loss_start is not None and self.loss_end is not None else "")
         if self.learned:
-            return f"Learned: all {self.total} samples classified right; {trend}."
+            return f"Learned: all {self.total} samples classified right" + (f"; {trend}." if trend else ".")
         why = []
         for reason in self.reasons:
             if reason == "diverged":
@@ -149,6 +150,8 @@ class Verdict:
                            f"alone will hardly help")
             elif reason == "falling":
                 why.append(f"{trend} and is still falling: more epochs may help")
+            elif reason == "short":
+                why.append("too few epochs ran to judge the loss")
         return f"Not learned: {score}; " + "; ".join(why) + "."
 
     def to_dict(self) -> dict[str, Any]:
@@ -429,7 +432,7 @@ def judge(samples: list[SampleResult], curve: LossCurve, problem: NonFiniteError
             reasons.append("flat")
             verdict.flat_window = tenth * curve.width
     if not reasons:
-        reasons.append("falling")
+        reasons.append("falling" if curve.epochs >= 2 else "short")
     verdict.reasons = tuple(reasons)
     return verdict
 

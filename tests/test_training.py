@@ -10,7 +10,8 @@ from nntrace.engine import Engine
 from nntrace.network import Network, random_network
 from nntrace.render import network_after
 from nntrace.trace import read_trace
-from nntrace.training import (LossCurve, SampleResult, Stop, classified_right, stuck_near, train)
+from nntrace.training import (LossCurve, SampleResult, Stop, classified_right, interruptible, stuck_near,
+                              train)
 
 
 def chained_steps(network, samples, lr, convention="exact", slips=()):
@@ -282,3 +283,24 @@ def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
     assert result.problem.iteration == 2 and result.iterations == 1
     assert result.curve.points == [] and result.epochs_run == 0
     assert all(math.isfinite(w) for w in result.network.weights[0][0])
+
+
+def test_too_short_a_run_says_so():
+    stop = Stop()
+    stop.requested = True
+    net = Network.from_dict({"layers": [2, 1], "activation": "sigmoid", "weights": [[[1.0, -1.0]]]})
+    verdict = train(net, xor(), 10, 0.5, stop=stop).verdict
+    assert verdict.reasons == ("short",)
+    assert verdict.describe() == (f"Not learned: {verdict.right} of 4 samples classified right; "
+                                  f"too few epochs ran to judge the loss.")
+
+
+def test_interruptible_sets_the_flag_then_restores_the_handler():
+    import os
+    import signal
+    before = signal.getsignal(signal.SIGINT)
+    with interruptible() as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.requested
+        assert signal.getsignal(signal.SIGINT) is before   # a second Ctrl-C interrupts at once
+    assert signal.getsignal(signal.SIGINT) is before
