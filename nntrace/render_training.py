@@ -56,6 +56,7 @@ class TrainingReport:
 
     result: TrainingResult
     digits: int = 4
+    max_rows: int = 40    # a big CSV would scroll off the screen; --json has every sample
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r = self.result
@@ -64,6 +65,9 @@ class TrainingReport:
             yield Text(self.stop_line(), style="yellow")
         yield LossChart(r.curve)
         yield self.sample_table()
+        note = self.hidden_rows()
+        if note is not None:
+            yield note
         style = "bold green" if r.verdict.learned else "bold red"
         yield Text(r.verdict.describe(), style=style)
 
@@ -90,10 +94,17 @@ class TrainingReport:
         for name in ("input", "target", "output", "classified"):
             table.add_column(name, justify="left" if name != "output" else "right")
         n = lambda values: " ".join(format_number(v, self.digits) for v in values)  # noqa: E731
-        for s in r.samples:
+        for s in r.samples[:self.max_rows]:
             mark = Text("right ✓", style="green") if s.right else Text("wrong ✗", style="red")
             table.add_row(n(s.inputs), n(s.targets), n(s.outputs), mark)
         return table
+
+    def hidden_rows(self) -> Text | None:
+        hidden = self.result.samples[self.max_rows:]
+        if not hidden:
+            return None
+        return Text(f"… and {len(hidden)} more sample(s), {sum(s.right for s in hidden)} of them "
+                    f"right (--json lists every one)", style="dim")
 
 
 @contextmanager

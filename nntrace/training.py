@@ -386,10 +386,10 @@ def evaluate(engine: Engine, samples: list, originals: Sequence[Sample]) -> tupl
         except ARITHMETIC_ERRORS:
             losses.append(math.nan)
             outputs.append(tuple(math.nan for _ in last))
+    kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(last))]   # per output
     results = []
     for sample, out in zip(originals, outputs):
-        right = all(classified_right(out[k], sample.targets[k], [s.targets[k] for s in originals])
-                    for k in range(len(out)))
+        right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
         results.append(SampleResult(sample.inputs, sample.targets, out, right))
     return results, sum(losses) / len(losses)
 

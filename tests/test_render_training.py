@@ -67,3 +67,13 @@ def test_progress_bar_with_a_fake_clock():
 def test_a_disabled_progress_bar_costs_the_loop_nothing():
     with progress_bar(Console(file=io.StringIO()), 10, enabled=False) as update:
         assert update is None
+
+
+def test_a_long_data_set_shows_the_first_rows_and_counts_the_rest(render):
+    from nntrace.data import Dataset, Sample
+    rows = tuple(Sample((float(i % 2), float(i % 3 == 0)), (float(i % 2),)) for i in range(50))
+    result = train(article.network(), Dataset(rows, "many"), 2, 0.5)
+    text = render(TrainingReport(result, max_rows=10))
+    hidden = sum(s.right for s in result.samples[10:])
+    assert f"… and 40 more sample(s), {hidden} of them right (--json lists every one)" in text
+    assert text.count("✓") + text.count("✗") == 10
