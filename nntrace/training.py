@@ -24,7 +24,7 @@ from .compiled import compiled_step, recorded_names
 from .conventions import make_convention
 from .data import Dataset, Sample
 from .engine import Engine
-from .errors import NonFiniteError
+from .errors import NntraceError, NonFiniteError
 from .network import Network
 from .run import check_finite
 from .trace import JsonlTraceWriter, Recorder, Trace, sample_fields
@@ -223,6 +223,9 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
     closed whole however the run ends. A run that produces a value that is not finite stops
     there and keeps the last finite weights; `result.problem` names the iteration and value.
     """
+    if epochs < 1 or every < 1 or not data.samples:
+        raise NntraceError(f"train: needs at least 1 epoch (got {epochs}), every >= 1 (got {every}) "
+                           f"and a sample (got {len(data.samples)})")
     chosen = make_convention(convention, tuple(slips))
     if shuffle and seed is None:
         seed = random.randrange(2**32)   # drawn here so the run can be told and repeated

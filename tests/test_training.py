@@ -304,3 +304,11 @@ def test_interruptible_sets_the_flag_then_restores_the_handler():
         assert stop.requested
         assert signal.getsignal(signal.SIGINT) is before   # a second Ctrl-C interrupts at once
     assert signal.getsignal(signal.SIGINT) is before
+
+
+@pytest.mark.parametrize("epochs, every, rows", [(0, 1, 1), (1, 0, 1), (1, 1, 0)])
+def test_train_refuses_nonsense(epochs, every, rows):
+    from nntrace.errors import NntraceError
+    data = Dataset(xor().samples[:rows], "some")
+    with pytest.raises(NntraceError, match="needs at least 1 epoch"):
+        train(article.network(), data, epochs, every=every)
