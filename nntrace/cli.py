@@ -292,9 +292,9 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
     else:
         raise click.BadParameter(f"required for the network {network.shape}: the default XOR table "
                                  f"has 2 inputs and 1 target", param_hint="'--data'")
-    console = make_console()
-    with training.interruptible() as stop, \
-            progress_bar(make_console(stderr=True), epochs, console.is_terminal and not as_json) as progress:
+    console, bar_console = make_console(), make_console(stderr=True)
+    show_bar = console.is_terminal and bar_console.is_terminal and not as_json
+    with training.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:
         result = training.train(network, dataset, epochs, lr, convention, slips, shuffle, seed,
                                 trace_path, every, progress, stop)
     if save_path:

@@ -41,8 +41,8 @@ class LossChart:
         figure.title(f"loss per epoch (mean over the samples){per_point}")
         figure.draw(figure.signal(epochs, losses).lines())
         low, high = min(losses), max(losses)
-        if low > 0 and high / low >= 100:
-            figure.ruler("y").scale("log")
+        # plotext keeps one figure per process: set every setting each time, never inherit one.
+        figure.ruler("y").scale("log" if low > 0 and high / low >= 100 else "linear")
         last = self.curve.epochs
         ticks = sorted({1, *(round(last * k / 4) for k in range(1, 5))})
         figure.ruler("x").ticks(ticks, [str(t) for t in ticks])

@@ -77,3 +77,16 @@ def test_a_long_data_set_shows_the_first_rows_and_counts_the_rest(render):
     hidden = sum(s.right for s in result.samples[10:])
     assert f"… and 40 more sample(s), {hidden} of them right (--json lists every one)" in text
     assert text.count("✓") + text.count("✗") == 10
+
+
+def test_a_linear_chart_after_a_log_one_is_linear_again(render):
+    steep, gentle = LossCurve(), LossCurve()
+    for epoch in range(1, 101):
+        steep.add(1.0 / epoch ** 2)
+        gentle.add(0.2 - epoch / 1000)
+    render(LossChart(steep))
+    text = render(LossChart(gentle))
+    labels = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
+    values = [float(label) for label in labels]
+    gaps = [a - b for a, b in zip(values, values[1:])]
+    assert max(gaps) - min(gaps) < 0.002   # evenly spaced: a linear axis
