@@ -1,0 +1,159 @@
+"""Which known slip explains a trace: replay it under each slip and each pair of slips.
+
+The network, learning rate, inputs and targets come from ACTUAL's header and steps (else
+EXPECTED's). A candidate explains ACTUAL when every value ACTUAL records agrees with the
+replay. Candidates are tried simplest first, and a candidate stops at the first step that
+disagrees, so a long training run is replayed in full only by the candidates still in.
+"""
+
+from __future__ import annotations
+
+import decimal
+import itertools
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from .conventions import SLIPS, Convention, make_convention
+from .diff import ATOL, RTOL, close
+from .engine import Engine
+from .errors import NntraceError
+from .trace import Step, Trace
+
+PRECISIONS = tuple(f"{kind}:{n}" for kind in ("rounded", "truncated") for n in range(1, 7))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A way of computing: a base convention and the slips added to it."""
+
+    base: str                 # "exact" or "article"
+    slips: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """How many departures from exact backprop (the article's is two: derivative and truncation)."""
+        return len(self.slips) + (2 if self.base == "article" else 0)
+
+    def convention(self) -> Convention:
+        return make_convention(self.base, self.slips)
+
+    def describe(self) -> str:
+        if self.base == "article":
+            text = "the article's arithmetic (derivative-on-output, values truncated as the article prints them)"
+            return text + (f" with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
+                           if self.slips else "")
+        if not self.slips:
+            return "exact backprop, with no slip"
+        return f"exact backprop with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"convention": self.base, "slips": list(self.slips)}
+
+
+def candidates() -> list[Candidate]:
+    """Exact, each slip, each pair of slips, the article's convention and it with each slip:
+    simplest first."""
+    singles = [*SLIPS, *PRECISIONS]
+    found = [Candidate("exact"), *(Candidate("exact", (slip,)) for slip in singles), Candidate("article")]
+    found += [Candidate("article", (slip,)) for slip in SLIPS if slip != "derivative-on-output"]
+    found += [Candidate("exact", pair) for pair in itertools.combinations(singles, 2)
+              if not (pair[0] in PRECISIONS and pair[1] in PRECISIONS)]  # one precision at a time
+    return sorted(found, key=lambda candidate: candidate.size)
+
+
+@dataclass
+class Explanation:
+    """The simplest candidates that reproduce ACTUAL, or why none could be tried."""
+
+    matches: list[Candidate]
+    tried: int = 0
+    reason: str = ""          # why no replay was possible, if none was
+
+    @property
+    def message(self) -> str:
+        if self.reason:
+            return f"cannot replay: {self.reason}"
+        if not self.matches:
+            return (f"none of the {self.tried} known slips and pairs of slips reproduces your "
+                    f"numbers: the mistake is another one")
+        text = "your numbers match " + self.matches[0].describe()
+        others = [c.describe() for c in self.matches[1:]]
+        return text + (f" (as well as {'; '.join(others)})" if others else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
+                "tried": self.tried}
+
+
+@dataclass
+class Replay:
+    """What a replay needs: taken from ACTUAL where it says, else from EXPECTED."""
+
+    trace: Trace                     # supplies the network and learning rate
+    schedule: list[Step]             # the steps to replay, in iteration order
+    recorded: dict[int, Step]        # ACTUAL's steps, by iteration
+
+
+def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
+    """The setup to replay, or the reason there is none."""
+    network = actual.network or expected.network
+    learning_rate = actual.learning_rate if actual.learning_rate is not None else expected.learning_rate
+    if network is None:
+        return "neither trace records the network (the header's \"network\")"
+    if learning_rate is None:
+        return "neither trace records the learning rate (the header's \"learning_rate\")"
+    theirs = {step.iteration: step for step in actual.steps}
+    ours = {step.iteration: step for step in expected.steps}
+    schedule = []
+    for iteration in sorted(set(theirs) | set(ours)):
+        step = theirs.get(iteration)
+        if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
+            step = ours.get(iteration)
+        if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
+            return f"iteration {iteration}: no input and target that fit the network {network.shape}"
+        schedule.append(step)
+    setup = Trace(network=network, learning_rate=learning_rate)
+    return Replay(setup, schedule, theirs)
+
+
+def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL,
+            limit: int | None = None) -> Explanation:
+    """Replay under each candidate and keep the simplest ones that reproduce ACTUAL.
+
+    `limit` stops the replay after that many steps (None: all of them).
+    """
+    setup = replay_setup(expected, actual)
+    if isinstance(setup, str):
+        return Explanation([], 0, setup)
+    schedule = setup.schedule[:limit] if limit else setup.schedule
+    matches: list[Candidate] = []
+    tried = 0
+    for candidate in candidates():
+        if matches and candidate.size > matches[0].size:
+            break  # simplest first: a bigger candidate would only add slips that change nothing
+        tried += 1
+        if reproduces(candidate, setup, schedule, rtol, atol):
+            matches.append(candidate)
+    return Explanation(matches, tried)
+
+
+def reproduces(candidate: Candidate, setup: Replay, schedule: Sequence[Step],
+               rtol: float, atol: float) -> bool:
+    try:
+        engine = Engine(setup.trace.network, candidate.convention())
+    except NntraceError:
+        return False
+    compared = 0
+    for step in schedule:
+        values: dict[str, Any] = {}
+        try:
+            engine.step(step.input, step.target, setup.trace.learning_rate, values.__setitem__)
+        except (ArithmeticError, decimal.DecimalException):  # overflow: not this candidate
+            return False
+        recorded = setup.recorded.get(step.iteration)
+        for name, value in (recorded.values.items() if recorded else ()):
+            if name in values:
+                compared += 1
+                if not close(float(values[name]), value, rtol, atol):
+                    return False
+    return compared > 0
