@@ -22,7 +22,7 @@ def distinct(expected: float, actual: float) -> tuple[str, str]:
         a, b = format_number(expected, digits), format_number(actual, digits)
         if a != b:
             return a, b
-    return a, b
+    return format_number(expected), format_number(actual)
 
 
 def listing(names: list[str]) -> str:
