@@ -225,8 +225,9 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
 @cli.command()
 @click.argument("expected", type=click.Path(dir_okay=False))
 @click.argument("actual", type=click.Path(dir_okay=False))
-@click.option("--rtol", type=NUMBER, default=1e-9, show_default=True, callback=non_negative,
-              help="Relative tolerance: values agree when |actual − expected| ≤ atol + rtol × |expected|.")
+@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+              help="Relative tolerance: values agree when |actual − expected| ≤ atol + rtol × |expected|. "
+                   "The defaults suit float64 code; for float32 code try --rtol 1e-6.")
 @click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
               help="Absolute tolerance, for values near zero.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")

@@ -15,10 +15,11 @@ from typing import Any, Iterable
 from .network import Network
 from .trace import Step, Trace
 
-# Defaults: float64 implementations agree to ~1e-15; 1e-9 leaves room for another
-# summation order or values written with 10+ digits, and still sees a weight update at
-# learning rate 0.001 that is wrong by a fraction of a percent.
-RTOL = 1e-9
+# Defaults for float64 code: another summation order or formula moves values by ~1e-16
+# of their size, so 1e-12 leaves a thousandfold margin. It has to be this tight: at the
+# article's learning rate 0.001 a delta that is wrong by 4e-5 of itself (the slip
+# updated-weights) changes the updated weight by only 3e-10 of the weight.
+RTOL = 1e-12
 ATOL = 1e-12
 
 NAME = re.compile(r"L(\d+)\.n(\d+)\.(?:(net|out|error|deriv|delta|b)|w(\d+))$")

@@ -171,3 +171,11 @@ def test_bad_tolerances_exit_2(traces, option, value):
     path = traces("exact", "--input", "0", "1")
     result = invoke("diff", path, path, option, value)
     assert result.exit_code == 2 and option in result.stderr
+
+
+def test_the_default_tolerances_are_the_librarys():
+    from nntrace import diff
+
+    defaults = {p.name: p.default for p in cli.commands["diff"].params}
+    assert (defaults["rtol"], defaults["atol"]) == (diff.RTOL, diff.ATOL)
+    assert "[default: 1e-12]" in invoke("diff", "--help").output

@@ -68,12 +68,15 @@ def test_first_divergence_is_earliest_in_computation_order_not_in_file_order(tmp
 def test_tolerances_are_relative_plus_absolute():
     expected, actual = exact(), exact()
     values = actual.steps[0].values
-    values["L2.n1.out"] *= 1 + 1e-11      # float noise: the same
-    values["L1.n1.w1"] += 1e-13           # tiny absolute change on 0.2: the same
+    values["L2.n1.out"] *= 1 + 1e-14      # float noise: the same
+    values["L1.n1.w1"] += 1e-12           # within atol + rtol × 0.2: the same
     assert compare(expected, actual).same
+    values["L1.n1.w1"] += 1e-12
+    assert compare(expected, actual).first.name == "L1.n1.w1"
     values["L2.n1.out"] *= 1 + 1e-7
     assert compare(expected, actual).first.name == "L2.n1.out"
     assert compare(expected, actual, rtol=1e-6).same
+    assert compare(expected, actual, rtol=0, atol=1e-6).same
 
 
 def test_a_partial_trace_is_checked_on_what_it_holds():
