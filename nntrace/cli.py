@@ -263,7 +263,7 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     from .trace import read_trace
 
     want, got = read_trace(expected), read_trace(actual)
-    report = compare(want, got, rtol, atol)
+    report = compare(want, got, rtol, atol, (expected, actual))
     if not report.same and report.compared:
         report.explanation = explain(want, got, rtol, atol)
     if as_json:

@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from .errors import NntraceError
 from .network import Network
 from .trace import Step, Trace
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 # Defaults for float64 code: another summation order or formula moves values by ~1e-16
 # of their size, so 1e-12 leaves a thousandfold margin. It has to be this tight: at the
@@ -107,7 +111,7 @@ class Comparison:
     setup: list[str] = field(default_factory=list)            # header differences
     steps_not_checked: list[int] = field(default_factory=list)
     extra_steps: list[int] = field(default_factory=list)
-    explanation: Any = None                 # an explain.Explanation, when one was asked for
+    explanation: "Explanation | None" = None   # filled in by the caller when it asks for one
 
     @property
     def first(self) -> Divergence | None:
@@ -162,12 +166,15 @@ class Comparison:
         }
 
 
-def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> Comparison:
-    """Compare ACTUAL against EXPECTED value by value; no explanation is attempted here."""
+def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL,
+            sources: Sequence[str] = ("EXPECTED", "ACTUAL")) -> Comparison:
+    """Compare ACTUAL against EXPECTED value by value; no explanation is attempted here.
+
+    `sources` names the two traces in the error raised when one numbers two steps alike.
+    """
     network = actual.network or expected.network
     report = Comparison(rtol, atol, network, setup=header_differences(expected, actual, rtol, atol))
-    theirs = {step.iteration: step for step in actual.steps}
-    ours = {step.iteration: step for step in expected.steps}
+    ours, theirs = (by_iteration(trace, source) for trace, source in zip((expected, actual), sources))
     report.steps_not_checked = [i for i in ours if i not in theirs]
     report.extra_steps = [i for i in theirs if i not in ours]
     order: list[str] | None = None
@@ -179,6 +186,16 @@ def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
             order = computation_order(set(want.values).union(got.values), network)
         report.steps.append(compare_step(want, got, order, rtol, atol))
     return report
+
+
+def by_iteration(trace: Trace, source: str) -> dict[int, Step]:
+    steps: dict[int, Step] = {}
+    for step in trace.steps:
+        if step.iteration in steps:
+            raise NntraceError(f"{source}: iteration {step.iteration} appears twice "
+                               f"(steps are matched by their iteration number)")
+        steps[step.iteration] = step
+    return steps
 
 
 def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: float) -> StepComparison:

@@ -179,3 +179,14 @@ def test_the_default_tolerances_are_the_librarys():
     defaults = {p.name: p.default for p in cli.commands["diff"].params}
     assert (defaults["rtol"], defaults["atol"]) == (diff.RTOL, diff.ATOL)
     assert "[default: 1e-12]" in invoke("diff", "--help").output
+
+
+def test_a_repeated_iteration_is_trouble(tmp_path, traces):
+    path = traces("exact", "--input", "0", "1")
+    data = json.loads(path.read_text())
+    data["steps"] *= 2
+    twice = tmp_path / "twice.json"
+    twice.write_text(json.dumps(data))
+    result = invoke("diff", path, twice)
+    assert result.exit_code == 2
+    assert result.stderr == f"nntrace: {twice}: iteration 1 appears twice (steps are matched by their iteration number)\n"

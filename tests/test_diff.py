@@ -5,6 +5,7 @@ import pytest
 from nntrace import article, run
 from nntrace.diff import compare, computation_order, grammar_key
 from nntrace.engine import value_names
+from nntrace.errors import NntraceError
 from nntrace.network import random_network
 from nntrace.trace import Trace, read_trace, write_trace
 
@@ -142,3 +143,10 @@ def test_the_report_as_json():
                                         "expected": expected.steps[0].values["loss"], "actual": 0.5,
                                         "difference": 0.5 - expected.steps[0].values["loss"]}
     assert data["compared"] == 38 and data["differing"] == 1
+
+
+def test_two_steps_with_one_iteration_number_are_refused():
+    actual = exact()
+    actual.steps.append(actual.steps[0])
+    with pytest.raises(NntraceError, match=r"^mine.json: iteration 1 appears twice"):
+        compare(exact(), actual, sources=("expected.json", "mine.json"))
