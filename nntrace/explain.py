@@ -9,6 +9,7 @@ disagrees, so a long training run is replayed in full only by the candidates sti
 from __future__ import annotations
 
 import decimal
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -50,7 +51,8 @@ class Candidate:
         return {"convention": self.base, "slips": list(self.slips)}
 
 
-def candidates() -> list[Candidate]:
+@functools.cache
+def candidates() -> tuple[Candidate, ...]:
     """Exact, each slip, each pair of slips, the article's convention and it with each slip:
     simplest first."""
     singles = [*SLIPS, *PRECISIONS]
@@ -58,7 +60,7 @@ def candidates() -> list[Candidate]:
     found += [Candidate("article", (slip,)) for slip in SLIPS if slip != "derivative-on-output"]
     found += [Candidate("exact", pair) for pair in itertools.combinations(singles, 2)
               if not (pair[0] in PRECISIONS and pair[1] in PRECISIONS)]  # one precision at a time
-    return sorted(found, key=lambda candidate: candidate.size)
+    return tuple(sorted(found, key=lambda candidate: candidate.size))
 
 
 @dataclass

@@ -93,9 +93,19 @@ def test_every_slip_is_reproduced_by_step_and_recognised_by_diff(tmp_path, trace
     assert f"your numbers match exact backprop with the slip {slip}." in " ".join(result.stdout.split())
 
 
-@pytest.mark.parametrize("slip", ["rounded:3", "truncated:4"])
-def test_precision_slips_are_recognised_by_diff(traces, slip):
-    result = invoke("diff", traces("exact", "--input", "0", "1"), traces("slip", "--input", "0", "1", "--slip", slip))
+@pytest.mark.parametrize("slip, cut", [("rounded:3", lambda v: round(v, 3)),
+                                       ("truncated:4", lambda v: math.floor(v * 1e4) / 1e4)])
+def test_precision_slips_are_reproduced_and_recognised_by_diff(traces, slip, cut):
+    actual = traces("slip", "--input", "0", "1", "--slip", slip)
+    values = json.loads(actual.read_text())["steps"][0]["values"]
+    # The article's forward pass by hand, each value cut and carried (all positive here).
+    f = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    hidden = [cut(f(cut(w))) for w in (0.6, 0.7, 0.9, 0.3)]
+    net = cut(sum(h * w for h, w in zip(hidden, (0.6, 0.7, 0.3, 0.4))))
+    assert [values[f"L1.n{j}.out"] for j in range(1, 5)] == pytest.approx(hidden, abs=1e-12)
+    assert (values["L2.n1.net"], values["L2.n1.out"]) == pytest.approx((net, cut(f(net))), abs=1e-12)
+
+    result = invoke("diff", traces("exact", "--input", "0", "1"), actual)
     assert result.exit_code == 1
     assert f"with the slip {slip}." in " ".join(result.stdout.split())
 
