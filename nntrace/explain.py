@@ -8,16 +8,15 @@ disagrees, so a long training run is replayed in full only by the candidates sti
 
 from __future__ import annotations
 
-import decimal
 import functools
 import itertools
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from .conventions import SLIPS, Convention, make_convention
 from .diff import ATOL, RTOL, close
 from .engine import Engine
-from .errors import NntraceError
+from .network import Network
 from .trace import Step, Trace
 
 PRECISIONS = tuple(f"{kind}:{n}" for kind in ("rounded", "truncated") for n in range(1, 7))
@@ -39,13 +38,13 @@ class Candidate:
         return make_convention(self.base, self.slips)
 
     def describe(self) -> str:
-        if self.base == "article":
-            text = "the article's arithmetic (derivative-on-output, values truncated as the article prints them)"
-            return text + (f" with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
-                           if self.slips else "")
-        if not self.slips:
+        if self.base == "exact" and not self.slips:
             return "exact backprop, with no slip"
-        return f"exact backprop with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
+        base = ("the article's arithmetic (derivative-on-output, values truncated as the article "
+                "prints them)" if self.base == "article" else "exact backprop")
+        if not self.slips:
+            return base
+        return f"{base} with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"convention": self.base, "slips": list(self.slips)}
@@ -76,8 +75,8 @@ class Explanation:
         if self.reason:
             return f"cannot replay: {self.reason}"
         if not self.matches:
-            return (f"none of the {self.tried} known slips and pairs of slips reproduces your "
-                    f"numbers: the mistake is another one")
+            return (f"no known slip or pair of slips reproduces your numbers ({self.tried} ways "
+                    f"of computing tried): the mistake is another one")
         text = "your numbers match " + self.matches[0].describe()
         others = [c.describe() for c in self.matches[1:]]
         return text + (f" (as well as {'; '.join(others)})" if others else "")
@@ -91,7 +90,8 @@ class Explanation:
 class Replay:
     """What a replay needs: taken from ACTUAL where it says, else from EXPECTED."""
 
-    trace: Trace                     # supplies the network and learning rate
+    network: Network
+    learning_rate: float
     schedule: list[Step]             # the steps to replay, in iteration order
     recorded: dict[int, Step]        # ACTUAL's steps, by iteration
 
@@ -107,50 +107,43 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
     theirs = {step.iteration: step for step in actual.steps}
     ours = {step.iteration: step for step in expected.steps}
     schedule = []
-    for iteration in sorted(set(theirs) | set(ours)):
+    # Up to ACTUAL's last step only: what comes after it cannot be checked.
+    last = max(theirs, default=0)
+    for iteration in sorted(i for i in set(theirs) | set(ours) if i <= last):
         step = theirs.get(iteration)
         if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
             step = ours.get(iteration)
         if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
-    setup = Trace(network=network, learning_rate=learning_rate)
-    return Replay(setup, schedule, theirs)
+    return Replay(network, learning_rate, schedule, theirs)
 
 
-def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL,
-            limit: int | None = None) -> Explanation:
-    """Replay under each candidate and keep the simplest ones that reproduce ACTUAL.
-
-    `limit` stops the replay after that many steps (None: all of them).
-    """
+def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> Explanation:
+    """Replay under each candidate and keep the simplest ones that reproduce ACTUAL."""
     setup = replay_setup(expected, actual)
     if isinstance(setup, str):
         return Explanation([], 0, setup)
-    schedule = setup.schedule[:limit] if limit else setup.schedule
     matches: list[Candidate] = []
     tried = 0
     for candidate in candidates():
         if matches and candidate.size > matches[0].size:
             break  # simplest first: a bigger candidate would only add slips that change nothing
         tried += 1
-        if reproduces(candidate, setup, schedule, rtol, atol):
+        if reproduces(candidate, setup, rtol, atol):
             matches.append(candidate)
     return Explanation(matches, tried)
 
 
-def reproduces(candidate: Candidate, setup: Replay, schedule: Sequence[Step],
-               rtol: float, atol: float) -> bool:
-    try:
-        engine = Engine(setup.trace.network, candidate.convention())
-    except NntraceError:
-        return False
+def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
+    """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
+    engine = Engine(setup.network, candidate.convention())
     compared = 0
-    for step in schedule:
+    for step in setup.schedule:
         values: dict[str, Any] = {}
         try:
-            engine.step(step.input, step.target, setup.trace.learning_rate, values.__setitem__)
-        except (ArithmeticError, decimal.DecimalException):  # overflow: not this candidate
+            engine.step(step.input, step.target, setup.learning_rate, values.__setitem__)
+        except ArithmeticError:  # overflow, in floats or decimals: not this candidate
             return False
         recorded = setup.recorded.get(step.iteration)
         for name, value in (recorded.values.items() if recorded else ()):

@@ -2,7 +2,7 @@ import pytest
 
 from nntrace import article, run
 from nntrace.conventions import SLIPS
-from nntrace.explain import Candidate, candidates, explain
+from nntrace.explain import Candidate, candidates, explain, replay_setup
 from nntrace.network import Network
 from nntrace.trace import Trace
 
@@ -89,7 +89,8 @@ def test_a_multi_step_trace_is_replayed_in_order():
     # Exact at first, a slip from the third step on: no single way of computing fits every step.
     explanation = explain(xor_run(), xor_run(["missing-derivative"], switch_at=3))
     assert explanation.matches == [] and explanation.tried == len(candidates())
-    assert explanation.message.startswith(f"none of the {len(candidates())} known slips")
+    assert explanation.message.startswith("no known slip or pair of slips reproduces your numbers "
+                                          f"({len(candidates())} ways of computing tried)")
 
 
 def test_an_unknown_mistake_is_not_explained():
@@ -106,3 +107,11 @@ def test_without_a_network_or_learning_rate_there_is_no_replay():
     expected, actual = trace("article"), trace("article", slips=["wrong-sign"])
     expected.learning_rate = actual.learning_rate = None
     assert "learning rate" in explain(expected, actual).message
+
+
+def test_only_the_steps_up_to_actuals_last_are_replayed():
+    expected, actual = xor_run(), xor_run(["wrong-sign"])
+    del actual.steps[2:]
+    setup = replay_setup(expected, actual)
+    assert [step.iteration for step in setup.schedule] == [1, 2]
+    assert explain(expected, actual).matches == [Candidate("exact", ("wrong-sign",))]
