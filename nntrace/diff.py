@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from .engine import value_names
 from .errors import NntraceError
 from .network import Network
 from .trace import Step, Trace
@@ -27,7 +28,7 @@ RTOL = 1e-12
 ATOL = 1e-12
 
 NAME = re.compile(r"L(\d+)\.n(\d+)\.(?:(net|out|error|deriv|delta|b)|w(\d+))$")
-PHASE = {"net": 0, "out": 1, "error": 0, "deriv": 1, "delta": 2}
+PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
 
 
 def grammar_key(name: str) -> tuple:
@@ -54,8 +55,6 @@ def computation_order(names: Iterable[str], network: Network | None = None) -> l
     names = set(names)
     ordered: list[str] = []
     if network is not None:
-        from .engine import value_names
-
         ordered = [name for name in value_names(network) if name in names]
     rest = names.difference(ordered)
     return ordered + sorted(rest, key=grammar_key)
