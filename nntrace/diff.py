@@ -174,11 +174,11 @@ def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
     network = actual.network or expected.network
     report = Comparison(rtol, atol, network, setup=header_differences(expected, actual, rtol, atol))
     ours, theirs = (by_iteration(trace, source) for trace, source in zip((expected, actual), sources))
-    report.steps_not_checked = [i for i in ours if i not in theirs]
-    report.extra_steps = [i for i in theirs if i not in ours]
+    report.steps_not_checked = sorted(i for i in ours if i not in theirs)
+    report.extra_steps = sorted(i for i in theirs if i not in ours)
     order: list[str] | None = None
-    for iteration, want in ours.items():
-        got = theirs.get(iteration)
+    for iteration in sorted(ours):   # in iteration order, whatever order the file has
+        want, got = ours[iteration], theirs.get(iteration)
         if got is None:
             continue
         if order is None or not set(want.values).union(got.values).issubset(order):

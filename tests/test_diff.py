@@ -111,6 +111,9 @@ def test_steps_are_aligned_by_iteration_not_position():
         step.iteration = number
     backwards = Trace(steps=list(reversed(two.steps)))
     assert compare(two, backwards).identical
+    backwards.steps[1].values["loss"] = 2.0        # iteration 1, listed second
+    backwards.steps[0].values["L1.n1.net"] = 2.0   # iteration 2, listed first
+    assert (compare(backwards, two).first.iteration, compare(backwards, two).first.name) == (1, "loss")
 
 
 def test_different_setups_are_differences():
