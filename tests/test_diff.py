@@ -1,3 +1,4 @@
+import copy
 import json
 
 import pytest
@@ -109,7 +110,7 @@ def test_steps_are_aligned_by_iteration_not_position():
     two = Trace(steps=[run.step(article.network(), x, t).steps[0] for x, t in article.XOR[:2]])
     for number, step in enumerate(two.steps, 1):
         step.iteration = number
-    backwards = Trace(steps=list(reversed(two.steps)))
+    backwards = Trace(steps=copy.deepcopy(list(reversed(two.steps))))
     assert compare(two, backwards).identical
     backwards.steps[1].values["loss"] = 2.0        # iteration 1, listed second
     backwards.steps[0].values["L1.n1.net"] = 2.0   # iteration 2, listed first
