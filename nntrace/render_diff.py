@@ -79,6 +79,9 @@ class DiffReport:
         elif report.compared == 0:
             yield Text("Different: the traces have no value in common, so nothing was compared "
                        "(trace names are like L1.n1.net, see the README).", style="bold red")
+        elif not report.differing:
+            yield Text(f"Different: all {report.compared} values compared agree within {tolerance}, "
+                       f"but the traces were computed from different setups.", style="bold red")
         else:
             with_difference = sum(1 for s in report.steps if s.differing)
             yield Text(f"Different: {report.differing} of {report.compared} values compared differ, "

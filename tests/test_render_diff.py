@@ -40,3 +40,13 @@ def test_long_reports_are_cut_and_other_shapes_have_no_article_column(render):
     assert "… and 32 more in iteration 1" in text
     assert "Not checked, 1 value(s) ACTUAL does not record: loss." in text
     assert "Explanation" not in text
+
+
+def test_a_different_setup_with_equal_values_is_said_so(render):
+    expected = run.step(article.network(), [0, 1], [1])
+    actual = run.step(article.network(), [0, 1], [1])
+    actual.learning_rate = 0.5
+    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    assert text == ("Different: all 38 values compared agree within rtol 1e-12, atol 1e-12, but the traces "
+                    "were computed from different setups. Setup differs: learning rate 0.001 expected, "
+                    "0.5 in ACTUAL.")
