@@ -96,10 +96,11 @@ def differences(exact_values: dict[str, float]) -> dict[str, str]:
     article's precision) is a truncation; a `deriv` line is the derivative slip; any other
     line only the full article convention reproduces inherits the slip from above.
     """
-    from .conventions import DECIMAL_ACTIVATIONS, Convention, article_carry, to_decimal
+    from .conventions import DECIMAL_ACTIVATIONS, DECIMAL_CONTEXT, Convention, article_carry, to_decimal
     from .engine import Engine
 
-    truncation_only = Convention("exact", (), to_decimal, article_carry, DECIMAL_ACTIVATIONS)
+    truncation_only = Convention("exact", (), to_decimal, article_carry, DECIMAL_ACTIVATIONS,
+                                 DECIMAL_CONTEXT)
     truncated: dict[str, float] = {}
     Engine(network(), truncation_only).step(INPUT, TARGET, LEARNING_RATE,
                                             lambda name, value: truncated.__setitem__(name, value))

@@ -62,6 +62,13 @@ class NntraceGroup(click.Group):
             fail("nntrace: interrupted", 130)
         except click.ClickException as error:
             fail(f"nntrace: {error.format_message()}", error.exit_code)
+        except BrokenPipeError:
+            # The reader (say `head`) has seen enough; stop quietly, as cat(1) does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as error:
+            where = f" '{error.filename}'" if error.filename else " standard output"
+            fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -166,7 +173,9 @@ def cli() -> None:
     Examples:
       nntrace step --input 0 1
       nntrace step --input 0 1 --convention article
-      nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99 --trace step.json
+      nntrace step --input 0 1 --trace step.json
+      nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
+                   --target 0.01 0.99
     """
 
 
@@ -196,10 +205,11 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
     \b
     Examples:
       nntrace step --input 0 1                         # the article's iteration
-      nntrace step --input 0 1 --convention article    # with the article's arithmetic
+      nntrace step --input 0 1 --convention article    # its arithmetic
       nntrace step --input 1 1 --lr 0.5 --digits 4
       nntrace step --input 0 1 --json > step.json
-      nntrace step --weights net.json --input 0.05 0.1 --target 0.01 0.99
+      nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
+                   --target 0.01 0.99
     """
     from . import run
     from .render import StepReport
@@ -271,6 +281,122 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     else:
         make_console().print(DiffReport(report))
     return 0 if report.same else 1
+
+
+def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A training trace is streamed as JSON Lines, so its file must say so."""
+    if value is not None and not value.endswith(".jsonl"):
+        raise click.BadParameter(f"'{value}': a training trace is streamed as JSON Lines; "
+                                 f"name it FILE.jsonl", ctx, param)
+    return writable(ctx, param, value)
+
+
+@cli.command()
+@weights_option
+@click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="CSV of training samples: the inputs then the targets on each row, a header "
+                   "line optional. Default: the article's XOR table.")
+@click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Epochs to run; one epoch is every sample once.")
+@lr_option
+@convention_option
+@slip_option
+@click.option("--shuffle", is_flag=True, help="Shuffle the samples every epoch (default: file order).")
+@click.option("--seed", type=int, help="Seed of --shuffle, to repeat a shuffled run.")
+@click.option("--save", "save_path", metavar="FILE", callback=writable,
+              help="Write the trained network to FILE (a network file, for step, train or diff).")
+@click.option("--trace", "trace_path", metavar="FILE.jsonl", callback=jsonl_writable,
+              help="Stream the trace of the recorded iterations to FILE.jsonl as they run.")
+@click.option("--every", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
+              help="With --trace, record every K-th iteration.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON summary (epochs, losses, outputs, verdict, network) instead of tables.")
+@digits_option
+def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, convention: str,
+          slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
+          trace_path: str | None, every: int, as_json: bool, digits: int) -> int:
+    """Train by online gradient descent and say whether the network learned.
+
+    One iteration is one sample forward, backward and update, exactly as `step` does it;
+    one epoch is every sample once, in file order. While it runs a progress bar shows
+    the epoch, the loss and the speed (on a terminal); at the end come the loss curve,
+    every sample's output against its target, and a verdict in plain words. Ctrl-C stops
+    at the end of the current iteration and still writes --save and --trace.
+
+    \b
+    Examples:
+      nntrace train                      # the article's settings: learns nothing
+      nntrace train --lr 0.5             # exact math at 0.5: learns XOR
+      nntrace train --lr 0.5 --save trained.json --trace run.jsonl --every 100
+      nntrace train --weights net.json --data samples.csv --shuffle --seed 1
+    """
+    import json
+
+    from . import data, training
+    from .network import save_network
+    from .render_training import TrainingReport, progress_bar
+
+    if seed is not None and not shuffle:
+        raise click.BadParameter("only means something with --shuffle", param_hint="'--seed'")
+    if every != 1 and trace_path is None:
+        raise click.BadParameter("only means something with --trace", param_hint="'--every'")
+    network = load_weights(weights_path)
+    if data_path is not None:
+        dataset = data.load_csv(data_path, network.inputs, network.outputs)
+    elif (network.inputs, network.outputs) == (2, 1):
+        dataset = data.xor()
+    else:
+        raise click.BadParameter(f"required for the network {network.shape}: the default XOR table "
+                                 f"has 2 inputs and 1 target", param_hint="'--data'")
+    console, bar_console = make_console(), make_console(stderr=True)
+    show_bar = console.is_terminal and bar_console.is_terminal and not as_json
+    with training.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:
+        result = training.train(network, dataset, epochs, lr, convention, slips, shuffle, seed,
+                                trace_path, every, progress, stop)
+    if save_path:
+        save_network(result.network, save_path)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        console.print(TrainingReport(result, digits=digits))
+    saved = f"; weights saved to {save_path}" if save_path else ""
+    traced = f"; {result.traced} iteration(s) in {trace_path}" if trace_path else ""
+    if result.stopped == "interrupted":
+        click.echo(f"nntrace: interrupted at the end of iteration {result.iterations} "
+                   f"(epoch {result.epochs_run} of {epochs} complete){saved}{traced}", err=True)
+        return 130
+    if result.stopped == "non-finite":
+        click.echo(f"nntrace: {result.problem}; kept the last finite weights{saved}", err=True)
+        return 1
+    return 0
+
+
+def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
+    sizes = value.split("-")
+    if len(sizes) < 2 or not all(size.isdigit() and int(size) >= 1 for size in sizes):
+        raise click.BadParameter(f"{value!r}: expected layer sizes of at least 1 joined by '-', "
+                                 f"input first, like 2-4-1", ctx, param)
+    return [int(size) for size in sizes]
+
+
+@cli.command()
+@click.argument("layers", callback=parse_layers)
+@click.option("--seed", type=int, help="Seed of the random weights, to draw the same network again.")
+@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu", "identity"]),
+              default="sigmoid", show_default=True, help="Activation of every layer.")
+@click.option("--biases", is_flag=True, help="Give every neuron a bias (the article's network has none).")
+def init(layers: list[int], seed: int | None, activation: str, biases: bool) -> None:
+    """Print a fresh network file, weights drawn uniformly from [0, 1] like the article's.
+
+    \b
+    Examples:
+      nntrace init 2-4-1 --seed 7 > net.json
+      nntrace init 3-5-2 --activation tanh --biases > net.json
+      nntrace train --weights net.json --lr 0.5
+    """
+    from .network import dumps_network, random_network
+
+    click.echo(dumps_network(random_network(layers, activation, seed, biases)), nl=False)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Callable
 
 from .errors import NntraceError
@@ -57,6 +57,10 @@ def decimals_carry(decimals: int, rounding: str) -> Carry:
         return value.quantize(step, rounding=rounding)
 
     return carry
+
+
+# Decimal arithmetic runs in this context, never in whatever the caller set globally.
+DECIMAL_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
 def to_decimal(value: float | int | Decimal) -> Decimal:
@@ -118,6 +122,7 @@ class Convention:
     number: Callable[[float], Number] = float
     carry: Carry | None = None     # how a computed value is kept; None keeps it as computed
     activations: dict[str, Activation] = field(default_factory=lambda: FLOAT_ACTIVATIONS)
+    context: Context | None = None  # the decimal context, for Decimal conventions
 
     def has(self, slip: str) -> bool:
         return slip in self.slips
@@ -151,5 +156,5 @@ def make_convention(name: str = "exact", slips: tuple[str, ...] | list[str] = ()
             raise NntraceError(f"--slip: unknown {slip!r} (choose from {known})")
     if carry is None:
         return Convention(name, tuple(slips))
-    return Convention(name, tuple(slips), to_decimal, carry, DECIMAL_ACTIVATIONS)
+    return Convention(name, tuple(slips), to_decimal, carry, DECIMAL_ACTIVATIONS, DECIMAL_CONTEXT)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import localcontext
 from typing import Callable, Sequence
 
 from .conventions import Convention, Number, make_convention
@@ -88,6 +89,13 @@ class Engine:
     def step_converted(self, x: list[Number], targets: list[Number], lr: Number,
                        record: Record | None = None) -> Number:
         """`step` on values already in the convention's number type (the training hot loop)."""
+        if self.convention.context is not None:
+            with localcontext(self.convention.context):
+                return self._step(x, targets, lr, record)
+        return self._step(x, targets, lr, record)
+
+    def _step(self, x: list[Number], targets: list[Number], lr: Number,
+              record: Record | None) -> Number:
         c = self.convention
         carry = c.carry
         weights, biases, names = self.weights, self.biases, self.names

@@ -77,3 +77,12 @@ def write_atomically(path: str | os.PathLike, text: str, option: str = "output")
     """Write `text` to `path` whole, or leave whatever was there untouched."""
     with AtomicFile(path, option) as out:
         out.write(text)
+
+
+def read_text(path: str | os.PathLike, encoding: str = "utf-8") -> str:
+    """A whole text file, or NntraceError naming the file and why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
+        raise NntraceError(f"{path}: cannot read: {reason}") from None

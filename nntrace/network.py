@@ -109,14 +109,26 @@ def parse_json(text: str, source: str) -> Any:
         raise NntraceError(f"{source}: {token} is not a number JSON allows")
 
     try:
-        return json.loads(text, parse_constant=refuse)
+        return json.loads(text.removeprefix("\ufeff"), parse_constant=refuse)
     except json.JSONDecodeError as error:
         raise NntraceError(f"{source}: line {error.lineno} column {error.colno}: not valid JSON: "
                            f"{error.msg}") from None
+    except RecursionError:
+        raise NntraceError(f"{source}: nested too deeply to be a network or a trace") from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise NntraceError(f"{source}: not readable as JSON: {error}") from None
 
 
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def as_float(value: int | float) -> float:
+    """float(), but an integer too large for a float is infinity rather than an OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 class _Validator:
@@ -129,7 +141,7 @@ class _Validator:
     def number(self, value: Any, place: str) -> float:
         if not is_number(value):
             raise self.fail(place, f"{json.dumps(value)} is not a number")
-        number = float(value)
+        number = as_float(value)
         if not math.isfinite(number):
             raise self.fail(place, f"{value} is not a finite number")
         return number

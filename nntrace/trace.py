@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from .errors import NntraceError
 from .files import AtomicFile, write_atomically
-from .network import Network, is_number
+from .network import Network, as_float, is_number
 
 FORMAT = "nntrace-trace/1"
 
@@ -128,15 +128,13 @@ class JsonlTraceWriter:
         self.out.write(json.dumps(trace_header.header()) + "\n")
         self._values: list[float] = []
         self._names: list[str] = []
-        self._layout: list[str] | None = None
+        self._layout: tuple[str, ...] | None = None
         self._template = ""
         self._head = ""
 
     def begin_step(self, input: Sequence[float], target: Sequence[float],
                    iteration: int, epoch: int | None = None) -> None:
-        self._head = (f'{{"iteration": {iteration}, "epoch": {json.dumps(epoch)}, '
-                      f'"input": {json.dumps([float(v) for v in input])}, '
-                      f'"target": {json.dumps([float(v) for v in target])}, "values": {{')
+        self._head = step_head(iteration, epoch) + sample_fields(input, target)
         self._values.clear()
         self._names.clear()
 
@@ -145,17 +143,25 @@ class JsonlTraceWriter:
         self._values.append(value)
 
     def end_step(self) -> None:
-        values = tuple(map(float, self._values))
-        total = sum(values)
-        if self._names != self._layout:
-            # The engine records the same names in the same order every step; build the
-            # line template once, and again only if that ever changes.
-            self._layout = list(self._names)
+        self._write(self._head, self._names, tuple(map(float, self._values)))
+
+    def write_values(self, iteration: int, epoch: int | None, sample: str,
+                     names: Sequence[str], values: tuple[float, ...]) -> None:
+        """A whole step at once: `values` in the order of `names`, and `sample` made by
+        `sample_fields(input, target)` once per sample. The fast path of training."""
+        self._write(step_head(iteration, epoch) + sample, names, values)
+
+    def _write(self, head: str, names: Sequence[str], values: tuple[float, ...]) -> None:
+        if names is not self._layout and tuple(names) != self._layout:
+            # The same names come in the same order every step; build the line template
+            # once, and again only if that ever changes.
+            self._layout = tuple(names)
             self._template = ", ".join(f"{json.dumps(n)}: %r" for n in self._layout) + "}}\n"
+        total = sum(values)
         if total - total == 0.0:
-            self.out.write(self._head + self._template % values)
+            self.out.write(head + self._template % values)
         else:  # inf or nan somewhere: let json spell them (Infinity, NaN)
-            self.out.write(self._head + json.dumps(dict(zip(self._names, values)))[1:] + "}\n")
+            self.out.write(head + json.dumps(dict(zip(names, values)))[1:] + "}\n")
 
     def close(self) -> None:
         self.out.commit()
@@ -164,13 +170,23 @@ class JsonlTraceWriter:
         self.out.discard()
 
 
+def step_head(iteration: int, epoch: int | None) -> str:
+    return f'{{"iteration": {iteration}, "epoch": {json.dumps(epoch)}, '
+
+
+def sample_fields(input: Sequence[float], target: Sequence[float]) -> str:
+    """The input and target of a step line, up to where its values begin."""
+    return (f'"input": {json.dumps([float(v) for v in input])}, '
+            f'"target": {json.dumps([float(v) for v in target])}, "values": {{')
+
+
 # Reading.
 
 def read_trace(path: str | Path) -> Trace:
     """Read a .json or .jsonl trace written by nntrace or by anyone following the format."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
         raise NntraceError(f"{source}: cannot read: {reason}") from None
@@ -182,7 +198,7 @@ def parse_trace(text: str, source: str) -> Trace:
     if not stripped:
         raise NntraceError(f"{source}: empty file, not a trace")
     try:
-        document = json.loads(stripped)
+        document = load_json(stripped, source)
         return _trace_from(document, document.get("steps") if isinstance(document, dict) else None,
                            source, jsonl=False)
     except json.JSONDecodeError as error:
@@ -196,10 +212,23 @@ def parse_trace(text: str, source: str) -> Trace:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(load_json(line, f"{source}: line {number}"))
         except json.JSONDecodeError as error:
             raise NntraceError(f"{source}: line {number}: not valid JSON: {error.msg}") from None
     return _trace_from(records[0], records[1:], source, jsonl=True)
+
+
+def load_json(text: str, source: str) -> Any:
+    """json.loads (NaN and Infinity allowed: a user's trace may hold them), but input too
+    deep or numbers too long are one-line errors, not tracebacks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise NntraceError(f"{source}: nested too deeply to be a trace") from None
+    except ValueError as error:
+        raise NntraceError(f"{source}: not readable as JSON: {error}") from None
 
 
 def _trace_from(header: Any, steps: Any, source: str, jsonl: bool) -> Trace:
@@ -246,6 +275,6 @@ def _step_from(data: Any, index: int, where: str) -> Step:
         vector = data.get(key, [])
         if not isinstance(vector, list) or not all(is_number(v) for v in vector):
             raise NntraceError(f"{where}: {key}: expected a list of numbers")
-        vectors.append([float(v) for v in vector])
-    return Step(iteration, epoch, vectors[0], vectors[1], {k: float(v) for k, v in values.items()})
+        vectors.append([as_float(v) for v in vector])
+    return Step(iteration, epoch, vectors[0], vectors[1], {k: as_float(v) for k, v in values.items()})
 

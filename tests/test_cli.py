@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -99,3 +102,27 @@ def test_styled_on_a_terminal_and_plain_with_no_color(monkeypatch):
     assert "\x1b[" in invoke("step", "--input", "0", "1").stdout
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in invoke("step", "--input", "0", "1").stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_standard_output_is_one_line_not_a_traceback():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "nntrace", "step", "--input", "0", "1"],
+                              cwd=root, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 2
+    assert done.stderr == "nntrace: cannot write standard output: No space left on device\n"
+
+
+def test_the_shipped_2_2_2_example_gives_the_well_known_hand_worked_figures():
+    # Matt Mazur's "A Step by Step Backpropagation Example" works this network by hand:
+    # out_o1 = 0.75136507, E_total = 0.298371109, and after one step at rate 0.5
+    # w5 = 0.35891648 and w1 = 0.149780716 (hidden weights from the old output weights).
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = invoke("step", "--weights", os.path.join(root, "examples", "2-2-2.json"),
+                    "--input", "0.05", "0.1", "--target", "0.01", "0.99", "--lr", "0.5", "--json")
+    values = json.loads(result.stdout)["steps"][0]["values"]
+    assert values["L2.n1.out"] == pytest.approx(0.75136507, abs=1e-8)
+    assert values["loss"] == pytest.approx(0.298371109, abs=1e-9)
+    assert values["L2.n1.w1"] == pytest.approx(0.35891648, abs=1e-8)
+    assert values["L1.n1.w1"] == pytest.approx(0.149780716, abs=1e-9)

@@ -188,3 +188,11 @@ def test_engine_leaves_the_network_it_was_given_untouched(article_network):
     engine.step([0, 1], [1], 0.5)
     assert article_network == before
     assert engine.network() != before
+
+
+def test_article_numbers_do_not_depend_on_the_callers_decimal_context(article_network):
+    import decimal
+
+    with decimal.localcontext(decimal.Context(prec=3)):
+        values, _, _ = run(article_network, article.INPUT, article.TARGET, convention="article")
+    assert str(values["L2.n1.w1"]) == "0.6000256"

@@ -103,3 +103,24 @@ def test_a_number_too_large_for_a_float_is_refused(tmp_path):
 def test_missing_file_is_one_line(tmp_path):
     with pytest.raises(NntraceError, match="cannot read: No such file or directory"):
         load_network(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"layers": [2, ' + "9" * 5000 + ']}', "not readable as JSON"),
+])
+def test_pathological_json_is_one_line(tmp_path, text, message):
+    with pytest.raises(NntraceError, match=message):
+        load_network(write(tmp_path, text))
+
+
+def test_an_integer_too_large_for_a_float_is_refused(tmp_path):
+    text = json.dumps(GOOD).replace("0.4, 0.5]]", "0.4, 1" + "0" * 400 + "]]")
+    with pytest.raises(NntraceError, match=r"biases\[1\]\[1\]: 1000.* is not a finite number"):
+        load_network(write(tmp_path, text))
+
+
+def test_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text("\ufeff" + json.dumps(GOOD), encoding="utf-8")
+    assert load_network(path).layers == [2, 3, 2]

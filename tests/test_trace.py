@@ -4,7 +4,7 @@ import pytest
 
 from nntrace import article
 from nntrace.errors import NntraceError
-from nntrace.trace import JsonlTraceWriter, Recorder, Trace, read_trace, write_trace
+from nntrace.trace import JsonlTraceWriter, Recorder, Trace, read_trace, sample_fields, write_trace
 
 
 def sample_trace() -> Trace:
@@ -78,3 +78,34 @@ def test_bad_traces_are_one_line_errors(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(NntraceError, match=message.replace("[", r"\[").replace("]", r"\]")):
         read_trace(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"steps": [{"values": {"loss": ' + "9" * 5000 + "}}]}", "not readable as JSON"),
+])
+def test_pathological_traces_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(NntraceError, match=message):
+        read_trace(path)
+
+
+def test_write_values_writes_the_same_line_as_begin_record_end(tmp_path):
+    trace = sample_trace()
+    by_record, at_once = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first, second = JsonlTraceWriter(by_record, trace), JsonlTraceWriter(at_once, trace)
+    for step in trace.steps:
+        first.begin_step(step.input, step.target, step.iteration, step.epoch)
+        for name, value in step.values.items():
+            first.record(name, value)
+        first.end_step()
+        second.write_values(step.iteration, step.epoch, sample_fields(step.input, step.target),
+                            tuple(step.values), tuple(step.values.values()))
+    second.write_values(9, 3, sample_fields([1], [0]), ("loss",), (float("nan"),))
+    first.close()
+    second.close()
+    lines = at_once.read_text().splitlines()
+    assert lines[:-1] == by_record.read_text().splitlines()
+    assert lines[-1].endswith('"values": {"loss": NaN}}')
+    assert read_trace(at_once).steps[:-1] == trace.steps

@@ -1,0 +1,156 @@
+"""How fast `nntrace train` is, as ratios against a plain-Python per-sample loop.
+
+Run from the repository root:
+
+    python benchmarks/bench_train.py            # about a minute
+    python benchmarks/bench_train.py --quick    # a few seconds, rougher figures
+
+Three measurements, each the best of several runs in one sitting:
+
+1. nntrace's untraced training loop against a plain-Python reference loop, in this process,
+   on the article's 2-4-1 network and XOR at learning rate 0.5. The reference is written
+   the way a person writes per-sample backprop, with the same operations in the same order,
+   so both must end on the very same weights, which is checked. Goal: within 1.5x.
+2. The same nntrace loop tracing every iteration to a .jsonl file, against untraced.
+   Goal: within 5x.
+3. The whole process `nntrace train --epochs 50000 --lr 0.5` against a plain-Python script
+   doing the same (start-up included). Goal: within 1.5x.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nntrace import article  # noqa: E402
+from nntrace.data import xor  # noqa: E402
+from nntrace.training import train  # noqa: E402
+
+GOALS = {"untraced vs plain Python": 1.5, "traced every iteration vs untraced": 5.0,
+         "whole process vs plain-Python script": 1.5}
+
+# The plain-Python reference, also run on its own as the whole-process peer (so it is a
+# string: the same text is exec'd here and handed to `python -c`).
+REFERENCE = '''
+import math
+
+def sigmoid(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+def reference_train(w_hidden, w_out, samples, lr, epochs):
+    """Per-sample backprop for one hidden layer and one output, no biases."""
+    w_hidden = [list(row) for row in w_hidden]
+    w_out = list(w_out)
+    n_hidden = len(w_hidden)
+    for epoch in range(epochs):
+        for x, target in samples:
+            # forward
+            h = []
+            for row in w_hidden:
+                net = 0.0
+                for w, xi in zip(row, x):
+                    net += w * xi
+                h.append(sigmoid(net))
+            net_o = 0.0
+            for w, hj in zip(w_out, h):
+                net_o += w * hj
+            o = sigmoid(net_o)
+            loss = (target - o) * (target - o) / 2
+            # backward
+            delta_o = o * (1.0 - o) * (target - o)
+            delta_h = [h[j] * (1.0 - h[j]) * (delta_o * w_out[j]) for j in range(n_hidden)]
+            # update
+            for j in range(n_hidden):
+                w_out[j] += h[j] * delta_o * lr
+            for j, row in enumerate(w_hidden):
+                for i in range(len(row)):
+                    row[i] += x[i] * delta_h[j] * lr
+    return w_hidden, w_out
+'''
+namespace: dict = {}
+exec(REFERENCE, namespace)
+reference_train = namespace["reference_train"]
+
+SCRIPT = REFERENCE + '''
+XOR = [((0.0, 0.0), 0.0), ((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0)]
+hidden, out = reference_train([[0.2, 0.6], [0.5, 0.7], [0.4, 0.9], [0.8, 0.3]],
+                              [0.6, 0.7, 0.3, 0.4], XOR, 0.5, 50000)
+print(hidden, out)
+'''
+
+
+def best(function, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(quick: bool = False) -> int:
+    epochs = 2000 if quick else 20000
+    repeats = 3 if quick else 5
+    iterations = epochs * 4
+    samples = [(tuple(x), t[0]) for x, t in article.XOR]
+    network = article.network()
+
+    # Same weights first: the comparison is only fair if both loops compute the same thing.
+    ours = train(network, xor(), epochs, 0.5).network
+    hidden, out = reference_train(network.weights[0], network.weights[1][0], samples, 0.5, epochs)
+    if ours.weights != [hidden, [out]]:
+        print("FAIL: nntrace and the reference loop ended on different weights", file=sys.stderr)
+        return 1
+    print(f"same weights after {epochs} epochs: yes")
+
+    plain = best(lambda: reference_train(network.weights[0], network.weights[1][0], samples, 0.5, epochs), repeats)
+    untraced = best(lambda: train(network, xor(), epochs, 0.5), repeats)
+    with tempfile.TemporaryDirectory() as folder:
+        trace = Path(folder) / "run.jsonl"
+        traced = best(lambda: train(network, xor(), epochs, 0.5, trace=trace), repeats)
+        trace_size = trace.stat().st_size
+
+    # The floor under tracing: writing one step's values as exact JSON numbers (repr).
+    from nntrace.engine import value_names
+    count = len(value_names(network))
+    values = tuple(random.Random(1).random() for _ in range(count))
+    template = ", ".join(["%r"] * count)
+    text_floor = best(lambda: [template % values for _ in range(iterations)], repeats)
+
+    process_epochs = 5000 if quick else 50000
+    command = [sys.executable, "-m", "nntrace", "train", "--epochs", str(process_epochs), "--lr", "0.5"]
+    script = [sys.executable, "-c", SCRIPT.replace("50000", str(process_epochs))]
+    run = lambda argv: subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)  # noqa: E731
+    whole = best(lambda: run(command), 3)
+    peer = best(lambda: run(script), 3)
+
+    us = lambda seconds: f"{seconds / iterations * 1e6:6.2f} µs/iteration"  # noqa: E731
+    print(f"plain-Python loop      {us(plain)}")
+    print(f"nntrace, untraced      {us(untraced)}")
+    print(f"nntrace, traced, every {us(traced)}   ({trace_size / 1e6:.1f} MB of trace)")
+    print(f"  of which at least   {us(text_floor)}   (writing its {count} values as exact JSON numbers)")
+    print(f"whole process, {process_epochs} epochs: nntrace {whole:.2f} s, plain-Python script {peer:.2f} s")
+    ratios = {"untraced vs plain Python": untraced / plain,
+              "traced every iteration vs untraced": traced / untraced,
+              "whole process vs plain-Python script": whole / peer}
+    print()
+    failed = 0
+    for name, ratio in ratios.items():
+        ok = ratio <= GOALS[name]
+        failed += not ok
+        print(f"{name:40s} {ratio:5.2f}x   goal {GOALS[name]}x   {'met' if ok else 'MISSED'}")
+    return 0 if not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main("--quick" in sys.argv))

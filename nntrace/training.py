@@ -1,0 +1,457 @@
+"""Training: online gradient descent over a data set, epoch after epoch, and a verdict.
+
+One iteration is one sample forward, backward and update (`Engine.step_converted`); one
+epoch is every sample once, in file order unless shuffled. The loop never renders: it
+hands each epoch's loss to an optional callback, streams every K-th iteration to a JSON
+Lines trace, and stops cleanly between iterations when asked to (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import math
+import random
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from .compiled import compiled_step, recorded_names
+from .conventions import make_convention
+from .data import Dataset, Sample
+from .engine import Engine
+from .errors import NntraceError, NonFiniteError
+from .network import Network
+from .run import check_finite
+from .trace import JsonlTraceWriter, Recorder, Trace, sample_fields
+
+Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
+
+# Arithmetic that gives up instead of producing inf/NaN (decimal traps, math.exp).
+ARITHMETIC_ERRORS = (decimal.Overflow, decimal.InvalidOperation, OverflowError)
+
+
+class Stop:
+    """A flag the loop reads once per iteration; set it to stop at the end of the current one."""
+
+    requested = False
+
+
+@contextmanager
+def interruptible() -> Iterator[Stop]:
+    """While inside, the first Ctrl-C sets `stop.requested`; a second one interrupts at once."""
+    stop = Stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop   # signal handlers can only be installed from the main thread
+        return
+    # None when the handler was not set from Python: then restore Python's own.
+    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
+
+    def request(signum: int, frame: Any) -> None:
+        stop.requested = True
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, request)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class LossCurve:
+    """The loss of every epoch, in at most `capacity` points: memory stays flat however long
+    the run. When full, neighbouring points merge, so each point is the mean of `width` epochs."""
+
+    def __init__(self, capacity: int = 1000):
+        self.capacity = capacity - capacity % 2
+        self.points: list[float] = []
+        self.width = 1
+        self.epochs = 0
+        self.first: float | None = None
+        self.last: float | None = None
+        self._sum = 0.0
+        self._count = 0
+
+    def add(self, loss: float) -> None:
+        if self.first is None:
+            self.first = loss
+        self.last = loss
+        self.epochs += 1
+        self._sum += loss
+        self._count += 1
+        if self._count == self.width:
+            self.points.append(self._sum / self.width)
+            self._sum, self._count = 0.0, 0
+            if len(self.points) == self.capacity:
+                self.points = [(a + b) / 2 for a, b in zip(self.points[::2], self.points[1::2])]
+                self.width *= 2
+
+    def series(self) -> list[tuple[float, float]]:
+        """(epoch, loss) pairs, each point placed at the middle of the epochs it averages."""
+        pairs = [(i * self.width + (self.width + 1) / 2, loss) for i, loss in enumerate(self.points)]
+        if self._count:
+            start = len(self.points) * self.width
+            pairs.append((start + (self._count + 1) / 2, self._sum / self._count))
+        return pairs
+
+
+@dataclass
+class SampleResult:
+    """One sample under the final weights: what came out, and whether it is classified right."""
+
+    inputs: tuple[float, ...]
+    targets: tuple[float, ...]
+    outputs: tuple[float, ...]
+    right: bool
+
+
+# How the verdict reads a run; named so tests and the README can cite them.
+STUCK_SPREAD = 0.1    # outputs spread over less than this share of the targets' range: stuck
+FLAT_CHANGE = 0.01    # the loss moved by less than 1% between the last two tenths of the run: flat
+ROSE_FACTOR = 1.1     # the loss ended 10% above where it began: rose
+
+
+@dataclass
+class Verdict:
+    """Learned (every sample classified right) or not, and why it looks so."""
+
+    learned: bool
+    right: int
+    total: int
+    reasons: tuple[str, ...] = ()           # diverged, rose, stuck, flat, falling, short
+    stuck_near: float | None = None
+    loss_start: float | None = None
+    loss_end: float | None = None
+    flat_window: int = 0                    # epochs in each of the two compared stretches
+    problem: str | None = None
+
+    def describe(self) -> str:
+        """The verdict in plain words."""
+        score = f"{self.right} of {self.total} samples classified right"
+        trend = (f"the loss went from {self.loss_start:.4g} to {self.loss_end:.4g}"
+                 if self.loss_start is not None and self.loss_end is not None else "")
+        if self.learned:
+            return f"Learned: all {self.total} samples classified right" + (f"; {trend}." if trend else ".")
+        why = []
+        for reason in self.reasons:
+            if reason == "diverged":
+                why.append(f"it diverged: {self.problem}")
+            elif reason == "rose":
+                why.append(f"it diverged: {trend}")
+            elif reason == "stuck":
+                why.append(f"the outputs are stuck near {self.stuck_near:.3g} whatever the input")
+            elif reason == "flat":
+                why.append(f"the loss is flat (its mean over the last {self.flat_window} epoch(s) is "
+                           f"within {FLAT_CHANGE:.0%} of the {self.flat_window} before): more epochs "
+                           f"alone will hardly help")
+            elif reason == "falling":
+                why.append(f"{trend} and is still falling: more epochs may help")
+            elif reason == "short":
+                why.append("too few epochs ran to judge the loss")
+        return f"Not learned: {score}; " + "; ".join(why) + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"learned": self.learned, "right": self.right, "total": self.total,
+                "reasons": list(self.reasons), "verdict": self.describe()}
+
+
+@dataclass
+class TrainingResult:
+    """What a run reached: the weights, the loss curve, each sample's output and the verdict."""
+
+    start: Network
+    network: Network                  # the weights reached (the last finite ones if it diverged)
+    convention: str                   # its label: exact, article, exact + wrong-sign
+    learning_rate: float
+    data: str
+    epochs: int                       # asked for
+    epochs_run: int                   # completed
+    iterations: int                   # whose updates `network` holds
+    curve: LossCurve
+    samples: list[SampleResult]
+    final_loss: float                 # mean loss over the data under the final weights
+    verdict: Verdict
+    seconds: float
+    seed: int | None = None           # the shuffle's seed, None when in file order
+    stopped: str | None = None        # None, "interrupted" or "non-finite"
+    problem: NonFiniteError | None = None
+    traced: int = 0                   # iterations written to the trace
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` summary."""
+        return {
+            "format": "nntrace-training/1",
+            "convention": self.convention,
+            "learning_rate": self.learning_rate,
+            "data": self.data,
+            "shuffle_seed": self.seed,
+            "epochs": self.epochs,
+            "epochs_run": self.epochs_run,
+            "iterations": self.iterations,
+            "stopped": self.stopped,
+            "problem": str(self.problem) if self.problem else None,
+            "loss_first_epoch": self.curve.first,
+            "loss_last_epoch": self.curve.last,
+            "final_loss": finite_or_none(self.final_loss),
+            "loss_curve": {"epochs_per_point": self.curve.width,
+                           "points": [loss for _, loss in self.curve.series()]},
+            "samples": [{"input": list(s.inputs), "target": list(s.targets),
+                         "output": [finite_or_none(o) for o in s.outputs], "right": s.right}
+                        for s in self.samples],
+            **self.verdict.to_dict(),
+            "seconds": round(self.seconds, 3),
+            "network": self.network.to_dict(),
+        }
+
+
+def finite_or_none(value: float) -> float | None:
+    """JSON has no infinity or NaN: the summary says null for them."""
+    return value if math.isfinite(value) else None
+
+
+def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0.001,
+          convention: str = "exact", slips: Sequence[str] = (), shuffle: bool = False,
+          seed: int | None = None, trace: str | Path | None = None, every: int = 1,
+          progress: Progress | None = None, stop: Stop | None = None) -> TrainingResult:
+    """Train `network` (left untouched) on `data` for `epochs` epochs of online gradient descent.
+
+    `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and is
+    closed whole however the run ends. A run that produces a value that is not finite stops
+    there and keeps the last finite weights; `result.problem` names the iteration and value.
+    """
+    if epochs < 1 or every < 1 or not data.samples:
+        raise NntraceError(f"train: needs at least 1 epoch (got {epochs}), every >= 1 (got {every}) "
+                           f"and a sample (got {len(data.samples)})")
+    chosen = make_convention(convention, tuple(slips))
+    if shuffle and seed is None:
+        seed = random.randrange(2**32)   # drawn here so the run can be told and repeated
+    engine = Engine(network, chosen)
+    lr = chosen.number(learning_rate)
+    samples = [(engine.convert(s.inputs), engine.convert(s.targets), s) for s in data.samples]
+    writer = None
+    if trace is not None:
+        header = Trace(chosen.name, learning_rate, network, list(chosen.slips),
+                       extra={"data": data.source, "epochs": epochs, "every": every,
+                              "shuffle_seed": seed if shuffle else None})
+        writer = JsonlTraceWriter(trace, header)
+    stop = stop or Stop()
+    curve = LossCurve()
+    # Untraced iterations take the compiled step when there is one: the same numbers, faster.
+    step = compiled_step(engine) or engine.step_converted
+    record_step = write_step(engine, writer, lr)
+    iteration = traced = 0
+    # Iteration numbers to record are every-th ones; 0 never comes, so untraced runs skip it.
+    next_record = every if writer is not None else 0
+    loss = engine.zero
+    non_finite = False
+    started = time.perf_counter()
+    try:
+        for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
+            total = engine.zero
+            for x, t, sample in order:
+                iteration += 1
+                if iteration == next_record:
+                    next_record += every
+                    traced += 1
+                    loss = record_step(x, t, sample, iteration, epoch)
+                else:
+                    loss = step(x, t, lr)
+                total += loss
+                # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
+                if loss - loss or stop.requested:
+                    break
+            else:
+                mean = float(total) / len(samples)
+                if mean - mean == 0.0:   # else a Decimal run went beyond float range
+                    curve.add(mean)
+                    if progress is not None:
+                        progress(epoch, mean)
+                    continue
+            break
+        non_finite = bool(loss - loss) or not math.isfinite(float(total))
+        if not non_finite:
+            engine.check_finite(iteration)   # the last update may have overflowed a weight
+    except (NonFiniteError, *ARITHMETIC_ERRORS):
+        non_finite = True
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    seconds = time.perf_counter() - started
+    if writer is not None:
+        writer.close()
+
+    problem = None
+    if non_finite:
+        reached, iteration, problem, curve = replay_to_first_non_finite(
+            network, chosen, samples, lr, shuffle, seed, iteration)
+        evaluator = Engine(reached, chosen)
+    else:
+        reached, evaluator = engine.network(), engine
+    stopped = "non-finite" if problem else ("interrupted" if stop.requested else None)
+    results, final_loss = evaluate(evaluator, samples, data.samples)
+    return TrainingResult(
+        start=network.copy(), network=reached, convention=chosen.label,
+        learning_rate=learning_rate, data=data.source, epochs=epochs,
+        epochs_run=curve.epochs,
+        iterations=iteration, curve=curve, samples=results, final_loss=final_loss,
+        verdict=judge(results, curve, problem), seconds=seconds,
+        seed=seed if shuffle else None, stopped=stopped, problem=problem, traced=traced)
+
+
+def write_step(engine: Engine, writer: JsonlTraceWriter | None, lr) -> Callable | None:
+    """A step that also writes its values to the trace: compiled when it can be, else the
+    engine with the writer as its recorder. Both write the same line."""
+    if writer is None:
+        return None
+    compiled = compiled_step(engine, record=True)
+    if compiled is None:
+        def step(x, t, sample: Sample, iteration: int, epoch: int):
+            writer.begin_step(sample.inputs, sample.targets, iteration, epoch)
+            loss = engine.step_converted(x, t, lr, writer.record)
+            writer.end_step()
+            return loss
+        return step
+    names = recorded_names(engine)
+    fields: dict[int, str] = {}   # by id(sample): samples live as long as the run
+
+    def step(x, t, sample: Sample, iteration: int, epoch: int):
+        loss, values = compiled(x, t, lr)
+        text = fields.get(id(sample))
+        if text is None:
+            text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)
+        writer.write_values(iteration, epoch, text, names, values)
+        return loss
+    return step
+
+
+def epoch_orders(samples: list, shuffle: bool, seed: int | None) -> Iterator[list]:
+    """The samples of each epoch in the order they are used: file order, or shuffled by `seed`."""
+    order = list(samples)
+    rng = random.Random(seed) if shuffle else None
+    while True:
+        if rng is not None:
+            rng.shuffle(order)
+        yield order
+
+
+def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuffle: bool, seed: int | None,
+                               until: int) -> tuple[Network, int, NonFiniteError, LossCurve]:
+    """The rare path: run again, recording every value, to find the first iteration whose
+    values are not all finite numbers (as floats: a Decimal beyond float range counts).
+    Returns the weights before it, the iterations completed, the error naming the iteration
+    and the first non-finite value in computation order, and the curve of the epochs before."""
+    engine = Engine(network, chosen)
+    recorder = Recorder()
+    curve = LossCurve()
+    iteration = 0
+    for epoch, order in enumerate(epoch_orders(samples, shuffle, seed), 1):
+        total = engine.zero
+        for x, t, sample in order:
+            before = engine.network()
+            iteration += 1
+            recorder.trace.steps.clear()
+            recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
+            where = f"iteration {iteration} (epoch {epoch})"
+            try:
+                total += engine.step_converted(x, t, lr, recorder.record)
+                check_finite(recorder.trace)
+                engine.check_finite(iteration)
+            except ARITHMETIC_ERRORS:
+                return before, iteration - 1, NonFiniteError(
+                    f"{where}: a value grew beyond what the arithmetic can hold", iteration=iteration), curve
+            except NonFiniteError as error:
+                message = str(error).replace(f"iteration {iteration}:", f"{where}:")
+                return before, iteration - 1, NonFiniteError(message, error.name, iteration), curve
+            if iteration >= until:
+                # Every value finite, yet the epoch's summed loss overflowed a float.
+                return engine.network(), iteration, NonFiniteError(
+                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration), curve
+        curve.add(float(total) / len(samples))
+    raise AssertionError("unreachable: epoch_orders never ends")
+
+
+def evaluate(engine: Engine, samples: list, originals: Sequence[Sample]) -> tuple[list[SampleResult], float]:
+    """Each sample's outputs under the engine's current weights (a copy stepped at rate 0)."""
+    last = engine.names[-1]
+    probe = copy.deepcopy(engine)   # at rate 0 its weights stay as they are
+    values: dict[str, Any] = {}
+    outputs, losses = [], []
+    for x, t, _ in samples:
+        values.clear()
+        try:
+            losses.append(float(probe.step_converted(x, t, probe.zero, values.__setitem__)))
+            outputs.append(tuple(float(values[n.out]) for n in last))
+        except ARITHMETIC_ERRORS:
+            losses.append(math.nan)
+            outputs.append(tuple(math.nan for _ in last))
+    kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(last))]   # per output
+    results = []
+    for sample, out in zip(originals, outputs):
+        right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
+        results.append(SampleResult(sample.inputs, sample.targets, out, right))
+    return results, sum(losses) / len(losses)
+
+
+def classified_right(output: float, target: float, all_targets: Sequence[float]) -> bool:
+    """Nearer its own target than any other target this output takes in the data (0/1
+    targets: on the right side of 0.5); with a single target value, within 0.5 of it."""
+    if not math.isfinite(output):
+        return False
+    others = [t for t in set(all_targets) if t != target]
+    distance = abs(output - target)
+    if not others:
+        return distance < 0.5
+    return all(distance < abs(output - other) for other in others)
+
+
+def judge(samples: list[SampleResult], curve: LossCurve, problem: NonFiniteError | None) -> Verdict:
+    """Learned when every sample is classified right; otherwise say why it looks so."""
+    right = sum(s.right for s in samples)
+    points = [loss for _, loss in curve.series()]
+    start, end = curve.first, curve.last
+    verdict = Verdict(right == len(samples) and problem is None, right, len(samples),
+                      loss_start=start, loss_end=end, problem=str(problem) if problem else None)
+    if verdict.learned:
+        return verdict
+    reasons = []
+    if problem is not None:
+        reasons.append("diverged")
+    elif start is not None and end is not None and end > start * ROSE_FACTOR:
+        reasons.append("rose")
+    stuck = stuck_near(samples)
+    if stuck is not None and problem is None:
+        reasons.append("stuck")
+        verdict.stuck_near = stuck
+    if problem is None and len(points) >= 4:
+        tenth = max(1, len(points) // 10)
+        recent = sum(points[-tenth:]) / tenth
+        before = sum(points[-2 * tenth:-tenth]) / tenth
+        if abs(recent - before) <= FLAT_CHANGE * abs(before):
+            reasons.append("flat")
+            verdict.flat_window = tenth * curve.width
+    if not reasons:
+        reasons.append("falling" if curve.epochs >= 2 else "short")
+    verdict.reasons = tuple(reasons)
+    return verdict
+
+
+def stuck_near(samples: list[SampleResult]) -> float | None:
+    """The value the outputs cluster at when they hardly depend on the input, else None."""
+    if len(samples) < 2:
+        return None
+    centre = []
+    for k in range(len(samples[0].outputs)):
+        outputs = [s.outputs[k] for s in samples]
+        targets = [s.targets[k] for s in samples]
+        spread = max(targets) - min(targets)
+        if not all(map(math.isfinite, outputs)) or spread == 0:
+            return None
+        if max(outputs) - min(outputs) >= STUCK_SPREAD * spread:
+            return None
+        centre.append(sum(outputs) / len(outputs))
+    return sum(centre) / len(centre)

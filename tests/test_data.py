@@ -1,0 +1,55 @@
+import pytest
+
+from nntrace import article
+from nntrace.data import Sample, load_csv, parse_csv, xor
+from nntrace.errors import NntraceError
+
+
+def test_xor_is_the_articles_table_in_its_order():
+    samples = xor().samples
+    assert [(list(s.inputs), list(s.targets)) for s in samples] == article.XOR
+    assert len(xor()) == 4
+
+
+def test_csv_with_a_header_line():
+    data = parse_csv("x1,x2,y\n0,0,0\n0,1,1\n", "d.csv", 2, 1)
+    assert data.samples == (Sample((0.0, 0.0), (0.0,)), Sample((0.0, 1.0), (1.0,)))
+    assert data.source == "d.csv"
+
+
+def test_csv_without_header_with_spaces_blank_lines_and_two_targets():
+    data = parse_csv("0.5, -1, 0.25, 1e-3\n\n 2 ,3,4,5\n", "d.csv", 2, 2)
+    assert data.samples == (Sample((0.5, -1.0), (0.25, 0.001)), Sample((2.0, 3.0), (4.0, 5.0)))
+
+
+def test_load_csv_reads_a_file_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("\ufeffa,b\n1,2\n", encoding="utf-8")
+    assert load_csv(path, 1, 1).samples == (Sample((1.0,), (2.0,)),)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("0,0,0\n0,1\n", "d.csv: line 2: expected 3 numbers (2 input(s) then 1 target(s), for the network), got 2"),
+    ("a,b,c\n0,1,1,0\n", "d.csv: line 2: expected 3 numbers"),
+    ("0,0,0\n0,x,1\n", "d.csv: line 2 column 2: 'x' is not a number"),
+    ("0,0,nan\n", "d.csv: line 1 column 3: 'nan' is not a finite number"),
+    ("0,0,inf\n", "not a finite number"),
+    ("", "d.csv: no samples"),
+    ("x,y,z\n\n", "d.csv: no samples"),
+    ('0,"1\n', "d.csv: line"),
+])
+def test_malformed_csv_is_one_line_naming_file_and_line(text, message):
+    with pytest.raises(NntraceError) as error:
+        parse_csv(text, "d.csv", 2, 1)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_a_header_is_only_recognised_on_the_first_line():
+    with pytest.raises(NntraceError, match="line 2 column 1: 'x' is not a number"):
+        parse_csv("0,0,0\nx,y,z\n", "d.csv", 2, 1)
+
+
+def test_unreadable_file(tmp_path):
+    with pytest.raises(NntraceError, match="cannot read"):
+        load_csv(tmp_path / "missing.csv", 2, 1)

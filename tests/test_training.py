@@ -1,0 +1,314 @@
+import math
+import random
+
+import pytest
+
+from nntrace import article, run
+from nntrace.conventions import make_convention
+from nntrace.data import Dataset, Sample, xor
+from nntrace.engine import Engine
+from nntrace.network import Network, random_network
+from nntrace.render import network_after
+from nntrace.trace import read_trace
+from nntrace.training import (LossCurve, SampleResult, Stop, classified_right, interruptible, stuck_near,
+                              train)
+
+
+def chained_steps(network, samples, lr, convention="exact", slips=()):
+    """What `nntrace step` gives when each step's weights feed the next, by hand."""
+    for x, t in samples:
+        trace = run.step(network, x, t, lr, convention, slips)
+        network = network_after(trace.network, trace.steps[0])
+    return network
+
+
+def plain_sigmoid_training(weights, samples, lr, epochs):
+    """Per-sample backprop written independently of the engine (sigmoid, no biases)."""
+    f = lambda v: 1 / (1 + math.exp(-v))  # noqa: E731
+    w = [[list(row) for row in layer] for layer in weights]
+    for _ in range(epochs):
+        for x, t in samples:
+            outs = [list(x)]
+            for layer in w:
+                outs.append([f(sum(wi * xi for wi, xi in zip(row, outs[-1]))) for row in layer])
+            deltas = [[o * (1 - o) * (ti - o) for o, ti in zip(outs[-1], t)]]
+            for l in range(len(w) - 1, 0, -1):
+                errors = [sum(d * w[l][k][j] for k, d in enumerate(deltas[0])) for j in range(len(outs[l]))]
+                deltas.insert(0, [o * (1 - o) * e for o, e in zip(outs[l], errors)])
+            for l, layer in enumerate(w):
+                for j, row in enumerate(layer):
+                    for i in range(len(row)):
+                        row[i] += lr * deltas[l][j] * outs[l][i]
+    return w
+
+
+@pytest.mark.parametrize("convention", ["exact", "article"])
+@pytest.mark.parametrize("lr", [0.001, 0.5])
+def test_one_epoch_ends_on_the_weights_of_four_chained_steps(convention, lr):
+    result = train(article.network(), xor(), 1, lr, convention)
+    assert result.network == chained_steps(article.network(), article.XOR, lr, convention)
+    assert result.iterations == 4 and result.epochs_run == 1
+
+
+def test_several_epochs_with_biases_tanh_and_a_slip_equal_chained_steps():
+    net = random_network([3, 2, 2], "tanh", seed=4, biases=True, low=-1)
+    rows = [((0.5, -1.0, 0.2), (0.1, 0.9)), ((1.0, 0.0, -0.3), (0.8, -0.2)), ((0.0, 0.4, 1.0), (0.0, 0.5))]
+    data = Dataset(tuple(Sample(x, t) for x, t in rows), "rows")
+    result = train(net, data, 3, 0.3, "exact", ["updated-weights"])
+    assert result.network == chained_steps(net, [r for _ in range(3) for r in rows], 0.3,
+                                           "exact", ["updated-weights"])
+
+
+def test_exact_training_agrees_with_an_independent_implementation():
+    result = train(article.network(), xor(), 200, 0.5)
+    expected = plain_sigmoid_training(article.network().weights, article.XOR, 0.5, 200)
+    for got_layer, want_layer in zip(result.network.weights, expected):
+        for got_row, want_row in zip(got_layer, want_layer):
+            assert got_row == pytest.approx(want_row, rel=1e-12, abs=1e-15)
+
+
+def test_the_network_handed_in_is_left_untouched():
+    net = article.network()
+    train(net, xor(), 3, 0.5)
+    assert net == article.network()
+
+
+def test_the_loss_per_epoch_is_the_mean_of_the_iterations_losses():
+    result = train(article.network(), xor(), 2, 0.5)
+    losses = []
+    net = article.network()
+    for x, t in article.XOR * 2:
+        trace = run.step(net, x, t, 0.5)
+        losses.append(trace.steps[0].values["loss"])
+        net = network_after(trace.network, trace.steps[0])
+    assert [loss for _, loss in result.curve.series()] == pytest.approx(
+        [sum(losses[:4]) / 4, sum(losses[4:]) / 4], rel=1e-15)
+
+
+@pytest.mark.parametrize("convention", ["exact", "article"])
+def test_trace_every_k_round_trips_and_matches_a_full_trace(tmp_path, convention):
+    full, sparse = tmp_path / "full.jsonl", tmp_path / "sparse.jsonl"
+    train(article.network(), xor(), 3, 0.5, convention, trace=full)
+    result = train(article.network(), xor(), 3, 0.5, convention, trace=sparse, every=5)
+    everything, some = read_trace(full), read_trace(sparse)
+    assert [s.iteration for s in everything.steps] == list(range(1, 13))
+    assert [s.iteration for s in some.steps] == [5, 10] and result.traced == 2
+    assert [s.epoch for s in some.steps] == [2, 3]
+    by_iteration = {s.iteration: s for s in everything.steps}
+    for step in some.steps:
+        assert step == by_iteration[step.iteration]
+    assert some.network == article.network() and some.learning_rate == 0.5
+    assert some.convention == convention
+    assert some.extra["epochs"] == 3 and some.extra["every"] == 5
+    assert some.extra["data"] == "the article's XOR table"
+    # The last full-trace step holds the final weights.
+    assert network_after(some.network, everything.steps[-1]) == result.network
+
+
+def test_a_traced_run_records_what_step_records(tmp_path):
+    train(article.network(), xor(), 2, 0.5, trace=tmp_path / "t.jsonl")
+    net = article.network()
+    for recorded, (x, t) in zip(read_trace(tmp_path / "t.jsonl").steps, article.XOR * 2):
+        step = run.step(net, x, t, 0.5).steps[0]
+        assert (recorded.input, recorded.target, recorded.values) == (step.input, step.target, step.values)
+        assert list(recorded.values) == list(step.values)   # the same order too
+        net = network_after(net, step)
+
+
+def test_shuffle_is_repeatable_by_seed_and_not_file_order():
+    a = train(article.network(), xor(), 5, 0.5, shuffle=True, seed=3)
+    b = train(article.network(), xor(), 5, 0.5, shuffle=True, seed=3)
+    plain = train(article.network(), xor(), 5, 0.5)
+    assert a.network == b.network and a.seed == 3
+    assert a.network != plain.network
+    order = list(article.XOR)
+    rng, samples = random.Random(3), []
+    for _ in range(5):
+        rng.shuffle(order)
+        samples += order
+    assert a.network == chained_steps(article.network(), samples, 0.5)
+
+
+def test_shuffle_without_a_seed_draws_one_and_reports_it():
+    a = train(article.network(), xor(), 2, 0.5, shuffle=True)
+    assert a.seed is not None
+    assert train(article.network(), xor(), 2, 0.5, shuffle=True, seed=a.seed).network == a.network
+
+
+def test_a_stop_request_ends_at_the_end_of_the_current_iteration(tmp_path):
+    stop = Stop()
+
+    def progress(epoch, loss):
+        if epoch == 5:
+            stop.requested = True
+
+    result = train(article.network(), xor(), 100, 0.5, trace=tmp_path / "t.jsonl",
+                   progress=progress, stop=stop)
+    assert result.stopped == "interrupted"
+    assert result.iterations == 21 and result.epochs_run == 5   # the one iteration after epoch 5
+    assert result.network == chained_steps(article.network(), (article.XOR * 6)[:21], 0.5)
+    assert [s.iteration for s in read_trace(tmp_path / "t.jsonl").steps] == list(range(1, 22))
+
+
+def identity_data():
+    return Dataset(tuple(Sample((x,), (2 * x,)) for x in (1.0, 2.0, 3.0)), "line.csv")
+
+
+def identity_network():
+    return Network.from_dict({"layers": [1, 1], "activation": "identity", "weights": [[[0.5]]]})
+
+
+def test_a_diverging_run_stops_names_the_value_and_keeps_the_last_finite_weights(tmp_path):
+    result = train(identity_network(), identity_data(), 1000, 5.0, trace=tmp_path / "t.jsonl")
+    assert result.stopped == "non-finite"
+    problem = result.problem
+    # Replaying by hand: the first iteration whose loss overflows, and the weights before it.
+    net, iteration = identity_network(), 0
+    for x, t in [([1.0], [2.0]), ([2.0], [4.0]), ([3.0], [6.0])] * 1000:
+        iteration += 1
+        engine = Engine(net, make_convention())
+        values = {}
+        engine.step(x, t, 5.0, values.__setitem__)
+        bad = [name for name, value in values.items() if not math.isfinite(value)]
+        if bad:
+            break
+        net = engine.network()
+    assert problem.iteration == iteration and problem.name == bad[0] == "loss"
+    assert f"iteration {iteration} (epoch {(iteration - 1) // 3 + 1}): loss is inf" in str(problem)
+    assert result.iterations == iteration - 1
+    assert result.network == net and all(math.isfinite(w) for w in net.weights[0][0])
+    assert not result.verdict.learned and result.verdict.reasons == ("diverged",)
+    steps = read_trace(tmp_path / "t.jsonl").steps
+    assert steps[-1].iteration == iteration and steps[-1].values["loss"] == math.inf
+
+
+def test_a_weight_overflowing_on_the_last_update_is_caught():
+    # The loss (½ · 15²) is finite; only the update 0.5 + 10 · 15 · 1e308 overflows.
+    net = Network.from_dict({"layers": [1, 1], "activation": "identity", "weights": [[[0.5]]]})
+    data = Dataset((Sample((10.0,), (20.0,)),), "one")
+    result = train(net, data, 1, 1e308)
+    assert result.stopped == "non-finite" and result.iterations == 0
+    assert result.network == net
+    assert result.problem.iteration == 1 and result.problem.name == "L1.n1.w1"
+
+
+def article_run(epochs, lr, convention="exact"):
+    return train(article.network(), xor(), epochs, lr, convention)
+
+
+def test_the_articles_settings_learn_nothing():
+    result = article_run(10000, 0.001)
+    verdict = result.verdict
+    assert not verdict.learned and verdict.right == 2
+    assert "stuck" in verdict.reasons and "flat" in verdict.reasons
+    assert verdict.stuck_near == pytest.approx(0.5, abs=0.02)
+    assert all(abs(s.outputs[0] - 0.5) < 0.02 for s in result.samples)
+    assert "outputs are stuck near 0.511" in verdict.describe()
+
+
+def test_exact_math_at_half_learns_xor():
+    result = article_run(10000, 0.5)
+    assert result.verdict.learned and result.verdict.reasons == ()
+    assert all(abs(s.outputs[0] - s.targets[0]) < 0.05 for s in result.samples)
+    assert result.final_loss < 0.001 < result.curve.first
+    assert result.verdict.describe().startswith("Learned: all 4 samples classified right")
+
+
+def test_at_half_the_article_convention_does_not_learn_where_exact_math_does():
+    # 3000 epochs are enough for exact math, and show the article convention stuck.
+    assert article_run(3000, 0.5).verdict.learned
+    result = article_run(3000, 0.5, "article")
+    assert not result.verdict.learned
+    assert set(result.verdict.reasons) == {"stuck", "flat"}
+
+
+def test_a_run_still_falling_says_more_epochs_may_help():
+    verdict = article_run(2000, 0.5).verdict
+    assert not verdict.learned and verdict.reasons == ("falling",)
+    assert "more epochs may help" in verdict.describe()
+
+
+def test_summary_dict_holds_what_json_prints():
+    result = article_run(3, 0.5)
+    data = result.to_dict()
+    assert data["epochs_run"] == 3 and data["iterations"] == 12
+    assert data["network"] == result.network.to_dict()
+    assert data["learned"] is False and data["verdict"] == result.verdict.describe()
+    assert data["samples"][1] == {"input": [0.0, 1.0], "target": [1.0],
+                                  "output": list(result.samples[1].outputs), "right": result.samples[1].right}
+    assert data["loss_curve"]["points"] == [loss for _, loss in result.curve.series()]
+
+
+def test_final_outputs_are_a_forward_pass_with_the_final_weights():
+    result = article_run(50, 0.5)
+    for sample in result.samples:
+        trace = run.step(result.network, list(sample.inputs), list(sample.targets), 0.0)
+        assert sample.outputs == (trace.steps[0].values["L2.n1.out"],)
+
+
+def test_loss_curve_keeps_at_most_capacity_points_each_a_mean():
+    curve = LossCurve(capacity=8)
+    losses = [float(i * i) for i in range(1, 30)]
+    for loss in losses:
+        curve.add(loss)
+    assert curve.epochs == 29 and curve.first == 1.0 and curve.last == 841.0
+    assert len(curve.points) < 8 and curve.width == 4
+    series = curve.series()
+    expected = [sum(losses[i:i + 4]) / 4 for i in range(0, 28, 4)] + [losses[28]]
+    assert [loss for _, loss in series] == pytest.approx(expected)
+    assert [epoch for epoch, _ in series] == [2.5 + 4 * i for i in range(7)] + [29]
+
+
+@pytest.mark.parametrize("output, target, targets, right", [
+    (0.51, 1.0, [0.0, 1.0], True), (0.49, 1.0, [0.0, 1.0], False), (0.5, 0.0, [0.0, 1.0], False),
+    (-0.2, -1.0, [-1.0, 1.0], True), (0.3, 0.25, [0.25], True), (0.8, 0.25, [0.25], False),
+    (math.nan, 1.0, [0.0, 1.0], False),
+])
+def test_classified_right(output, target, targets, right):
+    assert classified_right(output, target, targets) is right
+
+
+def test_stuck_near_needs_outputs_that_barely_depend_on_the_input():
+    def samples(outputs):
+        return [SampleResult((0.0,), (t,), (o,), False) for o, t in zip(outputs, [0.0, 1.0, 1.0, 0.0])]
+    assert stuck_near(samples([0.50, 0.52, 0.51, 0.53])) == pytest.approx(0.515)
+    assert stuck_near(samples([0.40, 0.52, 0.51, 0.53])) is None
+
+
+def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
+    # The article convention computes in decimal, which does not overflow at 1e308; the
+    # trace holds floats, so a value beyond a float's range counts as not finite.
+    result = train(identity_network(), identity_data(), 1000, 1e300, "article")
+    assert result.stopped == "non-finite" and result.problem.name == "loss"
+    assert result.problem.iteration == 2 and result.iterations == 1
+    assert result.curve.points == [] and result.epochs_run == 0
+    assert all(math.isfinite(w) for w in result.network.weights[0][0])
+
+
+def test_too_short_a_run_says_so():
+    stop = Stop()
+    stop.requested = True
+    net = Network.from_dict({"layers": [2, 1], "activation": "sigmoid", "weights": [[[1.0, -1.0]]]})
+    verdict = train(net, xor(), 10, 0.5, stop=stop).verdict
+    assert verdict.reasons == ("short",)
+    assert verdict.describe() == (f"Not learned: {verdict.right} of 4 samples classified right; "
+                                  f"too few epochs ran to judge the loss.")
+
+
+def test_interruptible_sets_the_flag_then_restores_the_handler():
+    import os
+    import signal
+    before = signal.getsignal(signal.SIGINT)
+    with interruptible() as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.requested
+        assert signal.getsignal(signal.SIGINT) is before   # a second Ctrl-C interrupts at once
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+@pytest.mark.parametrize("epochs, every, rows", [(0, 1, 1), (1, 0, 1), (1, 1, 0)])
+def test_train_refuses_nonsense(epochs, every, rows):
+    from nntrace.errors import NntraceError
+    data = Dataset(xor().samples[:rows], "some")
+    with pytest.raises(NntraceError, match="needs at least 1 epoch"):
+        train(article.network(), data, epochs, every=every)
