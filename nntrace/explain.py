@@ -107,9 +107,14 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
     theirs = {step.iteration: step for step in actual.steps}
     ours = {step.iteration: step for step in expected.steps}
     schedule = []
-    # Up to ACTUAL's last step only: what comes after it cannot be checked.
+    # Every iteration from the first to ACTUAL's last: what comes after cannot be checked,
+    # and the weights at a step depend on every step before it.
     last = max(theirs, default=0)
-    for iteration in sorted(i for i in set(theirs) | set(ours) if i <= last):
+    missing = [i for i in range(1, last + 1) if i not in theirs and i not in ours]
+    if missing:
+        return (f"{spans(missing)} in neither trace (recorded with `train --every`?), and a "
+                f"replay needs every iteration's input and target from the first on")
+    for iteration in range(1, last + 1):
         step = theirs.get(iteration)
         if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
             step = ours.get(iteration)
@@ -117,6 +122,17 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
     return Replay(network, learning_rate, schedule, theirs)
+
+
+def spans(numbers: list[int]) -> str:
+    """[2, 3, 4, 9] -> 'iterations 2-4, 9'; after four runs, '…'."""
+    parts, start = [], numbers[0]
+    for previous, number in zip(numbers, numbers[1:] + [None]):
+        if number != previous + 1:
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            start = number
+    shown = ", ".join(parts[:4]) + (", …" if len(parts) > 4 else "")
+    return ("iteration " if len(numbers) == 1 else "iterations ") + shown
 
 
 def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> Explanation:

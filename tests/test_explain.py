@@ -2,7 +2,7 @@ import pytest
 
 from nntrace import article, run
 from nntrace.conventions import SLIPS
-from nntrace.explain import Candidate, candidates, explain, replay_setup
+from nntrace.explain import Candidate, candidates, explain, replay_setup, spans
 from nntrace.network import Network
 from nntrace.trace import Trace
 
@@ -115,3 +115,20 @@ def test_only_the_steps_up_to_actuals_last_are_replayed():
     setup = replay_setup(expected, actual)
     assert [step.iteration for step in setup.schedule] == [1, 2]
     assert explain(expected, actual).matches == [Candidate("exact", ("wrong-sign",))]
+
+
+def test_iterations_in_neither_trace_stop_the_replay():
+    expected, actual = xor_run(), xor_run(["wrong-sign"])
+    for trace in (expected, actual):
+        trace.steps = [step for step in trace.steps if step.iteration % 3 == 0]   # 3 and 6
+    explanation = explain(expected, actual)
+    assert explanation.matches == []
+    assert explanation.message.startswith("cannot replay: iterations 1-2, 4-5 in neither trace")
+    # An iteration EXPECTED holds fills ACTUAL's gap.
+    assert explain(xor_run(), actual).matches == [Candidate("exact", ("wrong-sign",))]
+
+
+def test_spans():
+    assert spans([7]) == "iteration 7"
+    assert spans([1, 2, 3, 5, 8, 9]) == "iterations 1-3, 5, 8-9"
+    assert spans([1, 3, 5, 7, 9]) == "iterations 1, 3, 5, 7, …"
