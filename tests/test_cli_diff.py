@@ -200,3 +200,16 @@ def test_a_repeated_iteration_is_trouble(tmp_path, traces):
     result = invoke("diff", path, twice)
     assert result.exit_code == 2
     assert result.stderr == f"nntrace: {twice}: iteration 1 appears twice (steps are matched by their iteration number)\n"
+
+
+def test_a_training_run_with_a_slip_is_explained_step_after_step(tmp_path):
+    paths = {}
+    for name, extra in (("exact", []), ("slip", ["--slip", "updated-weights"])):
+        paths[name] = tmp_path / f"{name}.jsonl"
+        result = invoke("train", "--epochs", "2", "--lr", "0.5", *extra, "--trace", paths[name])
+        assert result.exit_code == 0, result.output
+    result = invoke("diff", paths["exact"], paths["slip"], "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["compared"] == 8 * 38
+    assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]

@@ -26,7 +26,7 @@ CASES = sorted((ROOT / "fixtures").rglob("*.cmd"))
 
 def produce(case: Path, folder: Path) -> Trace:
     """Run the case's command from the repository root, its trace written to `folder`."""
-    path = folder / "obtained.json"
+    path = folder / "obtained.jsonl"   # train streams JSON Lines; step writes either
     args = shlex.split(case.read_text())
     result = CliRunner().invoke(cli, [*args, "--trace", str(path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -34,7 +34,7 @@ def produce(case: Path, folder: Path) -> Trace:
 
 
 def test_there_are_fixtures():
-    assert len(CASES) >= 11
+    assert len(CASES) >= 12
 
 
 @pytest.mark.parametrize("case", CASES, ids=[str(c.relative_to(ROOT / "fixtures").with_suffix("")) for c in CASES])
