@@ -50,13 +50,14 @@ def test_fixture(case, request, tmp_path, monkeypatch):
     assert expected_path.exists(), f"no {expected_path.name}: run with --regenerate-fixtures"
     expected = read_trace(expected_path)
     report = compare(expected, obtained)
-    labels = (expected.convention, expected.slips) == (obtained.convention, obtained.slips)
+    labels = ((expected.convention, expected.slips, expected.extra)
+              == (obtained.convention, obtained.slips, obtained.extra))
     if not (report.identical and labels):
         write_trace(obtained, obtained_path)
         first = report.first
         detail = (f"first: iteration {first.iteration}, {first.name}: {first.expected!r} expected, "
                   f"{first.actual!r} obtained" if first else
-                  "; ".join(report.setup_differences) or "steps, values or convention labels differ")
+                  "; ".join(report.setup_differences) or "steps, values or header labels differ")
         pytest.fail(f"{report.differing} value(s) differ, {detail}; see "
                     f"nntrace diff {expected_path.relative_to(ROOT)} {obtained_path.relative_to(ROOT)}")
     obtained_path.unlink(missing_ok=True)
