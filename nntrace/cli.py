@@ -280,6 +280,62 @@ def show(weights_path: str | None, digits: int, export_path: str | None) -> None
         export(document, export_path)
 
 
+def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value < 0:
+        raise click.BadParameter(f"{value:g} is negative; a tolerance is 0 or more", ctx, param)
+    return value
+
+
+@cli.command()
+@click.argument("expected", type=click.Path(dir_okay=False))
+@click.argument("actual", type=click.Path(dir_okay=False))
+@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+              help="Relative tolerance: values agree when |actual − expected| ≤ atol + rtol × |expected|. "
+                   "The defaults suit float64 code; for float32 code try --rtol 1e-6.")
+@click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+              help="Absolute tolerance, for values near zero.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
+def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) -> int:
+    """Compare two traces: the first wrong number, and the slip that explains it.
+
+    EXPECTED is the reference, ACTUAL the trace under test (.json or .jsonl, from nntrace
+    or from your own code, see the README). Steps are matched by iteration, values by
+    name. The first divergent value is the earliest in the order the computation
+    produces values (forward, backward, updates): it is the cause, the rest follow.
+    Values ACTUAL does not record are listed as not checked, not as wrong.
+
+    When the traces differ, the network, input, target and learning rate (ACTUAL's
+    header, else EXPECTED's) are replayed under each known slip and pair of slips to
+    say which one reproduces ACTUAL.
+
+    Exit status: 0 same, 1 different, 2 trouble (a file unreadable or not a trace).
+
+    For a worksheet with numbers to 4 decimals, loosen the tolerance: --atol 1e-4.
+
+    \b
+    Examples:
+      nntrace step --input 0 1 --trace expected.json
+      nntrace step --input 0 1 --slip derivative-on-output --trace wrong.json
+      nntrace diff expected.json wrong.json
+      nntrace diff fixtures/article/exact.json mine.json --atol 1e-4 --json
+    """
+    import json
+
+    from .diff import compare
+    from .explain import explain
+    from .render_diff import DiffReport
+    from .trace import read_trace
+
+    want, got = read_trace(expected), read_trace(actual)
+    report = compare(want, got, rtol, atol, (expected, actual))
+    if not report.same and report.compared:
+        report.explanation = explain(want, got, rtol, atol)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=1))
+    else:
+        make_console().print(DiffReport(report))
+    return 0 if report.same else 1
+
 
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A training trace is streamed as JSON Lines, so its file must say so."""

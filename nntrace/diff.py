@@ -1,0 +1,242 @@
+"""Compare two traces: which values differ, and the first of them in computation order.
+
+EXPECTED is the reference, ACTUAL the trace under test. Steps are aligned by iteration
+and values by name. A value ACTUAL lacks is "not checked", never wrong, so a partial
+trace (a worksheet, a log of the deltas only) is compared on what it holds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from .engine import value_names
+from .errors import NntraceError
+from .network import Network
+from .trace import Step, Trace
+
+if TYPE_CHECKING:
+    from .explain import Explanation
+
+# Defaults for float64 code: another summation order or formula moves values by ~1e-16
+# of their size, so 1e-12 leaves a thousandfold margin. It has to be this tight: at the
+# article's learning rate 0.001 a delta that is wrong by 4e-5 of itself (the slip
+# updated-weights) changes the updated weight by only 3e-10 of the weight.
+RTOL = 1e-12
+ATOL = 1e-12
+
+NAME = re.compile(r"L(\d+)\.n(\d+)\.(?:(net|out|error|deriv|delta|b)|w(\d+))$")
+PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
+
+
+def grammar_key(name: str) -> tuple:
+    """Where a value falls in the order the engine computes: forward layer by layer (nets,
+    then outputs), the loss, backward from the last layer (errors, then each neuron's
+    derivative and delta), then the updates from the last layer (weights, then bias)."""
+    if name == "loss":
+        return (1,)
+    match = NAME.match(name)
+    if not match:
+        return (4, name)
+    l, j, kind, i = int(match[1]), int(match[2]), match[3], match[4]
+    if kind in ("net", "out"):
+        return (0, l, PHASE[kind], j)
+    if kind == "error":
+        return (2, -l, 0, j)
+    if kind in ("deriv", "delta"):
+        return (2, -l, 1, j, PHASE[kind])
+    return (3, -l, j, math.inf if kind == "b" else int(i))
+
+
+def computation_order(names: Iterable[str], network: Network | None = None) -> list[str]:
+    """`names` in the order the computation produces them, whatever order a file lists them in."""
+    names = set(names)
+    ordered: list[str] = []
+    if network is not None:
+        ordered = [name for name in value_names(network) if name in names]
+    rest = names.difference(ordered)
+    return ordered + sorted(rest, key=grammar_key)
+
+
+def close(expected: float, actual: float, rtol: float, atol: float) -> bool:
+    return abs(actual - expected) <= atol + rtol * abs(expected)
+
+
+@dataclass
+class Divergence:
+    """One value that differs beyond the tolerance."""
+
+    iteration: int
+    name: str
+    expected: float
+    actual: float
+
+    @property
+    def difference(self) -> float:
+        return self.actual - self.expected
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iteration": self.iteration, "name": self.name, "expected": self.expected,
+                "actual": self.actual, "difference": self.difference}
+
+
+@dataclass
+class StepComparison:
+    """One iteration present in both traces."""
+
+    iteration: int
+    compared: int = 0
+    differing: list[Divergence] = field(default_factory=list)   # in computation order
+    not_checked: list[str] = field(default_factory=list)        # in EXPECTED, not in ACTUAL
+    extra: list[str] = field(default_factory=list)              # in ACTUAL, not in EXPECTED
+    setup: list[str] = field(default_factory=list)              # input or target differ
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iteration": self.iteration, "compared": self.compared,
+                "differing": [d.to_dict() for d in self.differing],
+                "not_checked": self.not_checked, "extra": self.extra, "setup": self.setup}
+
+
+@dataclass
+class Comparison:
+    """Everything `nntrace diff` reports, before any rendering."""
+
+    rtol: float
+    atol: float
+    network: Network | None                 # the network the names belong to, if known
+    steps: list[StepComparison] = field(default_factory=list)
+    setup: list[str] = field(default_factory=list)            # header differences
+    steps_not_checked: list[int] = field(default_factory=list)
+    extra_steps: list[int] = field(default_factory=list)
+    explanation: "Explanation | None" = None   # filled in by the caller when it asks for one
+
+    @property
+    def first(self) -> Divergence | None:
+        """The earliest differing value: the cause; later ones are its consequences."""
+        for step in self.steps:
+            if step.differing:
+                return step.differing[0]
+        return None
+
+    @property
+    def differing(self) -> int:
+        return sum(len(step.differing) for step in self.steps)
+
+    @property
+    def compared(self) -> int:
+        return sum(step.compared for step in self.steps)
+
+    @property
+    def not_checked(self) -> int:
+        return sum(len(step.not_checked) for step in self.steps)
+
+    @property
+    def extra(self) -> int:
+        return sum(len(step.extra) for step in self.steps)
+
+    @property
+    def setup_differences(self) -> list[str]:
+        return self.setup + [f"iteration {s.iteration}: {problem}" for s in self.steps for problem in s.setup]
+
+    @property
+    def same(self) -> bool:
+        """Every value both traces hold agrees, on the same setup, and something was compared."""
+        return self.compared > 0 and not self.differing and not self.setup_differences
+
+    @property
+    def identical(self) -> bool:
+        """`same`, and neither trace holds a step or value the other lacks (golden fixtures)."""
+        return (self.same and not self.not_checked and not self.extra
+                and not self.steps_not_checked and not self.extra_steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "same": self.same, "rtol": self.rtol, "atol": self.atol,
+            "first_divergence": first.to_dict() if first else None,
+            "compared": self.compared, "differing": self.differing,
+            "not_checked": self.not_checked, "extra": self.extra,
+            "setup_differences": self.setup_differences,
+            "steps_not_checked": self.steps_not_checked, "extra_steps": self.extra_steps,
+            "steps": [step.to_dict() for step in self.steps],
+            "explanation": self.explanation.to_dict() if self.explanation is not None else None,
+        }
+
+
+def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL,
+            sources: Sequence[str] = ("EXPECTED", "ACTUAL")) -> Comparison:
+    """Compare ACTUAL against EXPECTED value by value; no explanation is attempted here.
+
+    `sources` names the two traces in the error raised when one numbers two steps alike.
+    """
+    network = actual.network or expected.network
+    report = Comparison(rtol, atol, network, setup=header_differences(expected, actual, rtol, atol))
+    ours, theirs = (by_iteration(trace, source) for trace, source in zip((expected, actual), sources))
+    report.steps_not_checked = sorted(i for i in ours if i not in theirs)
+    report.extra_steps = sorted(i for i in theirs if i not in ours)
+    order: list[str] | None = None
+    for iteration in sorted(ours):   # in iteration order, whatever order the file has
+        want, got = ours[iteration], theirs.get(iteration)
+        if got is None:
+            continue
+        if order is None or not set(want.values).union(got.values).issubset(order):
+            order = computation_order(set(want.values).union(got.values), network)
+        report.steps.append(compare_step(want, got, order, rtol, atol))
+    return report
+
+
+def by_iteration(trace: Trace, source: str) -> dict[int, Step]:
+    steps: dict[int, Step] = {}
+    for step in trace.steps:
+        if step.iteration in steps:
+            raise NntraceError(f"{source}: iteration {step.iteration} appears twice "
+                               f"(steps are matched by their iteration number)")
+        steps[step.iteration] = step
+    return steps
+
+
+def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: float) -> StepComparison:
+    result = StepComparison(want.iteration)
+    for key in ("input", "target"):
+        a, b = getattr(want, key), getattr(got, key)
+        if a and b and not vectors_close(a, b, rtol, atol):
+            result.setup.append(f"{key} {a} expected, {b} in ACTUAL")
+    for name in order:
+        in_want, in_got = name in want.values, name in got.values
+        if in_want and in_got:
+            result.compared += 1
+            e, a = want.values[name], got.values[name]
+            if not close(e, a, rtol, atol):
+                result.differing.append(Divergence(want.iteration, name, e, a))
+        elif in_want:
+            result.not_checked.append(name)
+        elif in_got:
+            result.extra.append(name)
+    return result
+
+
+def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> bool:
+    return len(a) == len(b) and all(close(x, y, rtol, atol) for x, y in zip(a, b))
+
+
+def header_differences(expected: Trace, actual: Trace, rtol: float, atol: float) -> list[str]:
+    """The learning rate and the starting network, where both traces record them."""
+    problems = []
+    if (expected.learning_rate is not None and actual.learning_rate is not None
+            and not close(expected.learning_rate, actual.learning_rate, rtol, atol)):
+        problems.append(f"learning rate {expected.learning_rate} expected, {actual.learning_rate} in ACTUAL")
+    if expected.network is not None and actual.network is not None:
+        a, b = expected.network, actual.network
+        if (a.layers, a.activations) != (b.layers, b.activations):
+            problems.append(f"network {a.describe()} expected, {b.describe()} in ACTUAL")
+        elif (a.biases is None) != (b.biases is None) or not vectors_close(
+                flat(a), flat(b), rtol, atol):
+            problems.append("the network's starting weights or biases differ")
+    return problems
+
+
+def flat(network: Network) -> list[float]:
+    numbers = [w for matrix in network.weights for row in matrix for w in row]
+    return numbers + [b for layer in network.biases or () for b in layer]

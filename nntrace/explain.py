@@ -1,0 +1,170 @@
+"""Which known slip explains a trace: replay it under each slip and each pair of slips.
+
+The network, learning rate, inputs and targets come from ACTUAL's header and steps (else
+EXPECTED's). A candidate explains ACTUAL when every value ACTUAL records agrees with the
+replay. Candidates are tried simplest first, and a candidate stops at the first step that
+disagrees, so a long training run is replayed in full only by the candidates still in.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from .conventions import SLIPS, Convention, make_convention
+from .diff import ATOL, RTOL, close
+from .engine import Engine
+from .network import Network
+from .trace import Step, Trace
+
+PRECISIONS = tuple(f"{kind}:{n}" for kind in ("rounded", "truncated") for n in range(1, 7))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A way of computing: a base convention and the slips added to it."""
+
+    base: str                 # "exact" or "article"
+    slips: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """How many departures from exact backprop (the article's is two: derivative and truncation)."""
+        return len(self.slips) + (2 if self.base == "article" else 0)
+
+    def convention(self) -> Convention:
+        return make_convention(self.base, self.slips)
+
+    def describe(self) -> str:
+        if self.base == "exact" and not self.slips:
+            return "exact backprop, with no slip"
+        base = ("the article's arithmetic (derivative-on-output, values truncated as the article "
+                "prints them)" if self.base == "article" else "exact backprop")
+        if not self.slips:
+            return base
+        return f"{base} with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"convention": self.base, "slips": list(self.slips)}
+
+
+@functools.cache
+def candidates() -> tuple[Candidate, ...]:
+    """Exact, each slip, each pair of slips, the article's convention and it with each slip:
+    simplest first."""
+    singles = [*SLIPS, *PRECISIONS]
+    found = [Candidate("exact"), *(Candidate("exact", (slip,)) for slip in singles), Candidate("article")]
+    found += [Candidate("article", (slip,)) for slip in SLIPS if slip != "derivative-on-output"]
+    found += [Candidate("exact", pair) for pair in itertools.combinations(singles, 2)
+              if not (pair[0] in PRECISIONS and pair[1] in PRECISIONS)]  # one precision at a time
+    return tuple(sorted(found, key=lambda candidate: candidate.size))
+
+
+@dataclass
+class Explanation:
+    """The simplest candidates that reproduce ACTUAL, or why none could be tried."""
+
+    matches: list[Candidate]
+    tried: int = 0
+    reason: str = ""          # why no replay was possible, if none was
+
+    @property
+    def message(self) -> str:
+        if self.reason:
+            return f"cannot replay: {self.reason}"
+        if not self.matches:
+            return (f"no known slip or pair of slips reproduces your numbers ({self.tried} ways "
+                    f"of computing tried): the mistake is another one")
+        text = "your numbers match " + self.matches[0].describe()
+        others = [c.describe() for c in self.matches[1:]]
+        return text + (f" (as well as {'; '.join(others)})" if others else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
+                "tried": self.tried}
+
+
+@dataclass
+class Replay:
+    """What a replay needs: taken from ACTUAL where it says, else from EXPECTED."""
+
+    network: Network
+    learning_rate: float
+    schedule: list[Step]             # the steps to replay, in iteration order
+    recorded: dict[int, Step]        # ACTUAL's steps, by iteration
+
+
+def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
+    """The setup to replay, or the reason there is none."""
+    network = actual.network or expected.network
+    learning_rate = actual.learning_rate if actual.learning_rate is not None else expected.learning_rate
+    if network is None:
+        return "neither trace records the network (the header's \"network\")"
+    if learning_rate is None:
+        return "neither trace records the learning rate (the header's \"learning_rate\")"
+    theirs = {step.iteration: step for step in actual.steps}
+    ours = {step.iteration: step for step in expected.steps}
+    schedule = []
+    # Every iteration from the first to ACTUAL's last: what comes after cannot be checked,
+    # and the weights at a step depend on every step before it.
+    last = max(theirs, default=0)
+    missing = [i for i in range(1, last + 1) if i not in theirs and i not in ours]
+    if missing:
+        return (f"{spans(missing)} in neither trace (recorded with `train --every`?), and a "
+                f"replay needs every iteration's input and target from the first on")
+    for iteration in range(1, last + 1):
+        step = theirs.get(iteration)
+        if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
+            step = ours.get(iteration)
+        if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
+            return f"iteration {iteration}: no input and target that fit the network {network.shape}"
+        schedule.append(step)
+    return Replay(network, learning_rate, schedule, theirs)
+
+
+def spans(numbers: list[int]) -> str:
+    """[2, 3, 4, 9] -> 'iterations 2-4, 9'; after four runs, '…'."""
+    parts, start = [], numbers[0]
+    for previous, number in zip(numbers, numbers[1:] + [None]):
+        if number != previous + 1:
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            start = number
+    shown = ", ".join(parts[:4]) + (", …" if len(parts) > 4 else "")
+    return ("iteration " if len(numbers) == 1 else "iterations ") + shown
+
+
+def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> Explanation:
+    """Replay under each candidate and keep the simplest ones that reproduce ACTUAL."""
+    setup = replay_setup(expected, actual)
+    if isinstance(setup, str):
+        return Explanation([], 0, setup)
+    matches: list[Candidate] = []
+    tried = 0
+    for candidate in candidates():
+        if matches and candidate.size > matches[0].size:
+            break  # simplest first: a bigger candidate would only add slips that change nothing
+        tried += 1
+        if reproduces(candidate, setup, rtol, atol):
+            matches.append(candidate)
+    return Explanation(matches, tried)
+
+
+def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
+    """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
+    engine = Engine(setup.network, candidate.convention())
+    compared = 0
+    for step in setup.schedule:
+        values: dict[str, Any] = {}
+        try:
+            engine.step(step.input, step.target, setup.learning_rate, values.__setitem__)
+        except ArithmeticError:  # overflow, in floats or decimals: not this candidate
+            return False
+        recorded = setup.recorded.get(step.iteration)
+        for name, value in (recorded.values.items() if recorded else ()):
+            if name in values:
+                compared += 1
+                if not close(float(values[name]), value, rtol, atol):
+                    return False
+    return compared > 0

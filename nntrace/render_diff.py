@@ -1,0 +1,106 @@
+"""The `nntrace diff` report as rich renderables: the first divergence, then a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from . import article
+from .diff import Comparison, Divergence
+from .render import format_number
+
+SHOWN = 8   # differing values shown after the first, and names listed per summary line
+
+
+def distinct(expected: float, actual: float) -> tuple[str, str]:
+    """Both numbers at the fewest significant digits (7 at least) that tell them apart."""
+    for digits in range(7, 18):
+        a, b = format_number(expected, digits), format_number(actual, digits)
+        if a != b:
+            return a, b
+    return format_number(expected), format_number(actual)
+
+
+def listing(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOWN])
+    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+
+
+@dataclass
+class DiffReport:
+    """What `nntrace diff` prints: a table from the first divergence on, then the summary."""
+
+    comparison: Comparison
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        report = self.comparison
+        first = report.first
+        if first is not None:
+            yield Text(f"First divergence: iteration {first.iteration}, {first.name}. It is the "
+                       f"cause; the values computed after it follow from it.", style="bold")
+            table, more = self.table(first)
+            yield table
+            if more:
+                yield Text(f"… and {more} more in iteration {first.iteration}", style="dim")
+        yield from self.summary()
+
+    def table(self, first: Divergence) -> tuple[Table, int]:
+        """The first divergence and the values that differ after it in its iteration;
+        and how many more differ there than the table shows."""
+        report = self.comparison
+        names = article.article_names(report.network.layers) if report.network else {}
+        step = next(s for s in report.steps if s.iteration == first.iteration)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("trace name", no_wrap=True)
+        if names:
+            table.add_column("article", no_wrap=True)
+        for heading in ("expected", "actual", "difference"):
+            table.add_column(heading, justify="right", no_wrap=True)
+        for number, d in enumerate(step.differing[:SHOWN + 1]):
+            expected, actual = distinct(d.expected, d.actual)
+            row = [Text(d.name, style="bold red" if number == 0 else "cyan")]
+            if names:
+                row.append(names.get(d.name, ""))
+            row += [expected, actual, f"{d.difference:+.3g}"]
+            table.add_row(*row)
+        return table, max(0, len(step.differing) - SHOWN - 1)
+
+    def summary(self) -> RenderResult:
+        report = self.comparison
+        iterations = len(report.steps)
+        tolerance = f"rtol {report.rtol:g}, atol {report.atol:g}"
+        if report.same:
+            yield Text(f"Same: all {report.compared} values compared in {iterations} iteration(s) "
+                       f"agree within {tolerance}.", style="bold green")
+        elif report.compared == 0:
+            yield Text("Different: the traces have no value in common, so nothing was compared "
+                       "(trace names are like L1.n1.net, see the README).", style="bold red")
+        elif not report.differing:
+            yield Text(f"Different: all {report.compared} values compared agree within {tolerance}, "
+                       f"but the traces were computed from different setups.", style="bold red")
+        else:
+            with_difference = sum(1 for s in report.steps if s.differing)
+            yield Text(f"Different: {report.differing} of {report.compared} values compared differ, "
+                       f"in {with_difference} of {iterations} iteration(s) ({tolerance}).",
+                       style="bold red")
+        for problem in report.setup_differences:
+            yield Text(f"Setup differs: {problem}.", style="red")
+        not_checked = [name for s in report.steps for name in s.not_checked]
+        extra = [name for s in report.steps for name in s.extra]
+        if not_checked:
+            yield Text(f"Not checked, {len(not_checked)} value(s) ACTUAL does not record: "
+                       f"{listing(list(dict.fromkeys(not_checked)))}.")
+        if extra:
+            yield Text(f"Extra, {len(extra)} value(s) only ACTUAL records: "
+                       f"{listing(list(dict.fromkeys(extra)))}.")
+        if report.steps_not_checked:
+            yield Text(f"Not checked, iterations only EXPECTED has: "
+                       f"{listing([str(i) for i in report.steps_not_checked])}.")
+        if report.extra_steps:
+            yield Text(f"Extra, iterations only ACTUAL has: {listing([str(i) for i in report.extra_steps])}.")
+        if report.explanation is not None:
+            yield Text(f"Explanation: {report.explanation.message}.", style="bold yellow")

@@ -1,0 +1,215 @@
+"""`nntrace diff` and `--slip` through the CLI (kept apart from test_cli.py, which tests `step`)."""
+
+import copy
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+
+from nntrace.cli import cli
+
+BIASED = {"layers": [2, 2, 2], "activation": "sigmoid",
+          "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+          "biases": [[0.35, 0.35], [0.6, 0.6]]}
+BIASED_ARGS = ["--input", "0.05", "0.1", "--target", "0.01", "0.99", "--lr", "0.5"]
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def traces(tmp_path):
+    """Write the trace of `nntrace step ARGS` to tmp_path/NAME.json and return its path."""
+
+    def make(name, *args):
+        path = tmp_path / f"{name}.json"
+        result = invoke("step", *args, "--trace", path)
+        assert result.exit_code == 0, result.output
+        return path
+
+    return make
+
+
+def reference_step(network: dict, x, t, lr, slips=()):
+    """Sigmoid backprop written out independently of nntrace's engine, with the named slips."""
+    weights, biases = copy.deepcopy(network["weights"]), copy.deepcopy(network["biases"])
+    f = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    outs, values = [list(x)], {}
+    for l, (matrix, bias) in enumerate(zip(weights, biases), 1):
+        outs.append([f(sum(w * o for w, o in zip(row, outs[-1])) + b) for row, b in zip(matrix, bias)])
+
+    def update(l, delta):
+        for j, row in enumerate(weights[l - 1]):
+            for i in range(len(row)):
+                row[i] += outs[l - 1][i] * delta[j] * lr
+            if "frozen-biases" not in slips:
+                biases[l - 1][j] += delta[j] * lr
+
+    deltas = {}
+    last = len(weights)
+    for l in range(last, 0, -1):
+        if l == last:
+            error = [(o - y) if "wrong-sign" in slips else (y - o) for y, o in zip(t, outs[l])]
+        else:  # weights[l] feeds layer l+1; already changed when the slip updated-weights is on
+            error = [sum(d * weights[l][k][j] for k, d in enumerate(deltas[l + 1])) for j in range(len(outs[l]))]
+        if "missing-derivative" in slips:
+            deriv = [1.0] * len(error)
+        elif "derivative-on-output" in slips:
+            deriv = [f(o) * (1 - f(o)) for o in outs[l]]
+        else:
+            deriv = [o * (1 - o) for o in outs[l]]
+        deltas[l] = [d * e for d, e in zip(deriv, error)]
+        for j, (e, d) in enumerate(zip(error, deltas[l]), 1):
+            values[f"L{l}.n{j}.error"], values[f"L{l}.n{j}.delta"] = e, d
+        if "updated-weights" in slips:
+            update(l, deltas[l])
+    if "updated-weights" not in slips:
+        for l in range(last, 0, -1):
+            update(l, deltas[l])
+    for l, (matrix, bias) in enumerate(zip(weights, biases), 1):
+        for j, row in enumerate(matrix, 1):
+            values[f"L{l}.n{j}.b"] = bias[j - 1]
+            values.update({f"L{l}.n{j}.w{i}": w for i, w in enumerate(row, 1)})
+    return values
+
+
+@pytest.mark.parametrize("slip", ["derivative-on-output", "updated-weights", "frozen-biases",
+                                  "missing-derivative", "wrong-sign"])
+def test_every_slip_is_reproduced_by_step_and_recognised_by_diff(tmp_path, traces, slip):
+    (tmp_path / "net.json").write_text(json.dumps(BIASED))
+    args = ["--weights", tmp_path / "net.json", *BIASED_ARGS]
+    expected, actual = traces("expected", *args), traces("actual", *args, "--slip", slip)
+
+    recorded = json.loads(actual.read_text())["steps"][0]["values"]
+    reference = reference_step(BIASED, [0.05, 0.1], [0.01, 0.99], 0.5, [slip])
+    assert reference != reference_step(BIASED, [0.05, 0.1], [0.01, 0.99], 0.5)   # the slip shows
+    for name, value in reference.items():
+        assert recorded[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
+
+    result = invoke("diff", expected, actual)
+    assert result.exit_code == 1, result.output
+    assert f"your numbers match exact backprop with the slip {slip}." in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("slip, cut", [("rounded:3", lambda v: round(v, 3)),
+                                       ("truncated:4", lambda v: math.floor(v * 1e4) / 1e4)])
+def test_precision_slips_are_reproduced_and_recognised_by_diff(traces, slip, cut):
+    actual = traces("slip", "--input", "0", "1", "--slip", slip)
+    values = json.loads(actual.read_text())["steps"][0]["values"]
+    # The article's forward pass by hand, each value cut and carried (all positive here).
+    f = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    hidden = [cut(f(cut(w))) for w in (0.6, 0.7, 0.9, 0.3)]
+    net = cut(sum(h * w for h, w in zip(hidden, (0.6, 0.7, 0.3, 0.4))))
+    assert [values[f"L1.n{j}.out"] for j in range(1, 5)] == pytest.approx(hidden, abs=1e-12)
+    assert (values["L2.n1.net"], values["L2.n1.out"]) == pytest.approx((net, cut(f(net))), abs=1e-12)
+
+    result = invoke("diff", traces("exact", "--input", "0", "1"), actual)
+    assert result.exit_code == 1
+    assert f"with the slip {slip}." in " ".join(result.stdout.split())
+
+
+def test_same_traces_exit_0(traces):
+    first, second = traces("a", "--input", "1", "0"), traces("b", "--input", "1", "0")
+    result = invoke("diff", first, second)
+    assert result.exit_code == 0, result.output
+    assert "Same: all 38 values compared in 1 iteration(s) agree" in " ".join(result.stdout.split())
+
+
+def test_different_traces_exit_1_with_the_first_divergence_and_its_article_name(traces):
+    result = invoke("diff", traces("exact", "--input", "0", "1"),
+                    traces("article", "--input", "0", "1", "--convention", "article"))
+    assert result.exit_code == 1
+    text = " ".join(result.stdout.split())
+    assert "First divergence: iteration 1, L1.n1.out." in text
+    assert "L1.n1.out output1_h 0.6456563 0.64 -0.00566" in text
+    assert "Different: 30 of 38 values compared differ" in text
+    assert "match the article's arithmetic" in text
+
+
+def test_a_partial_trace_through_the_cli(tmp_path, traces):
+    expected = traces("exact", "--input", "0", "1")
+    data = json.loads(expected.read_text())
+    data["steps"][0]["values"] = {"L1.n2.delta": 0.0056077137, "L2.n1.delta": 0.0361324059}
+    partial = tmp_path / "worksheet.json"
+    partial.write_text(json.dumps(data))
+    result = invoke("diff", expected, partial, "--atol", "1e-9")
+    assert result.exit_code == 0, result.output
+    assert "Not checked, 36 value(s) ACTUAL does not record: L1.n1.net," in " ".join(result.stdout.split())
+    assert invoke("diff", expected, partial).exit_code == 1   # 10 digits are not 1e-12 close
+
+
+def test_json_report(traces):
+    result = invoke("diff", traces("exact", "--input", "0", "1"),
+                    traces("wrong", "--input", "0", "1", "--slip", "wrong-sign"), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["first_divergence"]["name"] == "L2.n1.error"
+    assert report["first_divergence"]["actual"] == -report["first_divergence"]["expected"]
+    assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["wrong-sign"]}]
+    same = json.loads(invoke("diff", traces("a", "--input", "0", "0"), traces("b", "--input", "0", "0"),
+                             "--json").stdout)
+    assert same["same"] is True and same["explanation"] is None
+
+
+def test_jsonl_traces_compare_with_json(traces, tmp_path):
+    path = tmp_path / "t.jsonl"
+    assert invoke("step", "--input", "0", "1", "--trace", path).exit_code == 0
+    assert invoke("diff", traces("exact", "--input", "0", "1"), path).exit_code == 0
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "cannot read: No such file or directory"),
+    ("", "empty file, not a trace"),
+    ("{", "not valid JSON"),
+    ('{"format": "nntrace-network/1", "layers": [1, 1]}', "not an nntrace trace"),
+    ('{"steps": [{"values": {"loss": "high"}}]}', 'values: loss: "high" is not a number'),
+])
+def test_trouble_is_one_line_and_exit_2(tmp_path, traces, content, message):
+    bad = tmp_path / "bad.json"
+    if content is not None:
+        bad.write_text(content)
+    result = invoke("diff", traces("exact", "--input", "0", "1"), bad)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and str(bad) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("option, value", [("--rtol", "-1"), ("--atol", "nan"), ("--rtol", "x")])
+def test_bad_tolerances_exit_2(traces, option, value):
+    path = traces("exact", "--input", "0", "1")
+    result = invoke("diff", path, path, option, value)
+    assert result.exit_code == 2 and option in result.stderr
+
+
+def test_the_default_tolerances_are_the_librarys():
+    from nntrace import diff
+
+    defaults = {p.name: p.default for p in cli.commands["diff"].params}
+    assert (defaults["rtol"], defaults["atol"]) == (diff.RTOL, diff.ATOL)
+    assert "[default: 1e-12]" in invoke("diff", "--help").output
+
+
+def test_a_repeated_iteration_is_trouble(tmp_path, traces):
+    path = traces("exact", "--input", "0", "1")
+    data = json.loads(path.read_text())
+    data["steps"] *= 2
+    twice = tmp_path / "twice.json"
+    twice.write_text(json.dumps(data))
+    result = invoke("diff", path, twice)
+    assert result.exit_code == 2
+    assert result.stderr == f"nntrace: {twice}: iteration 1 appears twice (steps are matched by their iteration number)\n"
+
+
+def test_a_training_run_with_a_slip_is_explained_step_after_step(tmp_path):
+    paths = {}
+    for name, extra in (("exact", []), ("slip", ["--slip", "updated-weights"])):
+        paths[name] = tmp_path / f"{name}.jsonl"
+        result = invoke("train", "--epochs", "2", "--lr", "0.5", *extra, "--trace", paths[name])
+        assert result.exit_code == 0, result.output
+    result = invoke("diff", paths["exact"], paths["slip"], "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["compared"] == 8 * 38
+    assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]

@@ -1,0 +1,156 @@
+import copy
+import json
+
+import pytest
+
+from nntrace import article, run
+from nntrace.diff import compare, computation_order, grammar_key
+from nntrace.engine import value_names
+from nntrace.errors import NntraceError
+from nntrace.network import random_network
+from nntrace.trace import Trace, read_trace, write_trace
+
+
+def exact() -> Trace:
+    return run.step(article.network(), [0, 1], [1])
+
+
+def test_grammar_order_written_out_by_hand_for_a_1_1_1_network():
+    names = ["L2.n1.b", "L1.n1.b", "L2.n1.w1", "L1.n1.w1", "L1.n1.delta", "L1.n1.deriv", "L1.n1.error",
+             "L2.n1.delta", "L2.n1.deriv", "L2.n1.error", "loss", "L2.n1.out", "L2.n1.net", "L1.n1.out",
+             "L1.n1.net"]
+    assert sorted(names, key=grammar_key) == [
+        "L1.n1.net", "L1.n1.out", "L2.n1.net", "L2.n1.out", "loss",
+        "L2.n1.error", "L2.n1.deriv", "L2.n1.delta", "L1.n1.error", "L1.n1.deriv", "L1.n1.delta",
+        "L2.n1.w1", "L2.n1.b", "L1.n1.w1", "L1.n1.b"]
+
+
+@pytest.mark.parametrize("layers, biases", [([2, 4, 1], False), ([2, 2, 2], True), ([3, 3, 2, 1], True),
+                                            ([12, 11, 2], True)])
+def test_the_name_grammar_gives_the_engines_own_order(layers, biases):
+    network = random_network(layers, seed=3, biases=biases)
+    names = value_names(network)
+    assert sorted(reversed(names), key=grammar_key) == names
+    assert computation_order(reversed(names)) == names            # no network: the grammar
+    assert computation_order(reversed(names), network) == names   # with one: the engine
+
+
+def test_unknown_names_come_last_in_a_fixed_order():
+    assert computation_order(["zeta", "L1.n1.net", "alpha", "loss"]) == ["L1.n1.net", "loss", "alpha", "zeta"]
+
+
+def test_a_trace_is_the_same_as_itself():
+    report = compare(exact(), exact())
+    assert report.same and report.identical
+    assert report.compared == 38 and report.differing == 0 and report.first is None
+
+
+@pytest.mark.parametrize("with_network", [True, False])
+def test_first_divergence_is_earliest_in_computation_order_not_in_file_order(tmp_path, with_network):
+    expected, actual = exact(), exact()
+    values = actual.steps[0].values
+    values["L1.n1.w1"] += 0.5       # sorts first by name, but is computed last
+    values["L2.n1.deriv"] *= 1.25   # the real first divergence
+    values["L1.n3.delta"] += 0.1
+    # The file lists values backwards: the first in the file is the last computed.
+    actual.steps[0].values = dict(reversed(list(values.items())))
+    if not with_network:
+        expected.network = actual.network = None
+    write_trace(actual, tmp_path / "actual.json")
+    reread = read_trace(tmp_path / "actual.json")
+    assert next(iter(reread.steps[0].values)) == "L1.n4.w2"
+    report = compare(expected, reread)
+    assert not report.same
+    assert report.first.name == "L2.n1.deriv"
+    assert report.first.expected == expected.steps[0].values["L2.n1.deriv"]
+    assert report.first.difference == pytest.approx(0.25 * expected.steps[0].values["L2.n1.deriv"])
+    assert [d.name for d in report.steps[0].differing] == ["L2.n1.deriv", "L1.n3.delta", "L1.n1.w1"]
+
+
+def test_tolerances_are_relative_plus_absolute():
+    expected, actual = exact(), exact()
+    values = actual.steps[0].values
+    values["L2.n1.out"] *= 1 + 1e-14      # float noise: the same
+    values["L1.n1.w1"] += 1e-12           # within atol + rtol × 0.2: the same
+    assert compare(expected, actual).same
+    values["L1.n1.w1"] += 1e-12
+    assert compare(expected, actual).first.name == "L1.n1.w1"
+    values["L2.n1.out"] *= 1 + 1e-7
+    assert compare(expected, actual).first.name == "L2.n1.out"
+    assert compare(expected, actual, rtol=1e-6).same
+    assert compare(expected, actual, rtol=0, atol=1e-6).same
+
+
+def test_a_partial_trace_is_checked_on_what_it_holds():
+    expected, actual = exact(), exact()
+    step = actual.steps[0]
+    step.values = {name: value for name, value in step.values.items() if name.endswith(".delta")}
+    report = compare(expected, actual)
+    assert report.same and not report.identical
+    assert report.compared == 5 and report.not_checked == 33
+    assert "L1.n1.net" in report.steps[0].not_checked
+    step.values["L1.n2.delta"] = 0.0056
+    report = compare(expected, actual)
+    assert not report.same and report.differing == 1 and report.first.name == "L1.n2.delta"
+
+
+def test_extra_values_and_steps_are_listed_but_do_not_make_a_difference():
+    expected, actual = exact(), exact()
+    actual.steps[0].values["L1.n1.gradient"] = 1.0
+    actual.steps.append(run.step(article.network(), [1, 1], [0]).steps[0])
+    actual.steps[-1].iteration = 2
+    report = compare(expected, actual)
+    assert report.same and not report.identical
+    assert report.steps[0].extra == ["L1.n1.gradient"] and report.extra_steps == [2]
+    report = compare(actual, expected)
+    assert report.steps_not_checked == [2] and report.steps[0].not_checked == ["L1.n1.gradient"]
+
+
+def test_steps_are_aligned_by_iteration_not_position():
+    two = Trace(steps=[run.step(article.network(), x, t).steps[0] for x, t in article.XOR[:2]])
+    for number, step in enumerate(two.steps, 1):
+        step.iteration = number
+    backwards = Trace(steps=copy.deepcopy(list(reversed(two.steps))))
+    assert compare(two, backwards).identical
+    backwards.steps[1].values["loss"] = 2.0        # iteration 1, listed second
+    backwards.steps[0].values["L1.n1.net"] = 2.0   # iteration 2, listed first
+    assert (compare(backwards, two).first.iteration, compare(backwards, two).first.name) == (1, "loss")
+
+
+def test_different_setups_are_differences():
+    expected = exact()
+    other_rate = run.step(article.network(), [0, 1], [1], learning_rate=0.5)
+    report = compare(expected, other_rate)
+    assert not report.same
+    assert report.setup_differences[0] == "learning rate 0.001 expected, 0.5 in ACTUAL"
+    other_input = run.step(article.network(), [1, 1], [1])
+    assert compare(expected, other_input).setup_differences == [
+        "iteration 1: input [0.0, 1.0] expected, [1.0, 1.0] in ACTUAL"]
+    network = article.network()
+    network.weights[0][0][0] = 0.3
+    assert "starting weights" in compare(expected, run.step(network, [0, 1], [1])).setup_differences[0]
+
+
+def test_nothing_in_common_is_not_the_same():
+    expected, actual = exact(), exact()
+    actual.steps[0].values = {"h1_net": 0.6}
+    report = compare(expected, actual)
+    assert report.compared == 0 and not report.same
+
+
+def test_the_report_as_json():
+    expected, actual = exact(), exact()
+    actual.steps[0].values["loss"] = 0.5
+    data = json.loads(json.dumps(compare(expected, actual).to_dict()))
+    assert data["same"] is False
+    assert data["first_divergence"] == {"iteration": 1, "name": "loss",
+                                        "expected": expected.steps[0].values["loss"], "actual": 0.5,
+                                        "difference": 0.5 - expected.steps[0].values["loss"]}
+    assert data["compared"] == 38 and data["differing"] == 1
+
+
+def test_two_steps_with_one_iteration_number_are_refused():
+    actual = exact()
+    actual.steps.append(actual.steps[0])
+    with pytest.raises(NntraceError, match=r"^mine.json: iteration 1 appears twice"):
+        compare(exact(), actual, sources=("expected.json", "mine.json"))

@@ -1,0 +1,134 @@
+import pytest
+
+from nntrace import article, run
+from nntrace.conventions import SLIPS
+from nntrace.explain import Candidate, candidates, explain, replay_setup, spans
+from nntrace.network import Network
+from nntrace.trace import Trace
+
+# A 2-2-2 sigmoid network with biases and two outputs (the common published worked example).
+BIASED = Network.from_dict({"layers": [2, 2, 2], "activation": "sigmoid",
+                            "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+                            "biases": [[0.35, 0.35], [0.6, 0.6]]})
+CASES = {"article": (article.network(), [0.0, 1.0], [1.0], 0.001),
+         "biased": (BIASED, [0.05, 0.1], [0.01, 0.99], 0.5)}
+
+
+def trace(case: str, convention: str = "exact", slips=()) -> Trace:
+    network, x, t, lr = CASES[case]
+    return run.step(network, x, t, lr, convention, slips)
+
+
+def test_candidates_are_every_slip_and_pair_simplest_first():
+    found = candidates()
+    sizes = [c.size for c in found]
+    assert sizes == sorted(sizes) and found[0] == Candidate("exact")
+    assert all(Candidate("exact", (slip,)) in found for slip in SLIPS)
+    assert Candidate("exact", ("wrong-sign", "rounded:3")) in found
+    assert Candidate("exact", ("updated-weights", "frozen-biases")) in found
+    assert Candidate("article", ("wrong-sign",)) in found
+    assert not any("rounded:2" in c.slips and "truncated:3" in c.slips for c in found)
+    assert len(found) == len(set(found))
+
+
+SLIP_CASES = [(case, (slip,)) for slip in SLIPS for case in CASES if (slip, case) != ("frozen-biases", "article")]
+SLIP_CASES += [("article", ("rounded:3",)), ("biased", ("truncated:2",)), ("article", ("truncated:5",)),
+               ("biased", ("wrong-sign", "frozen-biases")), ("article", ("updated-weights", "rounded:6"))]
+
+
+@pytest.mark.parametrize("case, slips", SLIP_CASES, ids=[f"{c}-{'+'.join(s)}" for c, s in SLIP_CASES])
+def test_every_slip_and_pair_is_recognised(case, slips):
+    explanation = explain(trace(case), trace(case, slips=slips))
+    assert [set(c.slips) for c in explanation.matches] == [set(slips)], explanation.message
+    assert explanation.message.startswith("your numbers match exact backprop with the slip")
+    assert all(slip in explanation.message for slip in slips)
+
+
+def test_the_article_convention_is_recognised_against_exact_and_exact_against_it():
+    explanation = explain(trace("article"), trace("article", "article"))
+    assert explanation.matches == [Candidate("article")]
+    assert "the article's arithmetic" in explanation.message
+    assert explain(trace("article", "article"), trace("article")).matches == [Candidate("exact")]
+    assert explain(trace("biased"), trace("biased", "article", ["wrong-sign"])).matches == [
+        Candidate("article", ("wrong-sign",))]
+
+
+def test_a_slip_with_no_effect_is_not_blamed():
+    # The article's network has no biases, so frozen-biases changes nothing there: only
+    # the derivative slip is named, not the pair.
+    explanation = explain(trace("article"), trace("article", slips=["derivative-on-output", "frozen-biases"]))
+    assert explanation.matches == [Candidate("exact", ("derivative-on-output",))]
+
+
+def test_a_partial_trace_is_explained_from_what_it_holds():
+    actual = trace("biased", slips=["updated-weights"])
+    actual.steps[0].values = {k: v for k, v in actual.steps[0].values.items() if k.startswith("L1.")}
+    actual.network = None   # the network comes from EXPECTED's header then
+    assert explain(trace("biased"), actual).matches == [Candidate("exact", ("updated-weights",))]
+
+
+def xor_run(slips=(), switch_at=None) -> Trace:
+    """Four XOR steps; with `switch_at`, exact math until that iteration, the slips after."""
+    network, rate = article.network(), 0.5
+    result = Trace(learning_rate=rate, network=network)
+    for iteration, (x, t) in enumerate(article.XOR * 2, 1):
+        use = slips if switch_at is None or iteration >= switch_at else ()
+        step = run.step(network, x, t, rate, "exact", use)
+        network = network.copy()
+        for l, matrix in enumerate(network.weights, 1):
+            for j, row in enumerate(matrix, 1):
+                for i in range(1, len(row) + 1):
+                    row[i - 1] = step.steps[0].values[f"L{l}.n{j}.w{i}"]
+        step.steps[0].iteration = iteration
+        result.steps.append(step.steps[0])
+    return result
+
+
+def test_a_multi_step_trace_is_replayed_in_order():
+    assert explain(xor_run(), xor_run(["wrong-sign"])).matches == [Candidate("exact", ("wrong-sign",))]
+    # Exact at first, a slip from the third step on: no single way of computing fits every step.
+    explanation = explain(xor_run(), xor_run(["missing-derivative"], switch_at=3))
+    assert explanation.matches == [] and explanation.tried == len(candidates())
+    assert explanation.message.startswith("no known slip or pair of slips reproduces your numbers "
+                                          f"({len(candidates())} ways of computing tried)")
+
+
+def test_an_unknown_mistake_is_not_explained():
+    actual = trace("article")
+    actual.steps[0].values["L1.n2.error"] *= 1.5
+    assert explain(trace("article"), actual).matches == []
+
+
+def test_without_a_network_or_learning_rate_there_is_no_replay():
+    expected, actual = trace("article"), trace("article", slips=["wrong-sign"])
+    expected.network = actual.network = None
+    assert explain(expected, actual).message == ("cannot replay: neither trace records the network "
+                                                 "(the header's \"network\")")
+    expected, actual = trace("article"), trace("article", slips=["wrong-sign"])
+    expected.learning_rate = actual.learning_rate = None
+    assert "learning rate" in explain(expected, actual).message
+
+
+def test_only_the_steps_up_to_actuals_last_are_replayed():
+    expected, actual = xor_run(), xor_run(["wrong-sign"])
+    del actual.steps[2:]
+    setup = replay_setup(expected, actual)
+    assert [step.iteration for step in setup.schedule] == [1, 2]
+    assert explain(expected, actual).matches == [Candidate("exact", ("wrong-sign",))]
+
+
+def test_iterations_in_neither_trace_stop_the_replay():
+    expected, actual = xor_run(), xor_run(["wrong-sign"])
+    for trace in (expected, actual):
+        trace.steps = [step for step in trace.steps if step.iteration % 3 == 0]   # 3 and 6
+    explanation = explain(expected, actual)
+    assert explanation.matches == []
+    assert explanation.message.startswith("cannot replay: iterations 1-2, 4-5 in neither trace")
+    # An iteration EXPECTED holds fills ACTUAL's gap.
+    assert explain(xor_run(), actual).matches == [Candidate("exact", ("wrong-sign",))]
+
+
+def test_spans():
+    assert spans([7]) == "iteration 7"
+    assert spans([1, 2, 3, 5, 8, 9]) == "iterations 1-3, 5, 8-9"
+    assert spans([1, 3, 5, 7, 9]) == "iterations 1, 3, 5, 7, …"

@@ -1,0 +1,52 @@
+from nntrace import article, run
+from nntrace.diff import compare
+from nntrace.explain import explain
+from nntrace.network import random_network
+from nntrace.render_diff import DiffReport, distinct
+
+
+def test_distinct_shows_enough_digits_to_tell_numbers_apart():
+    assert distinct(0.5, 0.25) == ("0.5", "0.25")
+    assert distinct(0.123456789, 0.123456788) == ("0.123456789", "0.123456788")
+    assert distinct(0.2, 0.2) == ("0.2", "0.2")
+
+
+def test_the_report_of_a_slip(render):
+    expected = run.step(article.network(), [0, 1], [1])
+    actual = run.step(article.network(), [0, 1], [1], slips=["updated-weights"])
+    report = compare(expected, actual)
+    report.explanation = explain(expected, actual)
+    lines = render(DiffReport(report), width=80).splitlines()
+    assert lines[0] == "First divergence: iteration 1, L1.n1.error. It is the cause; the values computed"
+    row = next(line for line in lines if line.strip().startswith("L1.n1.error"))
+    assert row.split() == ["L1.n1.error", "error1_h", "0.02167944", "0.02168029", "+8.43e-07"]
+    assert all(len(line) <= 80 for line in lines)
+    text = " ".join(" ".join(lines).split())
+    # 4 hidden errors, 4 hidden deltas, and the 4 hidden weights from the input 1
+    assert "Different: 12 of 38 values compared differ, in 1 of 1 iteration(s) (rtol 1e-12, atol 1e-12)." in text
+    assert "Explanation: your numbers match exact backprop with the slip updated-weights." in text
+    assert "… and 3 more in iteration 1" in text   # 9 rows in the table
+
+
+def test_long_reports_are_cut_and_other_shapes_have_no_article_column(render):
+    network = random_network([3, 5, 2], seed=1, biases=True)
+    expected = run.step(network, [1, 0, 1], [0, 1], 0.5)
+    actual = run.step(network, [1, 0, 1], [0, 1], 0.5, slips=["wrong-sign"])
+    del actual.steps[0].values["loss"]
+    text = " ".join(render(DiffReport(compare(expected, actual)), width=100).split())
+    assert "trace name expected actual difference" in text
+    # wrong-sign changes 2 errors, 2 deltas, 5 + 5 hidden ones, 10 + 2 output weights and
+    # biases, 10 + 5 hidden ones (input 2 is 0): 41 values, 9 in the table.
+    assert "… and 32 more in iteration 1" in text
+    assert "Not checked, 1 value(s) ACTUAL does not record: loss." in text
+    assert "Explanation" not in text
+
+
+def test_a_different_setup_with_equal_values_is_said_so(render):
+    expected = run.step(article.network(), [0, 1], [1])
+    actual = run.step(article.network(), [0, 1], [1])
+    actual.learning_rate = 0.5
+    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    assert text == ("Different: all 38 values compared agree within rtol 1e-12, atol 1e-12, but the traces "
+                    "were computed from different setups. Setup differs: learning rate 0.001 expected, "
+                    "0.5 in ACTUAL.")
