@@ -129,6 +129,19 @@ def exportable(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return writable(ctx, param, value)
 
 
+def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --plot path: .png or .svg, matplotlib installed, a writable place; before any work."""
+    from .plot import check_matplotlib, plot_format
+
+    if value is not None:
+        try:
+            plot_format(value, f"--{param.name}")
+            check_matplotlib(f"--{param.name}")
+        except NntraceError as error:
+            raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
+    return writable(ctx, param, value)
+
+
 def load_weights(path: str | None):
     from . import article
     from .network import load_network
@@ -366,9 +379,14 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON summary (epochs, losses, outputs, verdict, network) instead of tables.")
 @digits_option
+@export_option
+@click.option("--plot", "plot_path", metavar="FILE", callback=plottable,
+              help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
+                   "nntrace[plot] (matplotlib).")
 def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, convention: str,
           slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
-          trace_path: str | None, every: int, as_json: bool, digits: int) -> int:
+          trace_path: str | None, every: int, as_json: bool, digits: int,
+          export_path: str | None = None, plot_path: str | None = None) -> int:
     """Train by online gradient descent and say whether the network learned.
 
     One iteration is one sample forward, backward and update, exactly as `step` does it;
@@ -383,6 +401,7 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
       nntrace train --lr 0.5             # exact math at 0.5: learns XOR
       nntrace train --lr 0.5 --save trained.json --trace run.jsonl --every 100
       nntrace train --weights net.json --data samples.csv --shuffle --seed 1
+      nntrace train --lr 0.5 --plot loss.png --export train.md
     """
     import json
 
@@ -413,6 +432,7 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         console.print(TrainingReport(result, digits=digits))
+    write_training_files(result, digits, export_path, plot_path)
     saved = f"; weights saved to {save_path}" if save_path else ""
     traced = f"; {result.traced} iteration(s) in {trace_path}" if trace_path else ""
     if result.stopped == "interrupted":
@@ -423,6 +443,24 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
         click.echo(f"nntrace: {result.problem}; kept the last finite weights{saved}", err=True)
         return 1
     return 0
+
+
+def write_training_files(result, digits: int, export_path: str | None, plot_path: str | None) -> None:
+    """`train --export` and `--plot`: what the run reached, however it ended."""
+    from .export import export, train_document
+    from .plot import plot_losses
+
+    if export_path:
+        export(train_document(result, digits), export_path)
+    if plot_path:
+        points = [(epoch, loss) for epoch, loss in result.curve.series() if math.isfinite(loss)]
+        if not points:
+            click.echo(f"nntrace: --plot: no finite loss to draw; {plot_path} not written", err=True)
+            return
+        width = result.curve.width
+        title = "Loss per epoch (mean over the samples)" + (
+            f", each point the mean of {width} epochs" if width > 1 else "")
+        plot_losses([loss for _, loss in points], plot_path, title, epochs=[epoch for epoch, _ in points])
 
 
 def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:

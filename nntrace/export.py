@@ -43,7 +43,14 @@ class Table:
     rows: list[list[Cell]]
 
 
-Block = Union[Heading, Paragraph, Table]
+@dataclass
+class Preformatted:
+    """Text whose layout is its meaning (a chart drawn in characters)."""
+
+    text: str
+
+
+Block = Union[Heading, Paragraph, Table, Preformatted]
 
 
 @dataclass
@@ -146,6 +153,8 @@ def markdown(blocks: Sequence[Block]) -> str:
             out += ["#" * block.level + " " + md_text(block.text), ""]
         elif isinstance(block, Paragraph):
             out += [md_text(block.text), ""]
+        elif isinstance(block, Preformatted):
+            out += ["```", block.text, "```", ""]
         else:
             if block.title:
                 out += [f"**{md_text(block.title)}**", ""]
@@ -183,7 +192,7 @@ def spans(cell: Cell) -> list[Span]:
 LATEX_SYMBOLS = {
     "×": "$\\times$", "−": "$-$", "½": "$\\frac{1}{2}$", "²": "$^2$", "′": "$'$",
     "≤": "$\\le$", "≥": "$\\ge$", "<": "$<$", ">": "$>$", "≠": "$\\neq$", "✓": "$\\surd$",
-    "→": "$\\to$", "·": "$\\cdot$", "…": "\\dots{}", "—": "---", "–": "--",
+    "→": "$\\to$", "·": "$\\cdot$", "✗": "$\\times$", "µ": "$\\mu$", "…": "\\dots{}", "—": "---", "–": "--",
 }
 LATEX_SPECIALS = {
     "\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_",
@@ -191,11 +200,15 @@ LATEX_SPECIALS = {
 }
 
 
+BOX_ASCII = {"─": "-", "│": "|", **dict.fromkeys("┌┐└┘├┤┬┴┼", "+")}
+
+
 def tex_text(text: str) -> str:
     """Escape LaTeX's specials and spell the formulas' symbols in ASCII LaTeX."""
     out = []
     for index, char in enumerate(text):
-        if char == "-" and text[index + 1:index + 2].isdigit():
+        if (char == "-" and text[index + 1:index + 2].isdigit()
+                and not text[index - 1:index].isalnum()):   # not the hyphens of 2-4-1
             out.append("$-$")     # a minus sign, not a hyphen, before a number
         elif char in LATEX_SPECIALS:
             out.append(LATEX_SPECIALS[char])
@@ -224,6 +237,10 @@ def latex(title: str, blocks: Sequence[Block]) -> str:
             out += [f"\\{command}{{{tex_text(block.text)}}}", ""]
         elif isinstance(block, Paragraph):
             out += ["\\noindent " + tex_text(block.text), ""]
+        elif isinstance(block, Preformatted):
+            # verbatim takes no escapes; its characters must be ASCII for a plain document.
+            plain = "".join(c if c.isascii() else BOX_ASCII.get(c, "*") for c in block.text)
+            out += ["{\\footnotesize", "\\begin{verbatim}", plain, "\\end{verbatim}", "}", ""]
         else:
             out += tex_table(block)
     out += ["\\end{document}", ""]
@@ -278,3 +295,39 @@ def add_picture(document: Document, network, after, digits: int) -> None:
     title = f"Network {network.describe()}" + (": weights before and after the step" if after else "")
     document.add(NetworkPicture(network, after, digits),
                  [Table(title, connection_header(after is not None), rows)])
+
+
+def train_document(result, digits: int = 4) -> Document:
+    """`nntrace train`: what ran, the loss chart, every sample, the verdict."""
+    from .render_training import LossChart, TrainingReport
+
+    report = TrainingReport(result, digits=digits)
+    blocks: list[Block] = [Heading(report.headline())]
+    if result.stopped:
+        blocks.append(Paragraph(report.stop_line()))
+    chart = plain_text(LossChart(result.curve)).rstrip()
+    if chart:
+        blocks.append(Preformatted(chart))
+    blocks.append(table_block(report.sample_table()))
+    hidden = report.hidden_rows()
+    if hidden is not None:
+        blocks.append(Paragraph(str(hidden)))
+    blocks.append(Paragraph(result.verdict.describe()))
+    document = Document("nntrace train")
+    document.add(report, blocks)
+    return document
+
+
+def plain_text(renderable: Any, width: int = WIDTH) -> str:
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def table_block(table: Any) -> Table:
+    """A rich Table's title, headers and cells as plain text, for Markdown and LaTeX."""
+    columns = [[str(cell) for cell in column.cells] for column in table.columns]
+    return Table(str(table.title or ""), [str(column.header) for column in table.columns],
+                 [list(row) for row in zip(*columns)])

@@ -26,7 +26,7 @@ def check_matplotlib(option: str = "--plot") -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise NntraceError(f"{option} needs matplotlib, which is not installed: {INSTALL_HINT}") from None
+        raise NntraceError(f"{option}: matplotlib is not installed; to get it: {INSTALL_HINT}") from None
 
 
 def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "Loss per epoch",

@@ -178,3 +178,37 @@ def test_the_shipped_2_2_2_example_gives_the_well_known_hand_worked_figures():
     assert values["loss"] == pytest.approx(0.298371109, abs=1e-9)
     assert values["L2.n1.w1"] == pytest.approx(0.35891648, abs=1e-8)
     assert values["L1.n1.w1"] == pytest.approx(0.149780716, abs=1e-9)
+
+
+def test_train_plot_and_export_write_what_the_run_reached(tmp_path):
+    plot, export = tmp_path / "loss.svg", tmp_path / "train.md"
+    result = invoke("train", "--epochs", "30", "--lr", "0.5", "--plot", str(plot), "--export", str(export),
+                    "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(plot.read_text(encoding="utf-8"))
+    loss = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == "loss")
+    path = next(loss.iter("{http://www.w3.org/2000/svg}path")).get("d")
+    assert path.count("L") == len(summary["loss_curve"]["points"]) - 1     # a point per epoch
+    text = export.read_text(encoding="utf-8")
+    assert "Trained 30 of 30 epoch(s)" in text and summary["verdict"] in text
+    for sample in summary["samples"]:
+        assert f"| {sample['output'][0]:.7g} |" in text         # --digits 7, as on the terminal
+
+
+def test_train_plot_without_matplotlib_says_how_to_get_it(tmp_path, monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = invoke("train", "--epochs", "2", "--plot", str(tmp_path / "loss.png"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"nntrace train: Invalid value for '--plot': matplotlib is not installed; "
+                                     f"to get it: pip install 'nntrace[plot]' (see 'nntrace train --help')")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option, name", [("--plot", "loss.jpg"), ("--export", "train.doc")])
+def test_train_refuses_unknown_extensions_before_training(tmp_path, option, name):
+    result = invoke("train", "--epochs", "2", option, str(tmp_path / name))
+    assert result.exit_code == 2 and "unknown extension" in result.stderr
+    assert "Trained" not in result.stdout

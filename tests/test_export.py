@@ -6,7 +6,8 @@ import pytest
 from nntrace import run
 from nntrace.errors import NntraceError
 from nntrace.export import (Document, Heading, Paragraph, Table, export, export_format, latex,
-                            markdown, render, show_document, step_document, tex_text)
+                            markdown, render, show_document, step_document, tex_text,
+                            train_document)
 from nntrace.network import random_network
 
 
@@ -106,6 +107,7 @@ def test_tex_text_escapes_every_special():
     assert tex_text("0.6 → 0.7, 1 ≠ 2, 3 > 2") == "0.6 $\\to$ 0.7, 1 $\\neq$ 2, 3 $>$ 2"
     assert tex_text("ж") == "?"
     assert tex_text("-0.5 × relu-like") == "$-$0.5 $\\times$ relu-like"
+    assert tex_text("network 2-4-1, 1.6 µs, (-2)") == "network 2-4-1, 1.6 $\\mu$s, ($-$2)"
 
 
 def test_markdown_and_latex_of_hand_made_blocks():
@@ -164,3 +166,23 @@ def test_a_document_without_article_figures_has_two_columns():
     doc = Document("t")
     doc.blocks = step_document(trace).blocks
     assert all(len(row) == 2 for row in markdown_rows(markdown(doc.blocks)))
+
+
+def test_a_training_run_exports_its_chart_samples_and_verdict():
+    from nntrace import data, training
+
+    result = training.train(random_network([2, 3, 1], seed=2), data.xor(), 50, 0.5)
+    document = train_document(result, digits=5)
+    text = render(document, ".md")
+    chart = re.search(r"```\n(.*?)\n```", text, re.S)[1]
+    assert "loss per epoch" in chart and "┤" in chart
+    rows = markdown_rows(text)
+    assert rows[0] == ["input", "target", "output", "classified"]
+    for row, sample in zip(rows[1:], result.samples):
+        assert close(row[2], sample.outputs[0], 5)
+        assert row[3] == ("right ✓" if sample.right else "wrong ✗")
+    assert result.verdict.describe().replace("_", "\\_") in text
+    tex = render(document, ".tex")
+    assert tex.isascii() and latex_environments_balanced(tex) and "\\begin{verbatim}" in tex
+    page = ET.fromstring(render(document, ".html"))
+    assert "Every sample under the final weights" in "".join(page.itertext())

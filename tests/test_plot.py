@@ -61,8 +61,8 @@ def test_unknown_extensions_are_refused(tmp_path, name, message):
 
 def test_without_matplotlib_one_line_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)     # import matplotlib now fails
-    with pytest.raises(NntraceError, match=re.escape("--plot needs matplotlib, which is not "
-                                                     "installed: pip install 'nntrace[plot]'")):
+    with pytest.raises(NntraceError, match=re.escape("--plot: matplotlib is not installed; "
+                                                     "to get it: pip install 'nntrace[plot]'")):
         plot_losses([1.0, 0.5], tmp_path / "loss.png")
     assert list(tmp_path.iterdir()) == []
 
