@@ -13,6 +13,12 @@
 
     nt.show(net)                         # the network: columns, connections, weights
 
+    run = nt.train(net, epochs=5000, lr=0.5)   # XOR by default; or data="samples.csv" or pairs
+    run                                  # the loss chart, every sample, the verdict
+    run.learned, run.network, run.losses # the verdict, the trained weights, (epoch, loss) points
+    run.plot("loss.png")                 # needs nntrace[plot] (matplotlib)
+    run.picture()                        # the network, each weight start → trained
+
 Every result is a rich renderable: `rich.print(result)` prints it in a terminal, and Jupyter
 shows it through `_repr_mimebundle_` (rich renders its HTML), with no extension to load.
 """
@@ -20,6 +26,7 @@ shows it through `_repr_mimebundle_` (rich renders its HTML), with no extension 
 from __future__ import annotations
 
 import io
+import math
 import os
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -32,7 +39,7 @@ from .errors import NntraceError
 from .network import Network, load_network
 from .trace import Trace
 
-__all__ = ["StepResult", "Picture", "article_network", "load", "show", "step"]
+__all__ = ["StepResult", "TrainResult", "Picture", "article_network", "load", "show", "step", "train"]
 
 
 def article_network() -> Network:
@@ -65,6 +72,43 @@ def step(network: Network | None = None, input: Sequence[float] = article.INPUT,
         raise NntraceError(f"target: the network {network.shape} has {network.outputs} "
                            f"output(s), got {len(target)} number(s)")
     return StepResult(run.step(network, list(input), list(target), lr, convention, slips), digits)
+
+
+def train(network: Network | None = None, data: Any = None, epochs: int = 10000,
+          lr: float = article.LEARNING_RATE, convention: str = "exact", slips: Sequence[str] = (),
+          shuffle: bool = False, seed: int | None = None, digits: int = 4) -> "TrainResult":
+    """A training run, as `nntrace train`: online gradient descent, then the verdict.
+
+    `data`: None for the article's XOR table, a CSV file's path, or (inputs, targets) pairs
+    such as [([0, 0], [0]), ([0, 1], [1])]. `network` (default the article's) is left untouched.
+    """
+    from . import training
+
+    network = network or article.network()
+    return TrainResult(training.train(network, dataset(data, network), epochs, lr, convention,
+                                      slips, shuffle, seed), digits)
+
+
+def dataset(data: Any, network: Network):
+    from .data import Dataset, Sample, load_csv, xor
+
+    if data is None:
+        if (network.inputs, network.outputs) != (2, 1):
+            raise NntraceError(f"data: required for the network {network.shape}: the default "
+                               f"XOR table has 2 inputs and 1 target")
+        return xor()
+    if isinstance(data, (str, os.PathLike)):
+        return load_csv(data, network.inputs, network.outputs)
+    samples = []
+    for row, (inputs, targets) in enumerate(data):
+        if len(inputs) != network.inputs or len(targets) != network.outputs:
+            raise NntraceError(f"data[{row}]: the network {network.shape} takes {network.inputs} "
+                               f"input(s) and {network.outputs} target(s), got {len(inputs)} and "
+                               f"{len(targets)}")
+        samples.append(Sample(tuple(map(float, inputs)), tuple(map(float, targets))))
+    if not samples:
+        raise NntraceError("data: no samples")
+    return Dataset(tuple(samples), "samples given in Python")
 
 
 def show(network: Network | None = None, digits: int = 7) -> "Picture":
@@ -126,6 +170,56 @@ class StepResult(Displayable):
         step = self.trace.steps[0]
         return (f"<nntrace step: input {step.input}, target {step.target}, "
                 f"loss {step.values.get('loss')}, {len(step.values)} values>")
+
+
+@dataclass
+class TrainResult(Displayable):
+    """A training run: the TrainingResult, the trained network, the loss curve, the verdict."""
+
+    result: Any                 # training.TrainingResult
+    digits: int = 4
+
+    @property
+    def network(self) -> Network:
+        return self.result.network
+
+    @property
+    def learned(self) -> bool:
+        return self.result.verdict.learned
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict.describe()
+
+    @property
+    def losses(self) -> list[tuple[float, float]]:
+        """(epoch, loss) points of the curve; a long run keeps one mean per stretch of epochs."""
+        return self.result.curve.series()
+
+    def plot(self, path: str | os.PathLike) -> None:
+        """The loss per epoch as .png or .svg (needs the extra nntrace[plot])."""
+        from .plot import plot_losses
+
+        points = [(epoch, loss) for epoch, loss in self.losses if math.isfinite(loss)]
+        plot_losses([loss for _, loss in points], path, "Loss per epoch (mean over the samples)",
+                    "plot", epochs=[epoch for epoch, _ in points])
+
+    def export(self, path: str | os.PathLike) -> None:
+        """What `train --export` writes: .md, .html, .svg or .tex."""
+        from .export import export, train_document
+
+        export(train_document(self.result, self.digits), path)
+
+    def picture(self) -> "Picture":
+        return Picture(self.result.start, self.result.network, self.digits)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from .render_training import TrainingReport
+
+        yield TrainingReport(self.result, digits=self.digits)
+
+    def __repr__(self) -> str:
+        return f"<nntrace train: {self.result.epochs_run} epoch(s); {self.verdict}>"
 
 
 @dataclass

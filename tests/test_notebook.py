@@ -71,3 +71,34 @@ def test_bad_arguments_raise_one_line(kwargs, message):
 
 def test_repr_is_short():
     assert repr(nt.step()).startswith("<nntrace step: input [0.0, 1.0], target [1.0], loss 0.0229")
+
+
+def test_train_matches_the_library_and_displays_as_the_terminal_report(tmp_path):
+    from nntrace import data, training
+
+    run = nt.train(epochs=200, lr=0.5)
+    reference = training.train(nt.article_network(), data.xor(), 200, 0.5)
+    assert run.network == reference.network                   # the same loop, the same weights
+    assert run.learned == reference.verdict.learned and run.verdict == reference.verdict.describe()
+    assert [loss for _, loss in run.losses] == [loss for _, loss in reference.curve.series()]
+    html = unescape(re.sub(r"<[^>]+>", "", run._repr_mimebundle_([], [])["text/html"]))
+    assert "Every sample under the final weights" in html and "Trained 200 of 200 epoch(s)" in html
+    picture = run.picture().text()
+    assert f"0.6 → {format(run.network.weights[1][0][0], '.4g')}" in picture
+    run.plot(tmp_path / "loss.svg")
+    run.export(tmp_path / "train.md")
+    assert ET.fromstring((tmp_path / "loss.svg").read_text(encoding="utf-8")) is not None
+    assert run.verdict in (tmp_path / "train.md").read_text(encoding="utf-8")
+
+
+def test_train_on_pairs_and_on_a_csv(tmp_path):
+    net = random_network([1, 2, 1], seed=3)
+    pairs = [([0.0], [0.0]), ([1.0], [1.0])]
+    on_pairs = nt.train(net, pairs, epochs=20, lr=0.5)
+    csv = tmp_path / "samples.csv"
+    csv.write_text("x,t\n0,0\n1,1\n")
+    assert nt.train(net, str(csv), epochs=20, lr=0.5).network == on_pairs.network
+    with pytest.raises(NntraceError, match=r"data\[1\]: the network 1-2-1 takes 1 input\(s\)"):
+        nt.train(net, [([0.0], [0.0]), ([1.0, 2.0], [1.0])])
+    with pytest.raises(NntraceError, match="data: required for the network 1-2-1"):
+        nt.train(net)
