@@ -246,7 +246,7 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
             continue
         segment = segments[c.name]
         lines.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" ' % segment +
-                     f'stroke="{weight_colour(c.old)}" stroke-width="1.6"/>')
+                     f'stroke="{weight_colour(c.old if c.new is None else c.new)}" stroke-width="1.6"/>')
         text = weight_text(c, digits)
         box = place_label(segment, text_width(text, 12), 16, taken, list(segments.values()))
         taken.append(box)
@@ -267,7 +267,7 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
                                     "middle", name=bias.name))
     out += labels
     if after is not None:
-        out.append(svg_text(layout.margin, height - 12, "weights: before the step → after it", 12, "start"))
+        out.append(svg_text(layout.margin, height - 12, "weights: before → after; blue positive, red negative after", 12, "start"))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
