@@ -117,29 +117,30 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
+def checked_output(ctx: click.Context, param: click.Parameter, value: str | None,
+                   *checks: Any) -> str | None:
+    """Run each check(path, option) on an output path, then `writable`; before any work."""
+    if value is not None:
+        for check in checks:
+            try:
+                check(value, f"--{param.name}")
+            except NntraceError as error:
+                raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
+    return writable(ctx, param, value)
+
+
 def exportable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An --export path: a known extension and a writable place, checked before any work."""
+    """An --export path: .md, .html, .svg or .tex, in a writable place."""
     from .export import export_format
 
-    if value is not None:
-        try:
-            export_format(value, f"--{param.name}")
-        except NntraceError as error:
-            raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
-    return writable(ctx, param, value)
+    return checked_output(ctx, param, value, export_format)
 
 
 def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A --plot path: .png or .svg, matplotlib installed, a writable place; before any work."""
+    """A --plot path: .png or .svg, with matplotlib installed, in a writable place."""
     from .plot import check_matplotlib, plot_format
 
-    if value is not None:
-        try:
-            plot_format(value, f"--{param.name}")
-            check_matplotlib(f"--{param.name}")
-        except NntraceError as error:
-            raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
-    return writable(ctx, param, value)
+    return checked_output(ctx, param, value, plot_format, lambda path, option: check_matplotlib(option))
 
 
 def load_weights(path: str | None):

@@ -267,7 +267,8 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
                                     "middle", name=bias.name))
     out += labels
     if after is not None:
-        out.append(svg_text(layout.margin, height - 12, "weights: before → after; blue positive, red negative after", 12, "start"))
+        out.append(svg_text(layout.margin, height - 12,
+                            "weights: before → after; blue positive, red negative after", 12, "start"))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
