@@ -12,10 +12,15 @@ from .errors import NntraceError
 
 def check_writable(path: str | os.PathLike, option: str) -> None:
     """Refuse early a path we could not write, before any work is done or any file touched."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    if not str(path):
+        raise NntraceError(f"{option}: no file name given")
+    target = Path(os.path.realpath(path))   # a symlink is written through, not replaced
+    folder = target.parent
     if target.is_dir():
         raise NntraceError(f"{option}: '{path}' is a folder, not a file")
+    if target.exists() and not target.is_file():
+        # A device or a pipe would be replaced by the rename, not written to.
+        raise NntraceError(f"{option}: '{path}' is not a regular file")
     if not folder.is_dir():
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -30,7 +35,8 @@ class AtomicFile:
     """
 
     def __init__(self, path: str | os.PathLike, option: str = "output", binary: bool = False):
-        self.path = Path(path)
+        check_writable(path, option)
+        self.path = Path(os.path.realpath(path))
         self.option = option
         try:
             fd, self.temporary = tempfile.mkstemp(
@@ -99,6 +105,8 @@ def write_atomically(path: str | os.PathLike, text: str | bytes, option: str = "
 
 def read_text(path: str | os.PathLike, encoding: str = "utf-8") -> str:
     """A whole text file, or NntraceError naming the file and why it cannot be read."""
+    if not str(path):
+        raise NntraceError("no file name given")
     try:
         return Path(path).read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NntraceError
-from .files import write_atomically
+from .files import read_text, write_atomically
 
 FORMAT = "nntrace-network/1"
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
@@ -71,11 +71,7 @@ class Network:
 def load_network(path: str | Path) -> Network:
     """Read and validate a network file."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
-        raise NntraceError(f"{source}: cannot read: {reason}") from None
+    text = read_text(path, "utf-8-sig")
     return Network.from_dict(parse_json(text, source), source)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import NntraceError
-from .files import AtomicFile, write_atomically
+from .files import AtomicFile, read_text, write_atomically
 from .network import Network, as_float, is_number
 
 FORMAT = "nntrace-trace/1"
@@ -185,11 +185,7 @@ def sample_fields(input: Sequence[float], target: Sequence[float]) -> str:
 def read_trace(path: str | Path) -> Trace:
     """Read a .json or .jsonl trace written by nntrace or by anyone following the format."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
-        raise NntraceError(f"{source}: cannot read: {reason}") from None
+    text = read_text(path, "utf-8-sig")
     return parse_trace(text, source)
 
 

@@ -202,8 +202,8 @@ def test_train_plot_without_matplotlib_says_how_to_get_it(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     result = invoke("train", "--epochs", "2", "--plot", str(tmp_path / "loss.png"))
     assert result.exit_code == 2
-    assert result.stderr.strip() == (f"nntrace train: Invalid value for '--plot': matplotlib is not installed; "
-                                     f"to get it: pip install 'nntrace[plot]' (see 'nntrace train --help')")
+    assert result.stderr.strip() == ("nntrace train: Invalid value for '--plot': matplotlib is not installed; "
+                                     "to get it: pip install 'nntrace[plot]' (see 'nntrace train --help')")
     assert list(tmp_path.iterdir()) == []
 
 

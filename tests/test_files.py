@@ -65,3 +65,27 @@ def test_read_text_names_the_file_and_the_reason(tmp_path):
         read_text(tmp_path / "bin")
     with pytest.raises(NntraceError, match=r"missing: cannot read: No such file"):
         read_text(tmp_path / "missing")
+
+
+def test_a_symlink_is_written_through_not_replaced(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomically(link, "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_device_is_refused_not_replaced():
+    with pytest.raises(NntraceError, match="'/dev/null' is not a regular file"):
+        check_writable("/dev/null", "--trace")
+    with pytest.raises(NntraceError, match="not a regular file"):
+        write_atomically("/dev/null", "x")
+    assert not os.path.isfile("/dev/null")
+
+
+def test_an_empty_path_is_refused():
+    with pytest.raises(NntraceError, match="no file name given"):
+        check_writable("", "--trace")
