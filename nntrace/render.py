@@ -58,7 +58,11 @@ class Formulas:
     digits: int = 7
 
     def n(self, value: float | None) -> str:
-        return "?" if value is None else format_number(value, self.digits)
+        """An operand: negative ones in parentheses, so `0.1 × (-0.3)` reads unambiguously."""
+        if value is None:
+            return "?"
+        text = format_number(value, self.digits)
+        return f"({text})" if text.startswith("-") else text
 
     def value(self, name: str) -> float | None:
         return self.step.values.get(name)
@@ -83,7 +87,7 @@ class Formulas:
         if name == "loss":
             terms = [f"({self.n(t)} − {self.n(self.value(f'L{self.last}.n{j}.out'))})²"
                      for j, t in enumerate(self.step.target, 1)]
-            return "½ × " + (terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")")
+            return "½ × " + (terms[0] if len(terms) == 1 else "(" + add_up(terms) + ")")
         match = NAME.match(name)
         if not match or self.before is None:
             return ""
@@ -94,7 +98,7 @@ class Formulas:
                      for i in range(1, sizes[l - 1] + 1)]
             if self.before.biases is not None:
                 terms.append(self.n(self.old_bias(l, j)))
-            return " + ".join(terms)
+            return add_up(terms)
         if kind == "out":
             return f"{self.before.activations[l - 1]}({self.n(self.value(f'L{l}.n{j}.net'))})"
         if kind == "error":
@@ -105,8 +109,8 @@ class Formulas:
                 weight = lambda k: self.value(f"L{l + 1}.n{k}.w{j}")  # noqa: E731
             else:
                 weight = lambda k: self.old_weight(l + 1, k, j)  # noqa: E731
-            return " + ".join(f"{self.n(self.value(f'L{l + 1}.n{k}.delta'))} × {self.n(weight(k))}"
-                              for k in range(1, sizes[l + 1] + 1))
+            return add_up([f"{self.n(self.value(f'L{l + 1}.n{k}.delta'))} × {self.n(weight(k))}"
+                           for k in range(1, sizes[l + 1] + 1)])
         if kind == "deriv":
             return self.derivative(l, j)
         if kind == "delta":
@@ -135,8 +139,19 @@ class Formulas:
         if activation == "tanh":
             return f"1 − {self.n(out)}²"
         if activation == "relu":
-            return f"1 since net {self.n(net)} > 0" if net is not None and net > 0 else f"0 since net {self.n(net)} ≤ 0"
+            return f"relu′({self.n(net)})"
         return "1"
+
+
+MAX_TERMS = 8
+
+
+def add_up(terms: list[str]) -> str:
+    """`a + b + c`; a sum over a wide layer keeps its first and last terms and counts the rest,
+    so one line of a 300-neuron layer stays a line."""
+    if len(terms) > MAX_TERMS:
+        terms = [*terms[:3], f"… {len(terms) - 4} more terms …", terms[-1]]
+    return " + ".join(terms)
 
 
 @dataclass
@@ -232,8 +247,14 @@ class StepReport:
         yield Text(lines.title, style="bold")
         name_width = max((len(line.name) for section in lines.sections for line in section.lines),
                          default=4)
+        # As wide as the longest line needs, at most the terminal: on a wide terminal the
+        # article's column stays beside the formulas instead of drifting to the far right.
+        widest = max((len(line.label) + len(line.formula) + len(line.value) + 6
+                      for section in lines.sections for line in section.lines), default=20)
+        width = min(options.max_width, name_width + widest + (20 if lines.with_figures else 6))
         for section in lines.sections:
             table = self.new_table(section.heading, name_width, lines.with_figures)
+            table.width = width
             for line in section.lines:
                 computed = Text()
                 computed.append(f"{line.label} = " if line.label else "", style="dim")

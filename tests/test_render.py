@@ -73,3 +73,25 @@ def test_multi_step_traces_use_the_weights_the_previous_step_left(render, articl
     second.steps[0].iteration = 2
     text = render(step_report(first))
     assert f"{format_number(after)} + " in text
+
+
+def test_negative_operands_are_parenthesised_and_relu_reads_as_a_derivative(render):
+    from nntrace.network import Network
+
+    net = Network.from_dict({"layers": [1, 1, 1], "activation": ["relu", "identity"],
+                             "weights": [[[-0.5]], [[2.0]]]})
+    text = render(StepReport(run.step(net, [-2.0], [0.3], 0.1)), width=120)
+    assert "(-2) × (-0.5) = 1" in text
+    assert "relu′(1) = 1" in text
+
+
+def test_a_wide_layer_sum_is_shortened():
+    from nntrace.render import add_up
+
+    assert add_up(["a", "b", "c"]) == "a + b + c"
+    assert add_up([str(i) for i in range(1, 301)]) == "1 + 2 + 3 + … 296 more terms … + 300"
+
+
+def test_tables_do_not_stretch_past_what_the_lines_need(render, article_network):
+    text = render(StepReport(run.step(article_network, [0, 1], [1])), width=300)
+    assert max(len(line.rstrip()) for line in text.splitlines()) < 160
