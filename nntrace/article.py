@@ -7,6 +7,7 @@ XOR network with no biases. The figures are the article's text, digit for digit.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from functools import cache
 
 from .network import Network
 
@@ -89,6 +90,21 @@ REASONS = {
 }
 
 
+@cache
+def truncation_only_values() -> dict[str, float]:
+    """The article's iteration with its truncation but the textbook derivative: which of its
+    figures truncation alone explains. One fixed example, so computed once."""
+    from .conventions import DECIMAL_ACTIVATIONS, DECIMAL_CONTEXT, Convention, article_carry, to_decimal
+    from .engine import Engine
+
+    truncation_only = Convention("exact", (), to_decimal, article_carry, DECIMAL_ACTIVATIONS,
+                                 DECIMAL_CONTEXT)
+    values: dict[str, float] = {}
+    Engine(network(), truncation_only).step(INPUT, TARGET, LEARNING_RATE,
+                                            lambda name, value: values.__setitem__(name, float(value)))
+    return values
+
+
 def differences(exact_values: dict[str, float]) -> dict[str, str]:
     """Trace name -> reason key, for each article figure that exact math does not reproduce.
 
@@ -96,14 +112,7 @@ def differences(exact_values: dict[str, float]) -> dict[str, str]:
     article's precision) is a truncation; a `deriv` line is the derivative slip; any other
     line only the full article convention reproduces inherits the slip from above.
     """
-    from .conventions import DECIMAL_ACTIVATIONS, DECIMAL_CONTEXT, Convention, article_carry, to_decimal
-    from .engine import Engine
-
-    truncation_only = Convention("exact", (), to_decimal, article_carry, DECIMAL_ACTIVATIONS,
-                                 DECIMAL_CONTEXT)
-    truncated: dict[str, float] = {}
-    Engine(network(), truncation_only).step(INPUT, TARGET, LEARNING_RATE,
-                                            lambda name, value: truncated.__setitem__(name, value))
+    truncated = truncation_only_values()
     reasons = {}
     for name, printed in FIGURES.items():
         if name not in exact_values or matches_printed(exact_values[name], printed):
