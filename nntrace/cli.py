@@ -345,7 +345,7 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     if not report.same and report.compared:
         report.explanation = explain(want, got, rtol, atol)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=1))
+        click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))  # strict JSON
     else:
         make_console().print(DiffReport(report))
     return 0 if report.same else 1

@@ -61,7 +61,16 @@ def computation_order(names: Iterable[str], network: Network | None = None) -> l
 
 
 def close(expected: float, actual: float, rtol: float, atol: float) -> bool:
+    """Within tolerance; a non-finite value agrees only with itself (inf with inf, NaN with
+    NaN), since the tolerance formula gives NaN for inf − inf and lets anything near inf."""
+    if not (math.isfinite(expected) and math.isfinite(actual)):
+        return expected == actual or (math.isnan(expected) and math.isnan(actual))
     return abs(actual - expected) <= atol + rtol * abs(expected)
+
+
+def json_number(value: float) -> float | None:
+    """Strict JSON has no NaN or infinity: they are written as null."""
+    return value if math.isfinite(value) else None
 
 
 @dataclass
@@ -78,8 +87,8 @@ class Divergence:
         return self.actual - self.expected
 
     def to_dict(self) -> dict[str, Any]:
-        return {"iteration": self.iteration, "name": self.name, "expected": self.expected,
-                "actual": self.actual, "difference": self.difference}
+        return {"iteration": self.iteration, "name": self.name, "expected": json_number(self.expected),
+                "actual": json_number(self.actual), "difference": json_number(self.difference)}
 
 
 @dataclass

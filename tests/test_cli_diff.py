@@ -213,3 +213,17 @@ def test_a_training_run_with_a_slip_is_explained_step_after_step(tmp_path):
     report = json.loads(result.stdout)
     assert report["compared"] == 8 * 38
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]
+
+
+def test_diff_json_is_strict_json_with_null_for_non_finite_values(tmp_path):
+    header = '{"format": "nntrace-trace/1"}\n'
+    (tmp_path / "a.jsonl").write_text(header + '{"iteration": 1, "values": {"L1.n1.net": Infinity, "loss": 2.0}}\n')
+    (tmp_path / "b.jsonl").write_text(header + '{"iteration": 1, "values": {"L1.n1.net": 1.5, "loss": NaN}}\n')
+    result = invoke("diff", tmp_path / "a.jsonl", tmp_path / "b.jsonl", "--json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
+    first = report["first_divergence"]
+    assert (first["name"], first["expected"], first["actual"], first["difference"]) == ("L1.n1.net", None, 1.5, None)
+    assert report["differing"] == 2
+    same = invoke("diff", tmp_path / "a.jsonl", tmp_path / "a.jsonl", "--json")
+    assert same.exit_code == 0 and json.loads(same.output)["same"]

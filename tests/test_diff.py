@@ -1,4 +1,5 @@
 import copy
+import math
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from nntrace.diff import compare, computation_order, grammar_key
 from nntrace.engine import value_names
 from nntrace.errors import NntraceError
 from nntrace.network import random_network
-from nntrace.trace import Trace, read_trace, write_trace
+from nntrace.trace import Step, Trace, read_trace, write_trace
 
 
 def exact() -> Trace:
@@ -154,3 +155,20 @@ def test_two_steps_with_one_iteration_number_are_refused():
     actual.steps.append(actual.steps[0])
     with pytest.raises(NntraceError, match=r"^mine.json: iteration 1 appears twice"):
         compare(exact(), actual, sources=("expected.json", "mine.json"))
+
+
+def test_non_finite_values_agree_only_with_themselves():
+    from nntrace.diff import close
+    inf, nan = math.inf, math.nan
+    assert close(inf, inf, 1e-12, 1e-12) and close(-inf, -inf, 0, 0) and close(nan, nan, 1e-12, 1e-12)
+    assert not close(inf, -inf, 1e-12, 1e-12)
+    assert not close(inf, 1e300, 1e-12, 1e-12) and not close(1e300, inf, 1e-12, 1e-12)
+    assert not close(nan, 0.0, 1e-12, 1e-12) and not close(1.0, nan, 1e-12, 1e-12)
+
+
+def test_a_diverged_trace_is_the_same_as_itself():
+    values = {"L1.n1.net": math.inf, "L1.n1.out": math.inf, "loss": math.inf, "L1.n1.error": -math.inf,
+              "L1.n1.delta": -math.inf, "L1.n1.w1": math.nan}
+    diverged = Trace(steps=[Step(1, 1, [1e200], [0.0], values)])
+    report = compare(diverged, copy.deepcopy(diverged))
+    assert report.same and report.compared == 6 and report.differing == 0
