@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -195,8 +196,10 @@ def parse_trace(text: str, source: str) -> Trace:
         raise NntraceError(f"{source}: empty file, not a trace")
     try:
         document = load_json(stripped, source)
-        return _trace_from(document, document.get("steps") if isinstance(document, dict) else None,
-                           source, jsonl=False)
+        # A lone header without "steps" is a trace of no steps: the JSON Lines file of a run
+        # stopped (or recorded with --every) before its first recorded step.
+        steps = document.get("steps", []) if isinstance(document, dict) else None
+        return _trace_from(document, steps, source, jsonl=False)
     except json.JSONDecodeError as error:
         if error.msg != "Extra data":
             raise NntraceError(f"{source}: line {error.lineno} column {error.colno}: "
@@ -260,17 +263,30 @@ def _step_from(data: Any, index: int, where: str) -> Step:
     if not isinstance(values, dict):
         raise NntraceError(f"{where}: values: expected an object of name: number")
     for name, value in values.items():
-        if not is_number(value):
+        if value is not None and not is_number(value):
             raise NntraceError(f"{where}: values: {name}: {json.dumps(value)} is not a number")
-    iteration = data.get("iteration", index + 1)
+    iteration = whole_number(data.get("iteration", index + 1), "iteration", where)
+    if iteration < 1:
+        raise NntraceError(f"{where}: iteration {iteration}: iterations are numbered from 1")
     epoch = data.get("epoch")
-    if not isinstance(iteration, int) or (epoch is not None and not isinstance(epoch, int)):
-        raise NntraceError(f"{where}: iteration and epoch must be whole numbers")
+    epoch = None if epoch is None else whole_number(epoch, "epoch", where)
     vectors = []
     for key in ("input", "target"):
         vector = data.get(key, [])
         if not isinstance(vector, list) or not all(is_number(v) for v in vector):
             raise NntraceError(f"{where}: {key}: expected a list of numbers")
         vectors.append([as_float(v) for v in vector])
-    return Step(iteration, epoch, vectors[0], vectors[1], {k: as_float(v) for k, v in values.items()})
+    # null is how strict JSON writes a value that was not finite.
+    return Step(iteration, epoch, vectors[0], vectors[1],
+                {k: math.nan if v is None else as_float(v) for k, v in values.items()})
+
+
+def whole_number(value: Any, key: str, where: str) -> int:
+    """An int, or a float with nothing after the point (1.0, as other languages write 1);
+    never a boolean, which Python would otherwise take for 0 or 1."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise NntraceError(f"{where}: {key}: {json.dumps(value)} is not a whole number")
+    return value
 

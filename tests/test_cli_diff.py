@@ -227,3 +227,24 @@ def test_diff_json_is_strict_json_with_null_for_non_finite_values(tmp_path):
     assert report["differing"] == 2
     same = invoke("diff", tmp_path / "a.jsonl", tmp_path / "a.jsonl", "--json")
     assert same.exit_code == 0 and json.loads(same.output)["same"]
+
+
+def test_a_training_trace_with_only_its_header_is_read_not_refused(tmp_path):
+    trace = tmp_path / "t.jsonl"
+    result = invoke("train", "--epochs", "1", "--every", "100", "--trace", trace)
+    assert result.exit_code == 0, result.output
+    assert len(trace.read_text().splitlines()) == 1   # the header alone
+    result = invoke("diff", trace, trace)
+    assert result.exit_code == 1 and "no value in common" in result.output
+
+
+def test_iterations_below_1_are_refused_naming_the_file_and_step(tmp_path, traces):
+    good = traces("good", "--input", "0", "1")
+    bad = tmp_path / "zero.json"
+    data = json.loads(good.read_text())
+    data["steps"][0]["iteration"] = 0
+    bad.write_text(json.dumps(data))
+    result = invoke("diff", good, bad)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"nntrace: {bad}: steps[0]: iteration 0: iterations are numbered from 1"]

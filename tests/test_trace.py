@@ -1,4 +1,5 @@
 import json
+import math
 
 import pytest
 
@@ -67,7 +68,13 @@ def test_a_partial_trace_from_another_program_reads(tmp_path):
     ("", "empty file"),
     ("{oops", "not valid JSON"),
     ('{"format": "other"}', "not an nntrace trace"),
-    ('{"format": "nntrace-trace/1"}', "no list of steps"),
+    ('{"format": "nntrace-trace/1", "steps": 3}', "no list of steps"),
+    ('{"steps": [{"iteration": 0, "values": {}}]}', "steps[0]: iteration 0: iterations are numbered from 1"),
+    ('{"steps": [{"iteration": -3, "values": {}}]}', "steps[0]: iteration -3: iterations are numbered from 1"),
+    ('{"steps": [{"iteration": true, "values": {}}]}', "steps[0]: iteration: true is not a whole number"),
+    ('{"steps": [{"iteration": 1.5, "values": {}}]}', "steps[0]: iteration: 1.5 is not a whole number"),
+    ('{"steps": [{"epoch": false, "values": {}}]}', "steps[0]: epoch: false is not a whole number"),
+    ('{}\n{"iteration": 1}\n{"iteration": 0.0}', "line 3: iteration 0: iterations are numbered from 1"),
     ('{"steps": [{"values": {"loss": "x"}}]}', 'steps[0]: values: loss: "x" is not a number'),
     ('{"steps": [{"values": {}, "input": "0 1"}]}', "steps[0]: input: expected a list of numbers"),
     ('{"steps": [], "network": {"layers": [2]}}', "network: layers:"),
@@ -109,3 +116,26 @@ def test_write_values_writes_the_same_line_as_begin_record_end(tmp_path):
     assert lines[:-1] == by_record.read_text().splitlines()
     assert lines[-1].endswith('"values": {"loss": NaN}}')
     assert read_trace(at_once).steps[:-1] == trace.steps
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_lone_header_is_a_trace_of_no_steps(tmp_path, suffix):
+    path = tmp_path / f"header{suffix}"
+    path.write_text('{"format": "nntrace-trace/1", "convention": "exact", "learning_rate": 0.5}\n')
+    trace = read_trace(path)
+    assert trace.steps == [] and trace.learning_rate == 0.5
+
+
+def test_whole_valued_float_iterations_and_epochs_are_whole_numbers(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"steps": [{"iteration": 2.0, "epoch": 1.0, "values": {"loss": 1}}]}')
+    step = read_trace(path).steps[0]
+    assert (step.iteration, step.epoch) == (2, 1)
+    assert type(step.iteration) is int and type(step.epoch) is int
+
+
+def test_null_values_read_as_nan(tmp_path):
+    path = tmp_path / "strict.jsonl"
+    path.write_text('{"format": "nntrace-trace/1"}\n{"iteration": 1, "values": {"loss": null, "L1.n1.net": 2}}\n')
+    values = read_trace(path).steps[0].values
+    assert math.isnan(values["loss"]) and values["L1.n1.net"] == 2.0
