@@ -19,7 +19,7 @@ from .engine import Engine
 from .network import Network
 from .trace import Step, Trace
 
-PRECISIONS = tuple(f"{kind}:{n}" for kind in ("rounded", "truncated") for n in range(1, 7))
+PRECISIONS = tuple(f"{kind}:{n}" for kind in ("rounded", "truncated") for n in range(0, 21))
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from nntrace import article, run
@@ -10,8 +13,11 @@ from nntrace.trace import Trace
 BIASED = Network.from_dict({"layers": [2, 2, 2], "activation": "sigmoid",
                             "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
                             "biases": [[0.35, 0.35], [0.6, 0.6]]})
+# Two hidden layers of tanh, with biases: the fixture network of fixtures/shapes.
+TANH = Network.from_dict(json.loads((Path(__file__).parent.parent / "fixtures/networks/2-3-2-1-tanh.json").read_text()))
 CASES = {"article": (article.network(), [0.0, 1.0], [1.0], 0.001),
-         "biased": (BIASED, [0.05, 0.1], [0.01, 0.99], 0.5)}
+         "biased": (BIASED, [0.05, 0.1], [0.01, 0.99], 0.5),
+         "tanh": (TANH, [0.5, -1.0], [0.25], 0.1)}
 
 
 def trace(case: str, convention: str = "exact", slips=()) -> Trace:
@@ -33,7 +39,10 @@ def test_candidates_are_every_slip_and_pair_simplest_first():
 
 SLIP_CASES = [(case, (slip,)) for slip in SLIPS for case in CASES if (slip, case) != ("frozen-biases", "article")]
 SLIP_CASES += [("article", ("rounded:3",)), ("biased", ("truncated:2",)), ("article", ("truncated:5",)),
-               ("biased", ("wrong-sign", "frozen-biases")), ("article", ("updated-weights", "rounded:6"))]
+               ("biased", ("wrong-sign", "frozen-biases")), ("article", ("updated-weights", "rounded:6")),
+               # Every N from 0 to 20 that --slip accepts is tried, not only 1 to 6.
+               ("article", ("rounded:8",)), ("biased", ("rounded:0",)), ("tanh", ("truncated:10",)),
+               ("tanh", ("rounded:2",)), ("tanh", ("updated-weights", "truncated:7"))]
 
 
 @pytest.mark.parametrize("case, slips", SLIP_CASES, ids=[f"{c}-{'+'.join(s)}" for c, s in SLIP_CASES])
