@@ -314,9 +314,11 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
 
     EXPECTED is the reference, ACTUAL the trace under test (.json or .jsonl, from nntrace
     or from your own code, see the README). Steps are matched by iteration, values by
-    name. The first divergent value is the earliest in the order the computation
-    produces values (forward, backward, updates): it is the cause, the rest follow.
-    Values ACTUAL does not record are listed as not checked, not as wrong.
+    name. The earliest recorded difference is the earliest in the order the computation
+    produces values (forward, backward, updates): it is the cause only if nothing
+    computed before it went unrecorded; the rest follow. A different setup (learning
+    rate, network, input, target) is printed first. Values ACTUAL does not record are
+    listed as not checked, not as wrong.
 
     When the traces differ, the network, input, target and learning rate (ACTUAL's
     header, else EXPECTED's) are replayed under each known slip and pair of slips to

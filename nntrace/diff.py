@@ -101,6 +101,7 @@ class StepComparison:
     not_checked: list[str] = field(default_factory=list)        # in EXPECTED, not in ACTUAL
     extra: list[str] = field(default_factory=list)              # in ACTUAL, not in EXPECTED
     setup: list[str] = field(default_factory=list)              # input or target differ
+    unrecorded_before: int = 0   # values ACTUAL lacks that come before this step's first difference
 
     def to_dict(self) -> dict[str, Any]:
         return {"iteration": self.iteration, "compared": self.compared,
@@ -123,11 +124,23 @@ class Comparison:
 
     @property
     def first(self) -> Divergence | None:
-        """The earliest differing value: the cause; later ones are its consequences."""
+        """The earliest recorded differing value: the cause if nothing before it went
+        unrecorded; later ones are its consequences."""
         for step in self.steps:
             if step.differing:
                 return step.differing[0]
         return None
+
+    @property
+    def unrecorded_before_first(self) -> int:
+        """How many values EXPECTED has and ACTUAL lacks that come before the first
+        difference: where one of them may have gone wrong unseen."""
+        count = 0
+        for step in self.steps:
+            if step.differing:
+                return count + step.unrecorded_before
+            count += len(step.not_checked)
+        return count
 
     @property
     def differing(self) -> int:
@@ -218,6 +231,8 @@ def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: flo
             result.compared += 1
             e, a = want.values[name], got.values[name]
             if not close(e, a, rtol, atol):
+                if not result.differing:
+                    result.unrecorded_before = len(result.not_checked)
                 result.differing.append(Divergence(want.iteration, name, e, a))
         elif in_want:
             result.not_checked.append(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,21 +70,26 @@ class Explanation:
     matches: list[Candidate]
     tried: int = 0
     reason: str = ""          # why no replay was possible, if none was
+    opposite_sign: bool = False   # ACTUAL is EXPECTED with error = out − target: not a mistake
 
     @property
     def message(self) -> str:
+        if self.opposite_sign:
+            return ("the same backprop with the opposite sign convention, not a mistake: every error "
+                    "and delta is negated (error = out − target, and the update w −= lr·x·delta) and "
+                    "every other value agrees")
         if self.reason:
             return f"cannot replay: {self.reason}"
         if not self.matches:
-            return (f"no known slip or pair of slips reproduces your numbers ({self.tried} ways "
-                    f"of computing tried): the mistake is another one")
+            return (f"no known slip or pair of slips reproduces ACTUAL ({self.tried} ways of "
+                    f"computing tried)")
         text = "your numbers match " + self.matches[0].describe()
         others = [c.describe() for c in self.matches[1:]]
         return text + (f" (as well as {'; '.join(others)})" if others else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
-                "tried": self.tried}
+                "tried": self.tried, "opposite_sign": self.opposite_sign}
 
 
 @dataclass
@@ -136,7 +142,10 @@ def spans(numbers: list[int]) -> str:
 
 
 def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> Explanation:
-    """Replay under each candidate and keep the simplest ones that reproduce ACTUAL."""
+    """Replay under each candidate and keep the simplest ones that reproduce ACTUAL; first,
+    see whether ACTUAL is only EXPECTED with the opposite sign convention."""
+    if opposite_sign(expected, actual, rtol, atol):
+        return Explanation([], 0, opposite_sign=True)
     setup = replay_setup(expected, actual)
     if isinstance(setup, str):
         return Explanation([], 0, setup)
@@ -149,6 +158,29 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         if reproduces(candidate, setup, rtol, atol):
             matches.append(candidate)
     return Explanation(matches, tried)
+
+
+SIGNED = re.compile(r"L\d+\.n\d+\.(?:error|delta)$")
+
+
+def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Is ACTUAL EXPECTED's backprop written with error = out − target? Then every error and
+    delta is negated, the update subtracts lr·x·delta, and every other value agrees."""
+    ours = {step.iteration: step for step in expected.steps}
+    negated = 0
+    for step in actual.steps:
+        want = ours.get(step.iteration)
+        for name, value in (step.values.items() if want else ()):
+            if name not in want.values:
+                continue
+            e = want.values[name]
+            if SIGNED.match(name):
+                if not close(-e, value, rtol, atol):
+                    return False
+                negated += not close(e, value, rtol, atol)
+            elif not close(e, value, rtol, atol):
+                return False
+    return negated > 0
 
 
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:

@@ -1,4 +1,5 @@
-"""The `nntrace diff` report as rich renderables: the first divergence, then a summary."""
+"""The `nntrace diff` report as rich renderables: setup differences, the earliest recorded
+difference, then a summary."""
 
 from __future__ import annotations
 
@@ -32,16 +33,26 @@ def listing(names: list[str]) -> str:
 
 @dataclass
 class DiffReport:
-    """What `nntrace diff` prints: a table from the first divergence on, then the summary."""
+    """What `nntrace diff` prints: setup differences, a table from the earliest recorded
+    difference on, then the summary."""
 
     comparison: Comparison
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         report = self.comparison
         first = report.first
+        # The setup comes before any computed value, so a difference there comes first.
+        if report.setup_differences:
+            yield Text("Setup differs, and it comes before every value computed from it:", style="bold red")
+            for problem in report.setup_differences:
+                yield Text(f"  {problem}.", style="red")
         if first is not None:
-            yield Text(f"First divergence: iteration {first.iteration}, {first.name}. It is the "
-                       f"cause; the values computed after it follow from it.", style="bold")
+            unrecorded = report.unrecorded_before_first
+            unseen = (f" ACTUAL does not record {unrecorded} value(s) computed before it."
+                      if unrecorded else "")
+            yield Text(f"Earliest recorded difference: iteration {first.iteration}, {first.name}. It is "
+                       f"the cause only if nothing computed before it went unrecorded; the values "
+                       f"computed after it follow from it.{unseen}", style="bold")
             table, more = self.table(first)
             yield table
             if more:
@@ -81,14 +92,12 @@ class DiffReport:
                        "(trace names are like L1.n1.net, see the README).", style="bold red")
         elif not report.differing:
             yield Text(f"Different: all {report.compared} values compared agree within {tolerance}, "
-                       f"but the traces were computed from different setups.", style="bold red")
+                       f"but the traces were computed from the different setups above.", style="bold red")
         else:
             with_difference = sum(1 for s in report.steps if s.differing)
             yield Text(f"Different: {report.differing} of {report.compared} values compared differ, "
                        f"in {with_difference} of {iterations} iteration(s) ({tolerance}).",
                        style="bold red")
-        for problem in report.setup_differences:
-            yield Text(f"Setup differs: {problem}.", style="red")
         not_checked = [name for s in report.steps for name in s.not_checked]
         extra = [name for s in report.steps for name in s.extra]
         if not_checked:

@@ -122,7 +122,8 @@ def test_different_traces_exit_1_with_the_first_divergence_and_its_article_name(
                     traces("article", "--input", "0", "1", "--convention", "article"))
     assert result.exit_code == 1
     text = " ".join(result.stdout.split())
-    assert "First divergence: iteration 1, L1.n1.out." in text
+    assert ("Earliest recorded difference: iteration 1, L1.n1.out. It is the cause only if nothing "
+            "computed before it went unrecorded; the values computed after it follow from it. trace name") in text
     assert "L1.n1.out output1_h 0.6456563 0.64 -0.00566" in text
     assert "Different: 30 of 38 values compared differ" in text
     assert "match the article's arithmetic" in text
@@ -248,3 +249,37 @@ def test_iterations_below_1_are_refused_naming_the_file_and_step(tmp_path, trace
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         f"nntrace: {bad}: steps[0]: iteration 0: iterations are numbered from 1"]
+
+
+def test_the_opposite_sign_convention_is_said_to_be_no_mistake(tmp_path, traces):
+    """A correct 1-1-1 sigmoid backprop written with error = out − target and w −= lr·x·delta."""
+    from nntrace import Recorder
+
+    def sigmoid(x):
+        return 1 / (1 + math.exp(-x))
+
+    w1, w2, x, t, lr = 0.3, -0.8, 0.5, 1.0, 0.25
+    rec = Recorder(learning_rate=lr, network={"layers": [1, 1, 1], "activation": "sigmoid",
+                                              "weights": [[[w1]], [[w2]]]})
+    rec.begin_step(input=[x], target=[t])
+    h = sigmoid(w1 * x)
+    o = sigmoid(w2 * h)
+    error_o = o - t
+    delta_o = o * (1 - o) * error_o
+    error_h = delta_o * w2
+    delta_h = h * (1 - h) * error_h
+    for name, value in [("L1.n1.net", w1 * x), ("L1.n1.out", h), ("L2.n1.net", w2 * h), ("L2.n1.out", o),
+                        ("L2.n1.error", error_o), ("L2.n1.delta", delta_o), ("L1.n1.error", error_h),
+                        ("L1.n1.delta", delta_h), ("L2.n1.w1", w2 - lr * h * delta_o),
+                        ("L1.n1.w1", w1 - lr * x * delta_h)]:
+        rec.record(name, value)
+    rec.save(tmp_path / "mine.json")
+    (tmp_path / "net.json").write_text(json.dumps(rec.trace.network.to_dict()))
+    expected = traces("nntrace", "--weights", tmp_path / "net.json", "--input", x, "--target", t, "--lr", lr)
+    result = invoke("diff", expected, tmp_path / "mine.json")
+    assert result.exit_code == 1
+    text = " ".join(result.stdout.split())
+    assert "Different: 4 of 10 values compared differ" in text   # the two errors and two deltas
+    assert ("Explanation: the same backprop with the opposite sign convention, not a mistake") in text
+    report = json.loads(invoke("diff", expected, tmp_path / "mine.json", "--json").output)
+    assert report["explanation"]["opposite_sign"] and report["explanation"]["matches"] == []

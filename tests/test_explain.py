@@ -1,3 +1,4 @@
+import copy
 import json
 from pathlib import Path
 
@@ -5,7 +6,7 @@ import pytest
 
 from nntrace import article, run
 from nntrace.conventions import SLIPS
-from nntrace.explain import Candidate, candidates, explain, replay_setup, spans
+from nntrace.explain import Candidate, candidates, explain, opposite_sign, replay_setup, spans
 from nntrace.network import Network
 from nntrace.trace import Trace
 
@@ -98,7 +99,7 @@ def test_a_multi_step_trace_is_replayed_in_order():
     # Exact at first, a slip from the third step on: no single way of computing fits every step.
     explanation = explain(xor_run(), xor_run(["missing-derivative"], switch_at=3))
     assert explanation.matches == [] and explanation.tried == len(candidates())
-    assert explanation.message.startswith("no known slip or pair of slips reproduces your numbers "
+    assert explanation.message.startswith("no known slip or pair of slips reproduces ACTUAL "
                                           f"({len(candidates())} ways of computing tried)")
 
 
@@ -141,3 +142,33 @@ def test_spans():
     assert spans([7]) == "iteration 7"
     assert spans([1, 2, 3, 5, 8, 9]) == "iterations 1-3, 5, 8-9"
     assert spans([1, 3, 5, 7, 9]) == "iterations 1, 3, 5, 7, …"
+
+
+def negated(trace_: Trace, also=()) -> Trace:
+    """`trace_` with every error and delta negated (and the names in `also`)."""
+    result = copy.deepcopy(trace_)
+    for step in result.steps:
+        for name in step.values:
+            if name.endswith((".error", ".delta")) or name in also:
+                step.values[name] = -step.values[name]
+    return result
+
+
+def test_the_opposite_sign_convention_is_recognised_and_not_called_a_mistake():
+    for case in CASES:
+        explanation = explain(trace(case), negated(trace(case)))
+        assert explanation.opposite_sign and explanation.matches == []
+        assert explanation.message.startswith("the same backprop with the opposite sign convention, not a mistake")
+    assert explain(xor_run(), negated(xor_run())).opposite_sign
+    # A weight negated as well, or the slip wrong-sign (the error negated, the update still adding): not it.
+    assert not opposite_sign(trace("biased"), negated(trace("biased"), also=["L2.n1.w1"]))
+    assert not opposite_sign(trace("biased"), trace("biased", slips=["wrong-sign"]))
+    assert not opposite_sign(trace("biased"), trace("biased"))   # nothing negated: nothing to say
+
+
+def test_when_nothing_reproduces_actual_it_says_so_and_no_more():
+    actual = trace("article")
+    actual.steps[0].values["L1.n2.error"] *= 1.5
+    explanation = explain(trace("article"), actual)
+    assert explanation.message == (f"no known slip or pair of slips reproduces ACTUAL "
+                                   f"({len(candidates())} ways of computing tried)")

@@ -17,7 +17,7 @@ def test_the_report_of_a_slip(render):
     report = compare(expected, actual)
     report.explanation = explain(expected, actual)
     lines = render(DiffReport(report), width=80).splitlines()
-    assert lines[0] == "First divergence: iteration 1, L1.n1.error. It is the cause; the values computed"
+    assert lines[0].rstrip() == "Earliest recorded difference: iteration 1, L1.n1.error. It is the cause only if"
     row = next(line for line in lines if line.strip().startswith("L1.n1.error"))
     assert row.split() == ["L1.n1.error", "error1_h", "0.02167944", "0.02168029", "+8.43e-07"]
     assert all(len(line) <= 80 for line in lines)
@@ -47,6 +47,27 @@ def test_a_different_setup_with_equal_values_is_said_so(render):
     actual = run.step(article.network(), [0, 1], [1])
     actual.learning_rate = 0.5
     text = " ".join(render(DiffReport(compare(expected, actual))).split())
-    assert text == ("Different: all 38 values compared agree within rtol 1e-12, atol 1e-12, but the traces "
-                    "were computed from different setups. Setup differs: learning rate 0.001 expected, "
-                    "0.5 in ACTUAL.")
+    assert text == ("Setup differs, and it comes before every value computed from it: learning rate 0.001 "
+                    "expected, 0.5 in ACTUAL. Different: all 38 values compared agree within rtol 1e-12, "
+                    "atol 1e-12, but the traces were computed from the different setups above.")
+
+
+def test_setup_differences_come_before_the_earliest_recorded_difference(render):
+    expected = run.step(article.network(), [0, 1], [1])
+    actual = run.step(article.network(), [1, 1], [1])
+    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    assert text.startswith("Setup differs, and it comes before every value computed from it: "
+                           "iteration 1: input [0.0, 1.0] expected, [1.0, 1.0] in ACTUAL. "
+                           "Earliest recorded difference: iteration 1, L1.n1.net.")
+
+
+def test_values_unrecorded_before_the_earliest_difference_are_counted(render):
+    expected = run.step(article.network(), [0, 1], [1])
+    actual = run.step(article.network(), [0, 1], [1], slips=["updated-weights"])
+    # Drop the forward pass and the output delta: 5 values computed before L1.n1.error.
+    for name in ("L1.n1.net", "L1.n2.out", "L2.n1.net", "loss", "L2.n1.delta"):
+        del actual.steps[0].values[name]
+    report = compare(expected, actual)
+    assert report.unrecorded_before_first == 5
+    text = " ".join(render(DiffReport(report)).split())
+    assert "follow from it. ACTUAL does not record 5 value(s) computed before it." in text
