@@ -52,7 +52,7 @@ def decimals_carry(decimals: int, rounding: str) -> Carry:
     step = Decimal(1).scaleb(-decimals)
 
     def carry(value: Decimal, quantity: str) -> Decimal:
-        if quantity == "loss" or value.adjusted() + decimals >= 27:  # beyond Decimal's precision
+        if value.adjusted() + decimals >= 27:  # beyond Decimal's precision
             return value
         return value.quantize(step, rounding=rounding)
 

@@ -125,6 +125,8 @@ class Engine:
 
         output = outs[last]
         loss = sum((t - o) * (t - o) for t, o in zip(targets, output)) / 2
+        if carry:  # a person working by hand writes the loss down at their precision too
+            loss = carry(loss, "loss")
         if record:
             record("loss", loss)
 
