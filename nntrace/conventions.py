@@ -148,8 +148,8 @@ def make_convention(name: str = "exact", slips: tuple[str, ...] | list[str] = ()
             if not digits.isdigit() or int(digits) > 20:
                 raise NntraceError(f"--slip: {slip!r}: expected {kind}:N with N decimals from 0 to 20")
             if carry is not None:
-                raise NntraceError(f"--slip: {slip!r}: only one precision at a time "
-                                   f"(the article convention already truncates)")
+                why = " (the article convention already truncates)" if name == "article" else ""
+                raise NntraceError(f"--slip: {slip!r}: only one precision at a time{why}")
             carry = decimals_carry(int(digits), ROUND_HALF_UP if kind == "rounded" else ROUND_DOWN)
         elif slip not in SLIPS:
             known = ", ".join([*SLIPS, "rounded:N", "truncated:N"])

@@ -61,13 +61,12 @@ def test_article_is_the_derivative_slip_plus_truncation():
     ("other", [], "--convention: unknown 'other'"),
     ("exact", ["typo"], "--slip: unknown 'typo'"),
     ("exact", ["rounded:x"], "expected rounded:N"),
-    ("article", ["truncated:3"], "only one precision at a time"),
-    ("exact", ["rounded:2", "truncated:3"], "only one precision at a time"),
+    ("article", ["truncated:3"], r"'truncated:3': only one precision at a time \(the article convention already truncates\)$"),
+    ("exact", ["rounded:2", "truncated:3"], "'truncated:3': only one precision at a time$"),
 ])
 def test_bad_conventions_are_refused(name, slips, message):
     with pytest.raises(NntraceError, match=message):
         make_convention(name, slips)
-
 
 
 @pytest.mark.parametrize("slip, loss", [("rounded:3", 0.205), ("truncated:3", 0.204), ("rounded:1", 0.2),
