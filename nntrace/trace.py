@@ -63,34 +63,66 @@ class Recorder:
         rec.begin_step(input=[0, 1], target=[1])
         rec.record("L1.n1.net", net)   # ... every value you compute, by its trace name
         rec.save("mine.json")
+
+    Numbers may be numpy arrays and scalars (anything with `.tolist()`, or that float() takes).
     """
 
     def __init__(self, convention: str = "exact", learning_rate: float | None = None,
                  network: Network | dict | None = None, slips: Sequence[str] = (),
                  **extra: Any):
         if isinstance(network, dict):
-            network = Network.from_dict(network)
+            network = Network.from_dict(plain(network), "Recorder: network")
+        if learning_rate is not None:
+            learning_rate = real(learning_rate, "Recorder: learning_rate")
         self.trace = Trace(convention, learning_rate, network.copy() if network else None,
                            list(slips), [], dict(extra))
         self._values: dict[str, float] | None = None
 
     def begin_step(self, input: Sequence[float], target: Sequence[float],
                    iteration: int | None = None, epoch: int | None = None) -> None:
-        iteration = len(self.trace.steps) + 1 if iteration is None else iteration
-        step = Step(iteration, epoch, [float(v) for v in input], [float(v) for v in target])
+        iteration = (len(self.trace.steps) + 1 if iteration is None
+                     else whole_number(plain(iteration), "iteration", "Recorder"))
+        if iteration < 1:
+            raise NntraceError(f"Recorder: iteration {iteration}: iterations are numbered from 1")
+        epoch = None if epoch is None else whole_number(plain(epoch), "epoch", "Recorder")
+        step = Step(iteration, epoch, [real(v, "Recorder: input") for v in plain(input)],
+                    [real(v, "Recorder: target") for v in plain(target)])
         self.trace.steps.append(step)
         self._values = step.values
 
     def record(self, name: str, value: float) -> None:
         if self._values is None:
             raise RuntimeError("call begin_step(input, target) before record()")
-        self._values[name] = float(value)
+        self._values[name] = real(value, f"Recorder: {name}")
 
     def end_step(self) -> None:
         self._values = None
 
     def save(self, path: str | Path) -> None:
         write_trace(self.trace, path)
+
+
+def plain(value: Any) -> Any:
+    """numpy arrays and scalars (anything with .tolist()) and tuples as the lists and numbers
+    JSON writes, without importing numpy."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def real(value: Any, what: str) -> float:
+    """A number as a float: a Python, numpy or Decimal number; never a string or a boolean."""
+    value = plain(value)
+    if not isinstance(value, (str, bytes, bool, list, dict)):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    raise NntraceError(f"{what}: {value!r} is not a number")
 
 
 def dumps_trace(trace: Trace) -> str:
@@ -287,6 +319,6 @@ def whole_number(value: Any, key: str, where: str) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise NntraceError(f"{where}: {key}: {json.dumps(value)} is not a whole number")
+        raise NntraceError(f"{where}: {key}: {json.dumps(value, default=repr)} is not a whole number")
     return value
 
