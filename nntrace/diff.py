@@ -159,6 +159,23 @@ class Comparison:
         return sum(len(step.extra) for step in self.steps)
 
     @property
+    def likely_typos(self) -> dict[str, str]:
+        """Extra names outside the naming scheme that look like a name EXPECTED has and ACTUAL
+        lacks (L1.n1.nte for L1.n1.net): a producer may add names of its own, so an extra name
+        is not an error, but one that close to a missing name is most likely a typo."""
+        import difflib
+
+        found: dict[str, str] = {}
+        for step in self.steps:
+            for name in step.extra:
+                if name in found or name == "loss" or NAME.match(name):
+                    continue
+                close_names = difflib.get_close_matches(name, step.not_checked, n=1, cutoff=0.75)
+                if close_names:
+                    found[name] = close_names[0]
+        return found
+
+    @property
     def setup_differences(self) -> list[str]:
         return self.setup + [f"iteration {s.iteration}: {problem}" for s in self.steps for problem in s.setup]
 
@@ -180,7 +197,7 @@ class Comparison:
             "first_divergence": first.to_dict() if first else None,
             "compared": self.compared, "differing": self.differing,
             "not_checked": self.not_checked, "extra": self.extra,
-            "setup_differences": self.setup_differences,
+            "setup_differences": self.setup_differences, "likely_typos": self.likely_typos,
             "steps_not_checked": self.steps_not_checked, "extra_steps": self.extra_steps,
             "steps": [step.to_dict() for step in self.steps],
             "explanation": self.explanation.to_dict() if self.explanation is not None else None,

@@ -106,6 +106,8 @@ class DiffReport:
         if extra:
             yield Text(f"Extra, {len(extra)} value(s) only ACTUAL records: "
                        f"{listing(list(dict.fromkeys(extra)))}.")
+        for name, known in report.likely_typos.items():
+            yield Text(f"{name} (only in ACTUAL) is not a trace name: a typo of {known}?", style="yellow")
         if report.steps_not_checked:
             yield Text(f"Not checked, iterations only EXPECTED has: "
                        f"{listing([str(i) for i in report.steps_not_checked])}.")

@@ -8,7 +8,7 @@ from nntrace import article
 
 def pytest_addoption(parser):
     parser.addoption("--regenerate-fixtures", action="store_true", default=False,
-                     help="Rewrite fixtures/*/expected.json from the current code (the run still fails, "
+                     help="Rewrite each fixtures/<group>/<case>.json from its <case>.cmd and the current code (the run still fails, "
                           "so a person reads `git diff fixtures/` before committing).")
 
 

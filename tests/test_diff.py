@@ -172,3 +172,15 @@ def test_a_diverged_trace_is_the_same_as_itself():
     diverged = Trace(steps=[Step(1, 1, [1e200], [0.0], values)])
     report = compare(diverged, copy.deepcopy(diverged))
     assert report.same and report.compared == 6 and report.differing == 0
+
+
+def test_extra_names_that_look_like_a_missing_name_are_likely_typos():
+    expected, actual = exact(), exact()
+    values = actual.steps[0].values
+    values["L1.n1.nte"] = values.pop("L1.n1.net")      # a typo
+    values["L2.n1.dleta"] = values.pop("L2.n1.delta")  # another
+    values["my_timing"] = 0.5                          # a producer's own name: no typo
+    values["L1.n2.outt"] = values["L1.n2.out"]         # L1.n2.out is recorded too: no typo
+    report = compare(expected, actual)
+    assert report.likely_typos == {"L1.n1.nte": "L1.n1.net", "L2.n1.dleta": "L2.n1.delta"}
+    assert compare(expected, exact()).likely_typos == {}

@@ -71,3 +71,11 @@ def test_values_unrecorded_before_the_earliest_difference_are_counted(render):
     assert report.unrecorded_before_first == 5
     text = " ".join(render(DiffReport(report)).split())
     assert "follow from it. ACTUAL does not record 5 value(s) computed before it." in text
+
+
+def test_likely_typos_are_pointed_out(render):
+    expected = run.step(article.network(), [0, 1], [1])
+    actual = run.step(article.network(), [0, 1], [1])
+    actual.steps[0].values["L1.n1.nte"] = actual.steps[0].values.pop("L1.n1.net")
+    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    assert "L1.n1.nte (only in ACTUAL) is not a trace name: a typo of L1.n1.net?" in text
