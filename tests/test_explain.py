@@ -1,5 +1,6 @@
 import copy
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,10 @@ import pytest
 from nntrace import article, run
 from nntrace.conventions import SLIPS
 from nntrace.explain import Candidate, candidates, explain, opposite_sign, replay_setup, spans
+from nntrace.conventions import make_convention
+from nntrace.engine import Engine
 from nntrace.network import Network
-from nntrace.trace import Trace
+from nntrace.trace import Recorder, Trace
 
 # A 2-2-2 sigmoid network with biases and two outputs (the common published worked example).
 BIASED = Network.from_dict({"layers": [2, 2, 2], "activation": "sigmoid",
@@ -172,3 +175,23 @@ def test_when_nothing_reproduces_actual_it_says_so_and_no_more():
     explanation = explain(trace("article"), actual)
     assert explanation.message == (f"no known slip or pair of slips reproduces ACTUAL "
                                    f"({len(candidates())} ways of computing tried)")
+
+
+def diverged(slips=()) -> Trace:
+    """One step of a 1-1 identity network whose net input overflows to infinity."""
+    network = Network.from_dict({"layers": [1, 1], "activation": "identity", "weights": [[[1e200]]]})
+    recorder = Recorder(learning_rate=0.001, network=network)
+    recorder.begin_step([1e200], [0.0])
+    Engine(network, make_convention("exact", slips)).step([1e200], [0.0], 0.001, recorder.record)
+    return recorder.trace
+
+
+def test_infinite_values_are_replayed_and_explained():
+    exact_run, wrong = diverged(), diverged(["wrong-sign"])
+    # Worked out by hand: net = out = loss = inf; error = 0 − inf; the weight 1e200 + 0.001 × 1e200 × delta.
+    assert exact_run.steps[0].values == {"L1.n1.net": math.inf, "L1.n1.out": math.inf, "loss": math.inf,
+                                         "L1.n1.error": -math.inf, "L1.n1.deriv": 1.0,
+                                         "L1.n1.delta": -math.inf, "L1.n1.w1": -math.inf}
+    assert wrong.steps[0].values["L1.n1.w1"] == math.inf
+    assert explain(exact_run, wrong).matches == [Candidate("exact", ("wrong-sign",))]
+    assert explain(wrong, exact_run).matches == [Candidate("exact")]
