@@ -240,9 +240,6 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
         writer = JsonlTraceWriter(trace, header)
     stop = stop or Stop()
     curve = LossCurve()
-    # Untraced iterations take the compiled step when there is one: the same numbers, faster.
-    step = compiled_step(engine) or engine.step_converted
-    record_step = write_step(engine, writer, lr)
     iteration = traced = 0
     # Iteration numbers to record are every-th ones; 0 never comes, so untraced runs skip it.
     next_record = every if writer is not None else 0
@@ -250,6 +247,10 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
     non_finite = False
     started = time.perf_counter()
     try:
+        # Inside the try: whatever goes wrong from here on discards the trace's temporary file.
+        # Untraced iterations take the compiled step when there is one: the same numbers, faster.
+        step = compiled_step(engine) or engine.step_converted
+        record_step = write_step(engine, writer, lr)
         for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
             total = engine.zero
             for x, t, sample in order:

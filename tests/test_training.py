@@ -312,3 +312,14 @@ def test_train_refuses_nonsense(epochs, every, rows):
     data = Dataset(xor().samples[:rows], "some")
     with pytest.raises(NntraceError, match="needs at least 1 epoch"):
         train(article.network(), data, epochs, every=every)
+
+
+def test_a_failure_preparing_the_step_leaves_no_temporary_trace(tmp_path, monkeypatch):
+    import nntrace.training as training
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("cannot prepare")
+    monkeypatch.setattr(training, "compiled_step", broken)
+    with pytest.raises(RuntimeError, match="cannot prepare"):
+        train(article.network(), xor(), 1, 0.5, trace=tmp_path / "t.jsonl")
+    assert list(tmp_path.iterdir()) == []
