@@ -10,8 +10,7 @@ from nntrace.engine import Engine
 from nntrace.network import Network, random_network
 from nntrace.render import network_after
 from nntrace.trace import read_trace
-from nntrace.training import (LossCurve, SampleResult, Stop, classified_right, interruptible, stuck_near,
-                              train)
+from nntrace.training import LossCurve, Stop, interruptible, train
 
 
 def chained_steps(network, samples, lr, convention="exact", slips=()):
@@ -192,44 +191,8 @@ def test_a_weight_overflowing_on_the_last_update_is_caught():
     assert result.problem.iteration == 1 and result.problem.name == "L1.n1.w1"
 
 
-def article_run(epochs, lr, convention="exact"):
-    return train(article.network(), xor(), epochs, lr, convention)
-
-
-def test_the_articles_settings_learn_nothing():
-    result = article_run(10000, 0.001)
-    verdict = result.verdict
-    assert not verdict.learned and verdict.right == 2
-    assert "stuck" in verdict.reasons and "flat" in verdict.reasons
-    assert verdict.stuck_near == pytest.approx(0.5, abs=0.02)
-    assert all(abs(s.outputs[0] - 0.5) < 0.02 for s in result.samples)
-    assert "outputs are stuck near 0.511" in verdict.describe()
-
-
-def test_exact_math_at_half_learns_xor():
-    result = article_run(10000, 0.5)
-    assert result.verdict.learned and result.verdict.reasons == ()
-    assert all(abs(s.outputs[0] - s.targets[0]) < 0.05 for s in result.samples)
-    assert result.final_loss < 0.001 < result.curve.first
-    assert result.verdict.describe().startswith("Learned: all 4 samples classified right")
-
-
-def test_at_half_the_article_convention_does_not_learn_where_exact_math_does():
-    # 3000 epochs are enough for exact math, and show the article convention stuck.
-    assert article_run(3000, 0.5).verdict.learned
-    result = article_run(3000, 0.5, "article")
-    assert not result.verdict.learned
-    assert set(result.verdict.reasons) == {"stuck", "flat"}
-
-
-def test_a_run_still_falling_says_more_epochs_may_help():
-    verdict = article_run(2000, 0.5).verdict
-    assert not verdict.learned and verdict.reasons == ("falling",)
-    assert "more epochs may help" in verdict.describe()
-
-
 def test_summary_dict_holds_what_json_prints():
-    result = article_run(3, 0.5)
+    result = train(article.network(), xor(), 3, 0.5)
     data = result.to_dict()
     assert data["epochs_run"] == 3 and data["iterations"] == 12
     assert data["network"] == result.network.to_dict()
@@ -240,7 +203,7 @@ def test_summary_dict_holds_what_json_prints():
 
 
 def test_final_outputs_are_a_forward_pass_with_the_final_weights():
-    result = article_run(50, 0.5)
+    result = train(article.network(), xor(), 50, 0.5)
     for sample in result.samples:
         trace = run.step(result.network, list(sample.inputs), list(sample.targets), 0.0)
         assert sample.outputs == (trace.steps[0].values["L2.n1.out"],)
@@ -259,22 +222,6 @@ def test_loss_curve_keeps_at_most_capacity_points_each_a_mean():
     assert [epoch for epoch, _ in series] == [2.5 + 4 * i for i in range(7)] + [29]
 
 
-@pytest.mark.parametrize("output, target, targets, right", [
-    (0.51, 1.0, [0.0, 1.0], True), (0.49, 1.0, [0.0, 1.0], False), (0.5, 0.0, [0.0, 1.0], False),
-    (-0.2, -1.0, [-1.0, 1.0], True), (0.3, 0.25, [0.25], True), (0.8, 0.25, [0.25], False),
-    (math.nan, 1.0, [0.0, 1.0], False),
-])
-def test_classified_right(output, target, targets, right):
-    assert classified_right(output, target, targets) is right
-
-
-def test_stuck_near_needs_outputs_that_barely_depend_on_the_input():
-    def samples(outputs):
-        return [SampleResult((0.0,), (t,), (o,), False) for o, t in zip(outputs, [0.0, 1.0, 1.0, 0.0])]
-    assert stuck_near(samples([0.50, 0.52, 0.51, 0.53])) == pytest.approx(0.515)
-    assert stuck_near(samples([0.40, 0.52, 0.51, 0.53])) is None
-
-
 def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
     # The article convention computes in decimal, which does not overflow at 1e308; the
     # trace holds floats, so a value beyond a float's range counts as not finite.
@@ -283,16 +230,6 @@ def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
     assert result.problem.iteration == 2 and result.iterations == 1
     assert result.curve.points == [] and result.epochs_run == 0
     assert all(math.isfinite(w) for w in result.network.weights[0][0])
-
-
-def test_too_short_a_run_says_so():
-    stop = Stop()
-    stop.requested = True
-    net = Network.from_dict({"layers": [2, 1], "activation": "sigmoid", "weights": [[[1.0, -1.0]]]})
-    verdict = train(net, xor(), 10, 0.5, stop=stop).verdict
-    assert verdict.reasons == ("short",)
-    assert verdict.describe() == (f"Not learned: {verdict.right} of 4 samples classified right; "
-                                  f"too few epochs ran to judge the loss.")
 
 
 def test_interruptible_sets_the_flag_then_restores_the_handler():
