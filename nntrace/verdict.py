@@ -62,9 +62,11 @@ class Verdict:
             elif reason == "stuck":
                 why.append(f"the outputs are stuck near {self.stuck_near:.3g} whatever the input")
             elif reason == "flat":
-                why.append(f"the loss is flat (its mean over the last {self.flat_window} epoch(s) is "
-                           f"within {FLAT_CHANGE:.0%} of the {self.flat_window} before): more epochs "
-                           f"alone will hardly help")
+                # No forecast: a plateau may end (exact math at 0.5 is flat at 1000 epochs
+                # and learns XOR by 3000) or last; the curve so far cannot tell which.
+                why.append(f"the loss is flat, on a plateau (its mean over the last {self.flat_window} "
+                           f"epoch(s) is within {FLAT_CHANGE:.0%} of the {self.flat_window} before), "
+                           f"which more epochs may or may not leave")
             elif reason == "falling":
                 why.append(f"{trend} and is still falling: more epochs may help")
             elif reason == "short":

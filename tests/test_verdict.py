@@ -71,3 +71,15 @@ def test_too_short_a_run_says_so():
     assert verdict.reasons == ("short",)
     assert verdict.describe() == (f"Not learned: {verdict.right} of 4 samples classified right; "
                                   f"too few epochs ran to judge the loss.")
+
+
+def test_a_plateau_is_called_flat_without_a_forecast():
+    # Exact math at 0.5 is flat at 1000 epochs, then leaves the plateau and learns by 3000:
+    # the verdict must not say more epochs will hardly help.
+    verdict = article_run(1000, 0.5).verdict
+    assert not verdict.learned and "flat" in verdict.reasons
+    text = verdict.describe()
+    assert "the loss is flat, on a plateau (its mean over the last 100 epoch(s) is within 1% of the 100 " \
+           "before), which more epochs may or may not leave" in text
+    assert "hardly help" not in text
+    assert article_run(3000, 0.5).verdict.learned
