@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -12,6 +13,14 @@ from .files import AtomicFile, read_text, write_atomically
 from .network import Network, as_float, is_number
 
 FORMAT = "nntrace-trace/1"
+# JSON has no spelling for infinity or NaN: a value that is not a finite number is written
+# as null, and read back as NOT_FINITE (NaN: equal to nothing, not even itself).
+NOT_FINITE = math.nan
+
+
+def finite_or_none(value: float) -> float | None:
+    """The value as JSON takes it: itself when finite, else None (null)."""
+    return value if math.isfinite(value) else None
 
 
 @dataclass
@@ -26,7 +35,8 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         return {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
-                "target": self.target, "values": self.values}
+                "target": self.target,
+                "values": {name: finite_or_none(value) for name, value in self.values.items()}}
 
 
 @dataclass
@@ -100,7 +110,7 @@ def dumps_trace(trace: Trace) -> str:
     for index, step in enumerate(trace.steps):
         head = {k: v for k, v in step.to_dict().items() if k != "values"}
         lines.append("  " + json.dumps(head)[:-1] + ', "values": {')
-        values = [f"   {json.dumps(name)}: {json.dumps(value)}" for name, value in step.values.items()]
+        values = [f"   {json.dumps(name)}: {json.dumps(finite_or_none(value))}" for name, value in step.values.items()]
         lines.append(",\n".join(values))
         lines.append("  }}" + ("," if index < len(trace.steps) - 1 else ""))
     lines += [" ]", "}"]
@@ -160,8 +170,9 @@ class JsonlTraceWriter:
         total = sum(values)
         if total - total == 0.0:
             self.out.write(head + self._template % values)
-        else:  # inf or nan somewhere: let json spell them (Infinity, NaN)
-            self.out.write(head + json.dumps(dict(zip(names, values)))[1:] + "}\n")
+        else:  # inf or nan somewhere: null, as JSON has no spelling for them
+            fields = {name: finite_or_none(value) for name, value in zip(names, values)}
+            self.out.write(head + json.dumps(fields)[1:] + "}\n")
 
     def close(self) -> None:
         self.out.commit()
@@ -260,7 +271,7 @@ def _step_from(data: Any, index: int, where: str) -> Step:
     if not isinstance(values, dict):
         raise NntraceError(f"{where}: values: expected an object of name: number")
     for name, value in values.items():
-        if not is_number(value):
+        if not is_number(value) and value is not None:
             raise NntraceError(f"{where}: values: {name}: {json.dumps(value)} is not a number")
     iteration = data.get("iteration", index + 1)
     epoch = data.get("epoch")
@@ -272,5 +283,6 @@ def _step_from(data: Any, index: int, where: str) -> Step:
         if not isinstance(vector, list) or not all(is_number(v) for v in vector):
             raise NntraceError(f"{where}: {key}: expected a list of numbers")
         vectors.append([as_float(v) for v in vector])
-    return Step(iteration, epoch, vectors[0], vectors[1], {k: as_float(v) for k, v in values.items()})
+    return Step(iteration, epoch, vectors[0], vectors[1],
+                {k: NOT_FINITE if v is None else as_float(v) for k, v in values.items()})
 

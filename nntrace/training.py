@@ -28,7 +28,7 @@ from .engine import Engine
 from .errors import NntraceError, NonFiniteError
 from .network import Network
 from .run import check_finite
-from .trace import JsonlTraceWriter, Recorder, Trace, sample_fields
+from .trace import JsonlTraceWriter, Recorder, Trace, finite_or_none, sample_fields
 from .verdict import SampleResult, Verdict, classified_right, judge
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
@@ -148,11 +148,6 @@ class TrainingResult:
             "seconds": round(self.seconds, 3),
             "network": self.network.to_dict(),
         }
-
-
-def finite_or_none(value: float) -> float | None:
-    """JSON has no infinity or NaN: the summary says null for them."""
-    return value if math.isfinite(value) else None
 
 
 def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0.001,
