@@ -41,27 +41,65 @@ class Stop:
     """A flag the loop reads once per iteration; set it to stop at the end of the current one."""
 
     requested = False
+    signum: int | None = None   # the signal that asked, when one did
+
+
+class Interrupted(KeyboardInterrupt):
+    """A second stop signal: stop at once. Names the signal, for the exit status (128 + it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Ctrl-C, `kill`/`timeout` (SIGTERM) and a closed terminal (SIGHUP) all stop a run the same way.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
 
 
 @contextmanager
 def interruptible() -> Iterator[Stop]:
-    """While inside, the first Ctrl-C sets `stop.requested`; a second one interrupts at once."""
+    """While inside, the first SIGINT (Ctrl-C), SIGTERM or SIGHUP sets `stop.requested` and
+    `stop.signum`; a second one raises Interrupted at once. A signal ignored on entry (as
+    under nohup) stays ignored."""
     stop = Stop()
     if threading.current_thread() is not threading.main_thread():
         yield stop   # signal handlers can only be installed from the main thread
         return
-    # None when the handler was not set from Python: then restore Python's own.
-    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    caught = [signum for signum, handler in previous.items() if handler is not signal.SIG_IGN]
+
+    def at_once(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
 
     def request(signum: int, frame: Any) -> None:
-        stop.requested = True
-        signal.signal(signal.SIGINT, previous)
+        stop.requested, stop.signum = True, signum
+        for each in caught:
+            signal.signal(each, at_once)
 
-    signal.signal(signal.SIGINT, request)
+    for signum in caught:
+        signal.signal(signum, request)
     try:
         yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum in caught:
+            # None when the handler was not set from Python: then restore Python's own.
+            fallback = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+            signal.signal(signum, fallback if previous[signum] is None else previous[signum])
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Stop signals that arrive inside are held until it ends, so a file being closed (a
+    trace of many megabytes, say) is renamed into place whole rather than left half-done."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class LossCurve:
@@ -184,44 +222,47 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
     non_finite = False
     started = time.perf_counter()
     try:
-        # Inside the try: whatever goes wrong from here on discards the trace's temporary file.
-        # Untraced iterations take the compiled step when there is one: the same numbers, faster.
-        step = compiled_step(engine) or engine.step_converted
-        record_step = write_step(engine, writer, lr)
-        for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
-            total = engine.zero
-            for x, t, sample in order:
-                iteration += 1
-                if iteration == next_record:
-                    next_record += every
-                    traced += 1
-                    loss = record_step(x, t, sample, iteration, epoch)
+        try:
+            # Inside the try: whatever goes wrong from here on discards the trace's temporary file.
+            # Untraced iterations take the compiled step when there is one: the same numbers, faster.
+            step = compiled_step(engine) or engine.step_converted
+            record_step = write_step(engine, writer, lr)
+            for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
+                total = engine.zero
+                for x, t, sample in order:
+                    iteration += 1
+                    if iteration == next_record:
+                        next_record += every
+                        traced += 1
+                        loss = record_step(x, t, sample, iteration, epoch)
+                    else:
+                        loss = step(x, t, lr)
+                    total += loss
+                    # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
+                    if loss - loss or stop.requested:
+                        break
                 else:
-                    loss = step(x, t, lr)
-                total += loss
-                # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
-                if loss - loss or stop.requested:
-                    break
-            else:
-                mean = float(total) / len(samples)
-                if mean - mean == 0.0:   # else a Decimal run went beyond float range
-                    curve.add(mean)
-                    if progress is not None:
-                        progress(epoch, mean)
-                    continue
-            break
-        non_finite = bool(loss - loss) or not math.isfinite(float(total))
-        if not non_finite:
-            engine.check_finite(iteration)   # the last update may have overflowed a weight
-    except (NonFiniteError, *ARITHMETIC_ERRORS):
-        non_finite = True
-    except BaseException:
+                    mean = float(total) / len(samples)
+                    if mean - mean == 0.0:   # else a Decimal run went beyond float range
+                        curve.add(mean)
+                        if progress is not None:
+                            progress(epoch, mean)
+                        continue
+                break
+            non_finite = bool(loss - loss) or not math.isfinite(float(total))
+            if not non_finite:
+                engine.check_finite(iteration)   # the last update may have overflowed a weight
+        except (NonFiniteError, *ARITHMETIC_ERRORS):
+            non_finite = True
+        seconds = time.perf_counter() - started
         if writer is not None:
-            writer.discard()
+            with signals_deferred():   # a second signal now waits until the trace is whole
+                writer.close()
+    except BaseException:   # a second signal, or a bug: no temporary file is left behind
+        if writer is not None:
+            with signals_deferred():
+                writer.discard()
         raise
-    seconds = time.perf_counter() - started
-    if writer is not None:
-        writer.close()
 
     problem = None
     if non_finite:

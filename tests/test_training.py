@@ -1,6 +1,9 @@
 import json
 import math
+import os
 import random
+import signal
+import time
 
 import pytest
 
@@ -11,7 +14,7 @@ from nntrace.engine import Engine
 from nntrace.network import Network, random_network
 from nntrace.render import network_after
 from nntrace.trace import read_trace
-from nntrace.training import LossCurve, Stop, interruptible, train
+from nntrace.training import Interrupted, LossCurve, Stop, interruptible, signals_deferred, train
 
 
 def chained_steps(network, samples, lr, convention="exact", slips=()):
@@ -237,15 +240,41 @@ def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
     assert all(math.isfinite(w) for w in result.network.weights[0][0])
 
 
-def test_interruptible_sets_the_flag_then_restores_the_handler():
-    import os
-    import signal
-    before = signal.getsignal(signal.SIGINT)
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_interruptible_sets_the_flag_then_a_second_signal_interrupts_at_once(name):
+    signum = getattr(signal, name)
+    before = signal.getsignal(signum)
     with interruptible() as stop:
-        os.kill(os.getpid(), signal.SIGINT)
-        assert stop.requested
-        assert signal.getsignal(signal.SIGINT) is before   # a second Ctrl-C interrupts at once
-    assert signal.getsignal(signal.SIGINT) is before
+        os.kill(os.getpid(), signum)
+        assert stop.requested and stop.signum == signum
+        with pytest.raises(KeyboardInterrupt) as raised:
+            os.kill(os.getpid(), signal.SIGINT if name == "SIGTERM" else signal.SIGTERM)
+            time.sleep(1)   # the handler runs at the next bytecode; never reached
+        assert isinstance(raised.value, Interrupted)
+    assert signal.getsignal(signum) is before
+
+
+def test_a_signal_ignored_on_entry_stays_ignored():
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)   # as under nohup
+    try:
+        with interruptible() as stop:
+            os.kill(os.getpid(), signal.SIGHUP)
+            assert not stop.requested and signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+
+
+def test_signals_deferred_holds_a_signal_until_the_block_ends():
+    done = []
+    with interruptible():
+        os.kill(os.getpid(), signal.SIGTERM)   # a first signal asks to stop; a second interrupts
+        with pytest.raises(Interrupted):
+            with signals_deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                done.append("closed")
+            time.sleep(1)
+    assert done == ["closed"]
 
 
 @pytest.mark.parametrize("epochs, every, rows", [(0, 1, 1), (1, 0, 1), (1, 1, 0)])
