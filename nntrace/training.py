@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import decimal
 import math
+import os
 import random
 import signal
 import threading
@@ -83,23 +84,40 @@ def interruptible() -> Iterator[Stop]:
         yield stop
     finally:
         for signum in caught:
-            # None when the handler was not set from Python: then restore Python's own.
-            fallback = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
-            signal.signal(signum, fallback if previous[signum] is None else previous[signum])
+            restore_handler(signum, previous[signum])
 
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Stop signals that arrive inside are held until it ends, so a file being closed (a
-    trace of many megabytes, say) is renamed into place whole rather than left half-done."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Stop signals that arrive inside are held until it ends, then handled as they would
+    have been, so a file being closed (a trace of many megabytes, say) is renamed into
+    place whole rather than left behind as a temporary file."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    held: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    for signum, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(signum, lambda signum, frame: held.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for signum, handler in previous.items():
+            restore_handler(signum, handler)
+        for signum in held:
+            handler = signal.getsignal(signum)   # as it is now: an earlier one may change it
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
+
+
+def restore_handler(signum: int, handler: Any) -> None:
+    """Put a handler back; None (one not set from Python) becomes Python's own default."""
+    if handler is None:
+        handler = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+    signal.signal(signum, handler)
 
 
 class LossCurve:
