@@ -246,6 +246,8 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
             step = compiled_step(engine) or engine.step_converted
             record_step = write_step(engine, writer, lr)
             for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
+                # Where a replay to name a non-finite value starts: copied once an epoch.
+                snapshot = copied(engine.weights, engine.biases)
                 total = engine.zero
                 for x, t, sample in order:
                     iteration += 1
@@ -284,9 +286,15 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
 
     problem = None
     if non_finite:
-        reached, iteration, problem, curve = replay_to_first_non_finite(
-            network, chosen, samples, lr, shuffle, seed, iteration)
-        evaluator = Engine(reached, chosen)
+        if all_finite(snapshot):   # from the start of the epoch under way
+            start, orders = snapshot, iter([order])
+        else:   # a weight overflowed in an earlier epoch while the loss stayed finite: from the start
+            fresh = Engine(network, chosen)
+            start, orders = (fresh.weights, fresh.biases), epoch_orders(samples, shuffle, seed)
+            epoch, curve = 1, LossCurve()
+        evaluator, iteration, problem = replay_to_first_non_finite(
+            engine, start, orders, lr, epoch, (epoch - 1) * len(samples), iteration, stop, curve)
+        reached = evaluator.network()
     else:
         reached, evaluator = engine.network(), engine
     stopped = "non-finite" if problem else ("interrupted" if stop.requested else None)
@@ -336,20 +344,38 @@ def epoch_orders(samples: list, shuffle: bool, seed: int | None) -> Iterator[lis
         yield order
 
 
-def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuffle: bool, seed: int | None,
-                               until: int) -> tuple[Network, int, NonFiniteError, LossCurve]:
-    """The rare path: run again, recording every value, to find the first iteration whose
-    values are not all finite numbers (as floats: a Decimal beyond float range counts).
-    Returns the weights before it, the iterations completed, the error naming the iteration
-    and the first non-finite value in computation order, and the curve of the epochs before."""
-    engine = Engine(network, chosen)
+def copied(weights: list, biases: list | None) -> tuple[list, list | None]:
+    """A copy of an engine's weights and biases, in its own number type (no rounding)."""
+    return ([[row[:] for row in matrix] for matrix in weights],
+            None if biases is None else [layer[:] for layer in biases])
+
+
+def all_finite(weights_and_biases: tuple[list, list | None]) -> bool:
+    weights, biases = weights_and_biases
+    rows = [row for matrix in weights for row in matrix] + list(biases or ())
+    return all(math.isfinite(value) for row in rows for value in row)
+
+
+def replay_to_first_non_finite(engine: Engine, start: tuple[list, list | None], orders: Iterator[list],
+                               lr, first_epoch: int, done: int, until: int, stop: Stop,
+                               curve: LossCurve) -> tuple[Engine, int, NonFiniteError]:
+    """The rare path: run again from `start` (the weights and biases at the start of epoch
+    `first_epoch`, after `done` iterations; `orders` the samples of it and the epochs after),
+    recording every value, to find the first iteration whose values are not all finite
+    numbers (as floats: a Decimal beyond float range counts). Epochs it completes go on
+    `curve`. Returns an engine holding the weights before that iteration, the iterations
+    completed, and the error naming the iteration and the first non-finite value in
+    computation order. A stop asked for during the replay ends it at the end of the
+    iteration under way, on weights known finite, with an error that says so."""
+    engine = copy.deepcopy(engine)
+    engine.weights, engine.biases = copied(*start)
     recorder = Recorder()
-    curve = LossCurve()
-    iteration = 0
-    for epoch, order in enumerate(epoch_orders(samples, shuffle, seed), 1):
+    asked_before = stop.requested   # the stop that ended the run, if one did, is no reason to give up
+    iteration = done
+    for epoch, order in enumerate(orders, first_epoch):
         total = engine.zero
         for x, t, sample in order:
-            before = engine.network()
+            before = copied(engine.weights, engine.biases)
             iteration += 1
             recorder.trace.steps.clear()
             recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
@@ -359,17 +385,23 @@ def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuf
                 check_finite(recorder.trace)
                 engine.check_finite(iteration)
             except ARITHMETIC_ERRORS:
-                return before, iteration - 1, NonFiniteError(
-                    f"{where}: a value grew beyond what the arithmetic can hold", iteration=iteration), curve
+                engine.weights, engine.biases = before
+                return engine, iteration - 1, NonFiniteError(
+                    f"{where}: a value grew beyond what the arithmetic can hold", iteration=iteration)
             except NonFiniteError as error:
+                engine.weights, engine.biases = before
                 message = str(error).replace(f"iteration {iteration}:", f"{where}:")
-                return before, iteration - 1, NonFiniteError(message, error.name, iteration), curve
+                return engine, iteration - 1, NonFiniteError(message, error.name, iteration)
             if iteration >= until:
                 # Every value finite, yet the epoch's summed loss overflowed a float.
-                return engine.network(), iteration, NonFiniteError(
-                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration), curve
-        curve.add(float(total) / len(samples))
-    raise AssertionError("unreachable: epoch_orders never ends")
+                return engine, iteration, NonFiniteError(
+                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration)
+            if stop.requested and not asked_before:
+                return engine, iteration, NonFiniteError(
+                    f"a value stopped being finite by iteration {until}; interrupted at the end of "
+                    f"{where} while looking for the first one", iteration=until)
+        curve.add(float(total) / len(order))
+    raise AssertionError("unreachable: the run found a non-finite value by iteration `until`")
 
 
 def evaluate(engine: Engine, samples: list, originals: Sequence[Sample]) -> tuple[list[SampleResult], float]:

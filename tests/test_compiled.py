@@ -114,7 +114,7 @@ def test_a_wide_neuron_compiles_and_equals_the_engine_bit_for_bit(layers, biases
 
 
 def test_source_python_cannot_compile_falls_back_to_the_engine(monkeypatch):
-    import nntrace.compiled as compiled
+    from nntrace import compiled
     nested = "def step(x, targets, lr):\n    return " + "(" * 100000 + "0" + ")" * 100000 + "\n"
     monkeypatch.setattr(compiled, "step_source", lambda *args: (nested, ()))
     assert compiled.compiled_step(Engine(article.network())) is None

@@ -293,7 +293,7 @@ def test_train_refuses_nonsense(epochs, every, rows):
 
 
 def test_a_failure_preparing_the_step_leaves_no_temporary_trace(tmp_path, monkeypatch):
-    import nntrace.training as training
+    from nntrace import training
 
     def broken(*args, **kwargs):
         raise RuntimeError("cannot prepare")
@@ -301,3 +301,66 @@ def test_a_failure_preparing_the_step_leaves_no_temporary_trace(tmp_path, monkey
     with pytest.raises(RuntimeError, match="cannot prepare"):
         train(article.network(), xor(), 1, 0.5, trace=tmp_path / "t.jsonl")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_replay_that_names_the_value_starts_at_the_epoch_under_way(monkeypatch):
+    from nntrace import training
+    replayed = []
+    real = training.check_finite   # called once for each replayed iteration
+    monkeypatch.setattr(training, "check_finite", lambda trace: (replayed.append(trace.steps[0].iteration),
+                                                                 real(trace)))
+    result = train(identity_network(), identity_data(), 1000, 2.0)
+    assert result.problem.iteration == 225 and result.problem.name == "loss"   # epoch 75's third
+    assert replayed == [223, 224, 225] and result.iterations == 224 and result.epochs_run == 74
+
+
+def test_a_stop_during_the_replay_ends_it_on_finite_weights(monkeypatch):
+    from nntrace import training
+    stop, real = Stop(), training.check_finite
+
+    def check_then_stop(trace):
+        stop.requested = True   # as a Ctrl-C during the replay
+        real(trace)
+    monkeypatch.setattr(training, "check_finite", check_then_stop)
+    result = train(identity_network(), identity_data(), 1000, 2.0, stop=stop)
+    assert result.stopped == "non-finite" and result.iterations == 223
+    assert str(result.problem) == ("a value stopped being finite by iteration 225; interrupted at the end of "
+                                   "iteration 223 (epoch 75) while looking for the first one")
+    engine = Engine(identity_network(), make_convention())
+    for k in range(223):
+        x, t = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)][k % 3]
+        engine.step([x], [t], 2.0)
+    assert result.network == engine.network()
+
+
+def test_a_weight_that_overflowed_while_the_loss_stayed_finite_is_found_from_the_start():
+    # The update of iteration 1 makes the weight infinite; the sigmoid then saturates, so
+    # every later loss is finite: only the check at the end sees it, after epochs whose
+    # snapshots are not finite.
+    net = Network.from_dict({"layers": [1, 1], "activation": "sigmoid", "weights": [[[0.0]]]})
+    data = Dataset((Sample((1e300,), (1.0,)), Sample((1e300,), (1.0,))), "big")
+    result = train(net, data, 20, 1e10)
+    assert result.stopped == "non-finite" and result.problem.iteration == 1
+    assert result.problem.name == "L1.n1.w1" and result.iterations == 0 and result.epochs_run == 0
+    assert result.network == net
+
+
+def test_a_shuffled_run_is_replayed_in_the_order_of_its_epoch():
+    result = train(identity_network(), identity_data(), 1000, 2.0, shuffle=True, seed=5)
+    # By hand: the same shuffles, step by step, until a value is not finite.
+    rng, order = random.Random(5), [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)]
+    engine, iteration = Engine(identity_network(), make_convention()), 0
+    while True:
+        rng.shuffle(order)
+        for x, t in order:
+            before = engine.network()
+            values = {}
+            engine.step([x], [t], 2.0, values.__setitem__)
+            iteration += 1
+            if not all(map(math.isfinite, values.values())):
+                break
+        else:
+            continue
+        break
+    assert result.problem.iteration == iteration and result.iterations == iteration - 1
+    assert result.network == before
