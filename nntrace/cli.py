@@ -472,12 +472,24 @@ def write_training_files(result, digits: int, export_path: str | None, plot_path
         plot_losses([loss for _, loss in points], plot_path, title, epochs=[epoch for epoch, _ in points])
 
 
+# A bigger network is no longer one to check number by number, and would take minutes and
+# gigabytes to draw (100000-100000-1 is 10^10 weights).
+MAX_INIT_WEIGHTS = 1_000_000
+
+
 def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
-    sizes = value.split("-")
-    if len(sizes) < 2 or not all(size.isdigit() and int(size) >= 1 for size in sizes):
+    sizes = [size.lstrip("0") for size in value.split("-")]
+    if len(sizes) < 2 or not all(size.isascii() and size.isdigit() for size in sizes):
         raise click.BadParameter(f"{value!r}: expected layer sizes of at least 1 joined by '-', "
                                  f"input first, like 2-4-1", ctx, param)
-    return [int(size) for size in sizes]
+    # Past 7 digits one layer alone is too many weights (and Python refuses int() of 4300).
+    layers = [int(size) if len(size) <= 7 else MAX_INIT_WEIGHTS + 1 for size in sizes]
+    weights = sum(a * b for a, b in zip(layers, layers[1:]))
+    if weights > MAX_INIT_WEIGHTS:
+        count = f" ({weights:,})" if max(layers) <= MAX_INIT_WEIGHTS else ""
+        raise click.BadParameter(f"{value!r}: more than {MAX_INIT_WEIGHTS:,} weights{count}; "
+                                 f"init draws at most {MAX_INIT_WEIGHTS:,}", ctx, param)
+    return layers
 
 
 @cli.command()

@@ -171,10 +171,22 @@ def test_unwritable_save_is_refused_before_any_work(tmp_path, where, message):
     assert (tmp_path / "file.txt").read_text() == "precious" and not any((tmp_path / "folder").iterdir())
 
 
-@pytest.mark.parametrize("layers", ["2", "2-0-1", "2-x-1", "2--1", "2-4-"])
+@pytest.mark.parametrize("layers", ["2", "2-0-1", "2-x-1", "2--1", "2-4-", "2-²-1"])
 def test_init_refuses_bad_layers(layers):
     result = invoke("init", layers)
     assert result.exit_code == 2 and "like 2-4-1" in result.stderr
+
+
+@pytest.mark.parametrize("layers, message", [
+    ("100000-100000-1", "'100000-100000-1': more than 1,000,000 weights (10,000,100,000); "
+                        "init draws at most 1,000,000"),
+    ("1000-1000-1", "more than 1,000,000 weights (1,001,000)"),
+    ("2-" + "9" * 5000 + "-1", "more than 1,000,000 weights; init draws"),
+])
+def test_init_refuses_more_than_a_million_weights_in_one_line(layers, message):
+    result = invoke("init", layers)
+    assert result.exit_code == 2 and message in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("name, status, by", [("SIGINT", 130, ""), ("SIGTERM", 143, " by SIGTERM"),
