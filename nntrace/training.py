@@ -424,5 +424,3 @@ def evaluate(engine: Engine, samples: list, originals: Sequence[Sample]) -> tupl
         right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
         results.append(SampleResult(sample.inputs, sample.targets, out, right))
     return results, sum(losses) / len(losses)
-
-
