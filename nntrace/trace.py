@@ -134,12 +134,13 @@ class JsonlTraceWriter:
     """
 
     def __init__(self, path: str | Path, trace_header: Trace, option: str = "--trace"):
+        import orjson  # only a traced run pays for loading it
+
+        self._dumps = orjson.dumps
         self.out = AtomicFile(path, option)
         self.out.write(json.dumps(trace_header.header()) + "\n")
         self._values: list[float] = []
         self._names: list[str] = []
-        self._layout: tuple[str, ...] | None = None
-        self._template = ""
         self._head = ""
 
     def begin_step(self, input: Sequence[float], target: Sequence[float],
@@ -162,17 +163,10 @@ class JsonlTraceWriter:
         self._write(step_head(iteration, epoch) + sample, names, values)
 
     def _write(self, head: str, names: Sequence[str], values: tuple[float, ...]) -> None:
-        if names is not self._layout and tuple(names) != self._layout:
-            # The same names come in the same order every step; build the line template
-            # once, and again only if that ever changes.
-            self._layout = tuple(names)
-            self._template = ", ".join(f"{json.dumps(n)}: %r" for n in self._layout) + "}}\n"
-        total = sum(values)
-        if total - total == 0.0:
-            self.out.write(head + self._template % values)
-        else:  # inf or nan somewhere: null, as JSON has no spelling for them
-            fields = {name: finite_or_none(value) for name, value in zip(names, values)}
-            self.out.write(head + json.dumps(fields)[1:] + "}\n")
+        # orjson writes each float as its shortest round-trip text, like repr, about five
+        # times faster than Python can (the cost of a traced step is mostly this), and
+        # writes inf and NaN as null, as JSON has no spelling for them.
+        self.out.write(head + self._dumps(dict(zip(names, values))).decode()[1:] + "}\n")
 
     def close(self) -> None:
         self.out.commit()
@@ -182,7 +176,7 @@ class JsonlTraceWriter:
 
 
 def step_head(iteration: int, epoch: int | None) -> str:
-    return f'{{"iteration": {iteration}, "epoch": {json.dumps(epoch)}, '
+    return f'{{"iteration": {iteration}, "epoch": {"null" if epoch is None else epoch}, '
 
 
 def sample_fields(input: Sequence[float], target: Sequence[float]) -> str:
