@@ -1,13 +1,15 @@
 """The `nntrace` command: parsing, wiring and exit codes. No math lives here.
 
 Exit status: 0 success, 1 a run that went wrong on its own terms (diverged, traces differ),
-2 trouble (bad input, unreadable or unwritable file), 130 interrupted.
+2 trouble (bad input, unreadable or unwritable file), 128 + the signal when stopped by one:
+130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import signal
 import sys
 from typing import Any, Sequence
 
@@ -58,8 +60,10 @@ class NntraceGroup(click.Group):
             fail(f"nntrace: {error}", 1)
         except NntraceError as error:
             fail(f"nntrace: {error}", 2)
-        except (click.Abort, KeyboardInterrupt):
-            fail("nntrace: interrupted", 130)
+        except (click.Abort, KeyboardInterrupt) as error:
+            # click wraps KeyboardInterrupt in Abort; a training.Interrupted names its signal.
+            signum = getattr(error.__cause__ or error, "signum", signal.SIGINT)
+            fail("nntrace: interrupted", 128 + signum)
         except click.ClickException as error:
             fail(f"nntrace: {error.format_message()}", error.exit_code)
         except BrokenPipeError:
@@ -395,8 +399,9 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
     One iteration is one sample forward, backward and update, exactly as `step` does it;
     one epoch is every sample once, in file order. While it runs a progress bar shows
     the epoch, the loss and the speed (on a terminal); at the end come the loss curve,
-    every sample's output against its target, and a verdict in plain words. Ctrl-C stops
-    at the end of the current iteration and still writes --save and --trace.
+    every sample's output against its target, and a verdict in plain words. Ctrl-C
+    (or SIGTERM, SIGHUP) stops at the end of the current iteration and still writes
+    --save and --trace; exit status 128 + the signal (130, 143, 129).
 
     \b
     Examples:
@@ -430,7 +435,8 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
         result = training.train(network, dataset, epochs, lr, convention, slips, shuffle, seed,
                                 trace_path, every, progress, stop)
     if save_path:
-        save_network(result.network, save_path)
+        with training.signals_deferred():   # a second signal waits until the file is whole
+            save_network(result.network, save_path)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
@@ -439,9 +445,11 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
     saved = f"; weights saved to {save_path}" if save_path else ""
     traced = f"; {result.traced} iteration(s) in {trace_path}" if trace_path else ""
     if result.stopped == "interrupted":
-        click.echo(f"nntrace: interrupted at the end of iteration {result.iterations} "
+        signum = stop.signum or signal.SIGINT
+        by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
+        click.echo(f"nntrace: interrupted{by} at the end of iteration {result.iterations} "
                    f"(epoch {result.epochs_run} of {epochs} complete){saved}{traced}", err=True)
-        return 130
+        return 128 + signum
     if result.stopped == "non-finite":
         click.echo(f"nntrace: {result.problem}; kept the last finite weights{saved}", err=True)
         return 1
@@ -466,12 +474,24 @@ def write_training_files(result, digits: int, export_path: str | None, plot_path
         plot_losses([loss for _, loss in points], plot_path, title, epochs=[epoch for epoch, _ in points])
 
 
+# A bigger network is no longer one to check number by number, and would take minutes and
+# gigabytes to draw (100000-100000-1 is 10^10 weights).
+MAX_INIT_WEIGHTS = 1_000_000
+
+
 def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
-    sizes = value.split("-")
-    if len(sizes) < 2 or not all(size.isdigit() and int(size) >= 1 for size in sizes):
+    sizes = [size.lstrip("0") for size in value.split("-")]
+    if len(sizes) < 2 or not all(size.isascii() and size.isdigit() for size in sizes):
         raise click.BadParameter(f"{value!r}: expected layer sizes of at least 1 joined by '-', "
                                  f"input first, like 2-4-1", ctx, param)
-    return [int(size) for size in sizes]
+    # Past 7 digits one layer alone is too many weights (and Python refuses int() of 4300).
+    layers = [int(size) if len(size) <= 7 else MAX_INIT_WEIGHTS + 1 for size in sizes]
+    weights = sum(a * b for a, b in zip(layers, layers[1:]))
+    if weights > MAX_INIT_WEIGHTS:
+        count = f" ({weights:,})" if max(layers) <= MAX_INIT_WEIGHTS else ""
+        raise click.BadParameter(f"{value!r}: more than {MAX_INIT_WEIGHTS:,} weights{count}; "
+                                 f"init draws at most {MAX_INIT_WEIGHTS:,}", ctx, param)
+    return layers
 
 
 @cli.command()

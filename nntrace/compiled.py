@@ -19,6 +19,9 @@ Step = Callable[[list[float], list[float], float], float]
 
 # Beyond this many weights the source gets long to compile, and the loops' overhead matters less.
 MAX_WEIGHTS = 4096
+# A sum `a + b + c ...` is one nested expression to Python's compiler, which recurses once
+# per term: thousands of terms overflow its stack. Longer sums go on in further statements.
+TERMS_PER_STATEMENT = 100
 
 
 def compiled_step(engine: Engine, record: bool = False) -> Step | None:
@@ -38,7 +41,11 @@ def compiled_step(engine: Engine, record: bool = False) -> Step | None:
     scope = {"W": engine.weights, "B": engine.biases}
     for l, activation in enumerate(engine.activations, 1):
         scope[f"f{l}"], scope[f"g{l}"] = activation.forward, activation.derivative
-    exec(compile(source, f"<nntrace step {'-'.join(map(str, engine.layers))}>", "exec"), scope)
+    try:
+        code = compile(source, f"<nntrace step {'-'.join(map(str, engine.layers))}>", "exec")
+    except (RecursionError, MemoryError, SyntaxError):
+        return None   # a shape this Python cannot compile: the engine computes the same numbers
+    exec(code, scope)
     return scope["step"]
 
 
@@ -85,8 +92,10 @@ def step_source(layers: list[int], biases: bool, record: bool = False) -> tuple[
     for l in range(1, last + 1):
         for j in range(1, layers[l] + 1):
             start = f"b{l}_{j}" if biases else "0.0"
-            terms = "".join(f" + w{l}_{j}_{i} * o{l - 1}_{i}" for i in range(1, layers[l - 1] + 1))
-            add(f"n{l}_{j} = {start}{terms}")
+            terms = [f" + w{l}_{j}_{i} * o{l - 1}_{i}" for i in range(1, layers[l - 1] + 1)]
+            # n = s + a + b, then n = n + c + d: the same additions, left to right.
+            for k in range(0, len(terms), TERMS_PER_STATEMENT):
+                add(f"n{l}_{j} = {start if k == 0 else f'n{l}_{j}'}{''.join(terms[k:k + TERMS_PER_STATEMENT])}")
             keep(f"L{l}.n{j}.net", f"n{l}_{j}")
         for j in range(1, layers[l] + 1):
             add(f"o{l}_{j} = f{l}(n{l}_{j})")

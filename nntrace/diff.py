@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from .engine import value_names
 from .errors import NntraceError
 from .network import Network
-from .trace import Step, Trace
+from .trace import Step, Trace, finite_or_none
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -68,11 +68,6 @@ def close(expected: float, actual: float, rtol: float, atol: float) -> bool:
     return abs(actual - expected) <= atol + rtol * abs(expected)
 
 
-def json_number(value: float) -> float | None:
-    """Strict JSON has no NaN or infinity: they are written as null."""
-    return value if math.isfinite(value) else None
-
-
 @dataclass
 class Divergence:
     """One value that differs beyond the tolerance."""
@@ -87,8 +82,8 @@ class Divergence:
         return self.actual - self.expected
 
     def to_dict(self) -> dict[str, Any]:
-        return {"iteration": self.iteration, "name": self.name, "expected": json_number(self.expected),
-                "actual": json_number(self.actual), "difference": json_number(self.difference)}
+        return {"iteration": self.iteration, "name": self.name, "expected": finite_or_none(self.expected),
+                "actual": finite_or_none(self.actual), "difference": finite_or_none(self.difference)}
 
 
 @dataclass

@@ -62,6 +62,9 @@ class AtomicFile:
         except OSError as error:
             self.discard()
             raise NntraceError(f"{self.option}: cannot write '{self.path}': {error.strerror}") from None
+        except BaseException:   # interrupted mid-way (a second Ctrl-C): leave no temporary file
+            self.discard()
+            raise
 
     def discard(self) -> None:
         if not self.file.closed:

@@ -1,9 +1,10 @@
-"""Training: online gradient descent over a data set, epoch after epoch, and a verdict.
+"""Training: online gradient descent over a data set, epoch after epoch.
 
 One iteration is one sample forward, backward and update (`Engine.step_converted`); one
 epoch is every sample once, in file order unless shuffled. The loop never renders: it
 hands each epoch's loss to an optional callback, streams every K-th iteration to a JSON
-Lines trace, and stops cleanly between iterations when asked to (Ctrl-C).
+Lines trace, and stops cleanly between iterations when asked to (Ctrl-C). What the run
+reached is judged in verdict.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import copy
 import decimal
 import math
+import os
 import random
 import signal
 import threading
@@ -27,7 +29,8 @@ from .engine import Engine
 from .errors import NntraceError, NonFiniteError
 from .network import Network
 from .run import check_finite
-from .trace import JsonlTraceWriter, Recorder, Trace, sample_fields
+from .trace import JsonlTraceWriter, Recorder, Trace, finite_or_none, sample_fields
+from .verdict import SampleResult, Verdict, classified_right, judge
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
 
@@ -39,27 +42,82 @@ class Stop:
     """A flag the loop reads once per iteration; set it to stop at the end of the current one."""
 
     requested = False
+    signum: int | None = None   # the signal that asked, when one did
+
+
+class Interrupted(KeyboardInterrupt):
+    """A second stop signal: stop at once. Names the signal, for the exit status (128 + it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Ctrl-C, `kill`/`timeout` (SIGTERM) and a closed terminal (SIGHUP) all stop a run the same way.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
 
 
 @contextmanager
 def interruptible() -> Iterator[Stop]:
-    """While inside, the first Ctrl-C sets `stop.requested`; a second one interrupts at once."""
+    """While inside, the first SIGINT (Ctrl-C), SIGTERM or SIGHUP sets `stop.requested` and
+    `stop.signum`; a second one raises Interrupted at once. A signal ignored on entry (as
+    under nohup) stays ignored."""
     stop = Stop()
     if threading.current_thread() is not threading.main_thread():
         yield stop   # signal handlers can only be installed from the main thread
         return
-    # None when the handler was not set from Python: then restore Python's own.
-    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    caught = [signum for signum, handler in previous.items() if handler is not signal.SIG_IGN]
+
+    def at_once(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
 
     def request(signum: int, frame: Any) -> None:
-        stop.requested = True
-        signal.signal(signal.SIGINT, previous)
+        stop.requested, stop.signum = True, signum
+        for each in caught:
+            signal.signal(each, at_once)
 
-    signal.signal(signal.SIGINT, request)
+    for signum in caught:
+        signal.signal(signum, request)
     try:
         yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum in caught:
+            restore_handler(signum, previous[signum])
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Stop signals that arrive inside are held until it ends, then handled as they would
+    have been, so a file being closed (a trace of many megabytes, say) is renamed into
+    place whole rather than left behind as a temporary file."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    for signum, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(signum, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            restore_handler(signum, handler)
+        for signum in held:
+            handler = signal.getsignal(signum)   # as it is now: an earlier one may change it
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
+
+
+def restore_handler(signum: int, handler: Any) -> None:
+    """Put a handler back; None (one not set from Python) becomes Python's own default."""
+    if handler is None:
+        handler = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+    signal.signal(signum, handler)
 
 
 class LossCurve:
@@ -97,66 +155,6 @@ class LossCurve:
             start = len(self.points) * self.width
             pairs.append((start + (self._count + 1) / 2, self._sum / self._count))
         return pairs
-
-
-@dataclass
-class SampleResult:
-    """One sample under the final weights: what came out, and whether it is classified right."""
-
-    inputs: tuple[float, ...]
-    targets: tuple[float, ...]
-    outputs: tuple[float, ...]
-    right: bool
-
-
-# How the verdict reads a run; named so tests and the README can cite them.
-STUCK_SPREAD = 0.1    # outputs spread over less than this share of the targets' range: stuck
-FLAT_CHANGE = 0.01    # the loss moved by less than 1% between the last two tenths of the run: flat
-ROSE_FACTOR = 1.1     # the loss ended 10% above where it began: rose
-
-
-@dataclass
-class Verdict:
-    """Learned (every sample classified right) or not, and why it looks so."""
-
-    learned: bool
-    right: int
-    total: int
-    reasons: tuple[str, ...] = ()           # diverged, rose, stuck, flat, falling, short
-    stuck_near: float | None = None
-    loss_start: float | None = None
-    loss_end: float | None = None
-    flat_window: int = 0                    # epochs in each of the two compared stretches
-    problem: str | None = None
-
-    def describe(self) -> str:
-        """The verdict in plain words."""
-        score = f"{self.right} of {self.total} samples classified right"
-        trend = (f"the loss went from {self.loss_start:.4g} to {self.loss_end:.4g}"
-                 if self.loss_start is not None and self.loss_end is not None else "")
-        if self.learned:
-            return f"Learned: all {self.total} samples classified right" + (f"; {trend}." if trend else ".")
-        why = []
-        for reason in self.reasons:
-            if reason == "diverged":
-                why.append(f"it diverged: {self.problem}")
-            elif reason == "rose":
-                why.append(f"it diverged: {trend}")
-            elif reason == "stuck":
-                why.append(f"the outputs are stuck near {self.stuck_near:.3g} whatever the input")
-            elif reason == "flat":
-                why.append(f"the loss is flat (its mean over the last {self.flat_window} epoch(s) is "
-                           f"within {FLAT_CHANGE:.0%} of the {self.flat_window} before): more epochs "
-                           f"alone will hardly help")
-            elif reason == "falling":
-                why.append(f"{trend} and is still falling: more epochs may help")
-            elif reason == "short":
-                why.append("too few epochs ran to judge the loss")
-        return f"Not learned: {score}; " + "; ".join(why) + "."
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"learned": self.learned, "right": self.right, "total": self.total,
-                "reasons": list(self.reasons), "verdict": self.describe()}
 
 
 @dataclass
@@ -208,11 +206,6 @@ class TrainingResult:
         }
 
 
-def finite_or_none(value: float) -> float | None:
-    """JSON has no infinity or NaN: the summary says null for them."""
-    return value if math.isfinite(value) else None
-
-
 def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0.001,
           convention: str = "exact", slips: Sequence[str] = (), shuffle: bool = False,
           seed: int | None = None, trace: str | Path | None = None, every: int = 1,
@@ -240,9 +233,6 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
         writer = JsonlTraceWriter(trace, header)
     stop = stop or Stop()
     curve = LossCurve()
-    # Untraced iterations take the compiled step when there is one: the same numbers, faster.
-    step = compiled_step(engine) or engine.step_converted
-    record_step = write_step(engine, writer, lr)
     iteration = traced = 0
     # Iteration numbers to record are every-th ones; 0 never comes, so untraced runs skip it.
     next_record = every if writer is not None else 0
@@ -250,46 +240,61 @@ def train(network: Network, data: Dataset, epochs: int, learning_rate: float = 0
     non_finite = False
     started = time.perf_counter()
     try:
-        for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
-            total = engine.zero
-            for x, t, sample in order:
-                iteration += 1
-                if iteration == next_record:
-                    next_record += every
-                    traced += 1
-                    loss = record_step(x, t, sample, iteration, epoch)
+        try:
+            # Inside the try: whatever goes wrong from here on discards the trace's temporary file.
+            # Untraced iterations take the compiled step when there is one: the same numbers, faster.
+            step = compiled_step(engine) or engine.step_converted
+            record_step = write_step(engine, writer, lr)
+            for epoch, order in zip(range(1, epochs + 1), epoch_orders(samples, shuffle, seed)):
+                # Where a replay to name a non-finite value starts: copied once an epoch.
+                snapshot = copied(engine.weights, engine.biases)
+                total = engine.zero
+                for x, t, sample in order:
+                    iteration += 1
+                    if iteration == next_record:
+                        next_record += every
+                        traced += 1
+                        loss = record_step(x, t, sample, iteration, epoch)
+                    else:
+                        loss = step(x, t, lr)
+                    total += loss
+                    # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
+                    if loss - loss or stop.requested:
+                        break
                 else:
-                    loss = step(x, t, lr)
-                total += loss
-                # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
-                if loss - loss or stop.requested:
-                    break
-            else:
-                mean = float(total) / len(samples)
-                if mean - mean == 0.0:   # else a Decimal run went beyond float range
-                    curve.add(mean)
-                    if progress is not None:
-                        progress(epoch, mean)
-                    continue
-            break
-        non_finite = bool(loss - loss) or not math.isfinite(float(total))
-        if not non_finite:
-            engine.check_finite(iteration)   # the last update may have overflowed a weight
-    except (NonFiniteError, *ARITHMETIC_ERRORS):
-        non_finite = True
-    except BaseException:
+                    mean = float(total) / len(samples)
+                    if mean - mean == 0.0:   # else a Decimal run went beyond float range
+                        curve.add(mean)
+                        if progress is not None:
+                            progress(epoch, mean)
+                        continue
+                break
+            non_finite = bool(loss - loss) or not math.isfinite(float(total))
+            if not non_finite:
+                engine.check_finite(iteration)   # the last update may have overflowed a weight
+        except (NonFiniteError, *ARITHMETIC_ERRORS):
+            non_finite = True
+        seconds = time.perf_counter() - started
         if writer is not None:
-            writer.discard()
+            with signals_deferred():   # a second signal now waits until the trace is whole
+                writer.close()
+    except BaseException:   # a second signal, or a bug: no temporary file is left behind
+        if writer is not None:
+            with signals_deferred():
+                writer.discard()
         raise
-    seconds = time.perf_counter() - started
-    if writer is not None:
-        writer.close()
 
     problem = None
     if non_finite:
-        reached, iteration, problem, curve = replay_to_first_non_finite(
-            network, chosen, samples, lr, shuffle, seed, iteration)
-        evaluator = Engine(reached, chosen)
+        if all_finite(snapshot):   # from the start of the epoch under way
+            start, orders = snapshot, iter([order])
+        else:   # a weight overflowed in an earlier epoch while the loss stayed finite: from the start
+            fresh = Engine(network, chosen)
+            start, orders = (fresh.weights, fresh.biases), epoch_orders(samples, shuffle, seed)
+            epoch, curve = 1, LossCurve()
+        evaluator, iteration, problem = replay_to_first_non_finite(
+            engine, start, orders, lr, epoch, (epoch - 1) * len(samples), iteration, stop, curve)
+        reached = evaluator.network()
     else:
         reached, evaluator = engine.network(), engine
     stopped = "non-finite" if problem else ("interrupted" if stop.requested else None)
@@ -339,20 +344,38 @@ def epoch_orders(samples: list, shuffle: bool, seed: int | None) -> Iterator[lis
         yield order
 
 
-def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuffle: bool, seed: int | None,
-                               until: int) -> tuple[Network, int, NonFiniteError, LossCurve]:
-    """The rare path: run again, recording every value, to find the first iteration whose
-    values are not all finite numbers (as floats: a Decimal beyond float range counts).
-    Returns the weights before it, the iterations completed, the error naming the iteration
-    and the first non-finite value in computation order, and the curve of the epochs before."""
-    engine = Engine(network, chosen)
+def copied(weights: list, biases: list | None) -> tuple[list, list | None]:
+    """A copy of an engine's weights and biases, in its own number type (no rounding)."""
+    return ([[row[:] for row in matrix] for matrix in weights],
+            None if biases is None else [layer[:] for layer in biases])
+
+
+def all_finite(weights_and_biases: tuple[list, list | None]) -> bool:
+    weights, biases = weights_and_biases
+    rows = [row for matrix in weights for row in matrix] + list(biases or ())
+    return all(math.isfinite(value) for row in rows for value in row)
+
+
+def replay_to_first_non_finite(engine: Engine, start: tuple[list, list | None], orders: Iterator[list],
+                               lr, first_epoch: int, done: int, until: int, stop: Stop,
+                               curve: LossCurve) -> tuple[Engine, int, NonFiniteError]:
+    """The rare path: run again from `start` (the weights and biases at the start of epoch
+    `first_epoch`, after `done` iterations; `orders` the samples of it and the epochs after),
+    recording every value, to find the first iteration whose values are not all finite
+    numbers (as floats: a Decimal beyond float range counts). Epochs it completes go on
+    `curve`. Returns an engine holding the weights before that iteration, the iterations
+    completed, and the error naming the iteration and the first non-finite value in
+    computation order. A stop asked for during the replay ends it at the end of the
+    iteration under way, on weights known finite, with an error that says so."""
+    engine = copy.deepcopy(engine)
+    engine.weights, engine.biases = copied(*start)
     recorder = Recorder()
-    curve = LossCurve()
-    iteration = 0
-    for epoch, order in enumerate(epoch_orders(samples, shuffle, seed), 1):
+    asked_before = stop.requested   # the stop that ended the run, if one did, is no reason to give up
+    iteration = done
+    for epoch, order in enumerate(orders, first_epoch):
         total = engine.zero
         for x, t, sample in order:
-            before = engine.network()
+            before = copied(engine.weights, engine.biases)
             iteration += 1
             recorder.trace.steps.clear()
             recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
@@ -362,17 +385,23 @@ def replay_to_first_non_finite(network: Network, chosen, samples: list, lr, shuf
                 check_finite(recorder.trace)
                 engine.check_finite(iteration)
             except ARITHMETIC_ERRORS:
-                return before, iteration - 1, NonFiniteError(
-                    f"{where}: a value grew beyond what the arithmetic can hold", iteration=iteration), curve
+                engine.weights, engine.biases = before
+                return engine, iteration - 1, NonFiniteError(
+                    f"{where}: a value grew beyond what the arithmetic can hold", iteration=iteration)
             except NonFiniteError as error:
+                engine.weights, engine.biases = before
                 message = str(error).replace(f"iteration {iteration}:", f"{where}:")
-                return before, iteration - 1, NonFiniteError(message, error.name, iteration), curve
+                return engine, iteration - 1, NonFiniteError(message, error.name, iteration)
             if iteration >= until:
                 # Every value finite, yet the epoch's summed loss overflowed a float.
-                return engine.network(), iteration, NonFiniteError(
-                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration), curve
-        curve.add(float(total) / len(samples))
-    raise AssertionError("unreachable: epoch_orders never ends")
+                return engine, iteration, NonFiniteError(
+                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration)
+            if stop.requested and not asked_before:
+                return engine, iteration, NonFiniteError(
+                    f"a value stopped being finite by iteration {until}; interrupted at the end of "
+                    f"{where} while looking for the first one", iteration=until)
+        curve.add(float(total) / len(order))
+    raise AssertionError("unreachable: the run found a non-finite value by iteration `until`")
 
 
 def evaluate(engine: Engine, samples: list, originals: Sequence[Sample]) -> tuple[list[SampleResult], float]:
@@ -395,63 +424,3 @@ def evaluate(engine: Engine, samples: list, originals: Sequence[Sample]) -> tupl
         right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
         results.append(SampleResult(sample.inputs, sample.targets, out, right))
     return results, sum(losses) / len(losses)
-
-
-def classified_right(output: float, target: float, all_targets: Sequence[float]) -> bool:
-    """Nearer its own target than any other target this output takes in the data (0/1
-    targets: on the right side of 0.5); with a single target value, within 0.5 of it."""
-    if not math.isfinite(output):
-        return False
-    others = [t for t in set(all_targets) if t != target]
-    distance = abs(output - target)
-    if not others:
-        return distance < 0.5
-    return all(distance < abs(output - other) for other in others)
-
-
-def judge(samples: list[SampleResult], curve: LossCurve, problem: NonFiniteError | None) -> Verdict:
-    """Learned when every sample is classified right; otherwise say why it looks so."""
-    right = sum(s.right for s in samples)
-    points = [loss for _, loss in curve.series()]
-    start, end = curve.first, curve.last
-    verdict = Verdict(right == len(samples) and problem is None, right, len(samples),
-                      loss_start=start, loss_end=end, problem=str(problem) if problem else None)
-    if verdict.learned:
-        return verdict
-    reasons = []
-    if problem is not None:
-        reasons.append("diverged")
-    elif start is not None and end is not None and end > start * ROSE_FACTOR:
-        reasons.append("rose")
-    stuck = stuck_near(samples)
-    if stuck is not None and problem is None:
-        reasons.append("stuck")
-        verdict.stuck_near = stuck
-    if problem is None and len(points) >= 4:
-        tenth = max(1, len(points) // 10)
-        recent = sum(points[-tenth:]) / tenth
-        before = sum(points[-2 * tenth:-tenth]) / tenth
-        if abs(recent - before) <= FLAT_CHANGE * abs(before):
-            reasons.append("flat")
-            verdict.flat_window = tenth * curve.width
-    if not reasons:
-        reasons.append("falling" if curve.epochs >= 2 else "short")
-    verdict.reasons = tuple(reasons)
-    return verdict
-
-
-def stuck_near(samples: list[SampleResult]) -> float | None:
-    """The value the outputs cluster at when they hardly depend on the input, else None."""
-    if len(samples) < 2:
-        return None
-    centre = []
-    for k in range(len(samples[0].outputs)):
-        outputs = [s.outputs[k] for s in samples]
-        targets = [s.targets[k] for s in samples]
-        spread = max(targets) - min(targets)
-        if not all(map(math.isfinite, outputs)) or spread == 0:
-            return None
-        if max(outputs) - min(outputs) >= STUCK_SPREAD * spread:
-            return None
-        centre.append(sum(outputs) / len(outputs))
-    return sum(centre) / len(centre)

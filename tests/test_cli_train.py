@@ -171,13 +171,28 @@ def test_unwritable_save_is_refused_before_any_work(tmp_path, where, message):
     assert (tmp_path / "file.txt").read_text() == "precious" and not any((tmp_path / "folder").iterdir())
 
 
-@pytest.mark.parametrize("layers", ["2", "2-0-1", "2-x-1", "2--1", "2-4-"])
+@pytest.mark.parametrize("layers", ["2", "2-0-1", "2-x-1", "2--1", "2-4-", "2-²-1"])
 def test_init_refuses_bad_layers(layers):
     result = invoke("init", layers)
     assert result.exit_code == 2 and "like 2-4-1" in result.stderr
 
 
-def test_ctrl_c_stops_at_an_iteration_end_and_leaves_valid_files(tmp_path):
+@pytest.mark.parametrize("layers, message", [
+    ("100000-100000-1", "'100000-100000-1': more than 1,000,000 weights (10,000,100,000); "
+                        "init draws at most 1,000,000"),
+    ("1000-1000-1", "more than 1,000,000 weights (1,001,000)"),
+    ("2-" + "9" * 5000 + "-1", "more than 1,000,000 weights; init draws"),
+])
+def test_init_refuses_more_than_a_million_weights_in_one_line(layers, message):
+    result = invoke("init", layers)
+    assert result.exit_code == 2 and message in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name, status, by", [("SIGINT", 130, ""), ("SIGTERM", 143, " by SIGTERM"),
+                                              ("SIGHUP", 129, " by SIGHUP")])
+def test_a_stop_signal_ends_at_an_iteration_end_and_leaves_valid_files(tmp_path, name, status, by):
+    # Ctrl-C, `timeout`/`kill` (SIGTERM) and a closed terminal (SIGHUP) stop alike.
     saved, path = tmp_path / "s.json", tmp_path / "run.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "nntrace", "train", "--epochs", "100000000", "--lr", "0.5",
@@ -192,13 +207,13 @@ def test_ctrl_c_stops_at_an_iteration_end_and_leaves_valid_files(tmp_path):
             time.sleep(0.05)
         else:
             pytest.fail("training never started writing its trace")
-        process.send_signal(signal.SIGINT)
+        process.send_signal(getattr(signal, name))
         out, err = process.communicate(timeout=30)
     finally:
         process.kill()
-    assert process.returncode == 130, err
+    assert process.returncode == status, err
     assert "Traceback" not in err
-    match = re.fullmatch(r"nntrace: interrupted at the end of iteration (\d+) \(epoch (\d+) of "
+    match = re.fullmatch(rf"nntrace: interrupted{by} at the end of iteration (\d+) \(epoch (\d+) of "
                          r"100000000 complete\); weights saved to .*s\.json; (\d+) iteration\(s\) in .*run\.jsonl\n", err)
     assert match, err
     iterations, traced = int(match[1]), int(match[3])

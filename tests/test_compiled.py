@@ -97,3 +97,33 @@ def test_the_source_reads_like_the_worked_example():
     source, _ = step_source([2, 4, 1], False)
     assert "n1_1 = 0.0 + w1_1_1 * o0_1 + w1_1_2 * o0_2" in source
     assert "row2_1[0] = new2_1_1 = w2_1_1 + o1_1 * d2_1 * lr" in source
+
+
+@pytest.mark.parametrize("layers, biases", [([2950, 1], True), ([3000, 1], False)])
+def test_a_wide_neuron_compiles_and_equals_the_engine_bit_for_bit(layers, biases):
+    # One long `0.0 + w * x + ...` chain overflows Python's compiler near 3000 terms.
+    net = network(layers, "sigmoid", biases, 1)
+    engine, fast = Engine(net), Engine(net)
+    step = compiled_step(fast)
+    assert step is not None
+    rng = random.Random(1)
+    for _ in range(3):
+        x = [rng.uniform(-1, 1) for _ in range(layers[0])]
+        assert same(step(x, [1.0], 0.1), engine.step(x, [1.0], 0.1))
+    assert engine.weights == fast.weights and engine.biases == fast.biases
+
+
+def test_source_python_cannot_compile_falls_back_to_the_engine(monkeypatch):
+    from nntrace import compiled
+    nested = "def step(x, targets, lr):\n    return " + "(" * 100000 + "0" + ")" * 100000 + "\n"
+    monkeypatch.setattr(compiled, "step_source", lambda *args: (nested, ()))
+    assert compiled.compiled_step(Engine(article.network())) is None
+
+
+def test_long_sums_go_on_in_further_statements_in_the_same_order():
+    source, _ = step_source([250, 1], False)
+    lines = [line.strip() for line in source.splitlines() if line.strip().startswith("n1_1 = ")]
+    assert len(lines) == 3
+    assert lines[0].startswith("n1_1 = 0.0 + w1_1_1 * o0_1 + ") and lines[0].endswith("w1_1_100 * o0_100")
+    assert lines[1].startswith("n1_1 = n1_1 + w1_1_101 * o0_101 + ")
+    assert lines[2].endswith("w1_1_250 * o0_250") and lines[2].count(" * ") == 50

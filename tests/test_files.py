@@ -89,3 +89,15 @@ def test_a_device_is_refused_not_replaced():
 def test_an_empty_path_is_refused():
     with pytest.raises(NntraceError, match="no file name given"):
         check_writable("", "--trace")
+
+
+def test_an_interrupt_while_committing_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, "new")
+    assert os.listdir(tmp_path) == ["out.txt"] and target.read_text() == "old"
