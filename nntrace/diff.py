@@ -61,10 +61,13 @@ def computation_order(names: Iterable[str], network: Network | None = None) -> l
 
 
 def close(expected: float, actual: float, rtol: float, atol: float) -> bool:
-    """Within tolerance; a non-finite value agrees only with itself (inf with inf, NaN with
-    NaN), since the tolerance formula gives NaN for inf − inf and lets anything near inf."""
+    """Within tolerance; a non-finite value agrees only with a non-finite one: inf with inf,
+    and NaN with anything not finite, since a trace's null is read as NaN and means only
+    "not a finite number". (The tolerance formula gives NaN for inf − inf, and lets any
+    number near inf.)"""
     if not (math.isfinite(expected) and math.isfinite(actual)):
-        return expected == actual or (math.isnan(expected) and math.isnan(actual))
+        return expected == actual or ((math.isnan(expected) or math.isnan(actual))
+                                      and not math.isfinite(expected) and not math.isfinite(actual))
     return abs(actual - expected) <= atol + rtol * abs(expected)
 
 

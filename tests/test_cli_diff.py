@@ -283,3 +283,27 @@ def test_the_opposite_sign_convention_is_said_to_be_no_mistake(tmp_path, traces)
     assert ("Explanation: the same backprop with the opposite sign convention, not a mistake") in text
     report = json.loads(invoke("diff", expected, tmp_path / "mine.json", "--json").output)
     assert report["explanation"]["opposite_sign"] and report["explanation"]["matches"] == []
+
+
+
+def test_a_diverged_training_trace_is_the_same_as_itself_and_its_slip_explained(tmp_path):
+    # Output 1's net input overflows (1e308 + 1e308), output 2 stays finite: net 1, error −1.
+    (tmp_path / "n.json").write_text('{"layers": [2, 2], "activation": "identity", '
+                                     '"weights": [[[1e308, 1e308], [0.5, 0.5]]]}')
+    (tmp_path / "d.csv").write_text("1,1,0,0\n")
+    runs = {}
+    for name, slips in (("exact", []), ("slipped", ["--slip", "wrong-sign"])):
+        runs[name] = tmp_path / f"{name}.jsonl"
+        result = invoke("train", "--weights", tmp_path / "n.json", "--data", tmp_path / "d.csv",
+                        "--epochs", 3, "--trace", runs[name], *slips)
+        assert result.exit_code == 1, result.output   # stopped: not finite
+    assert invoke("diff", runs["exact"], runs["exact"]).exit_code == 0
+    result = invoke("diff", runs["exact"], runs["slipped"], "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    first = report["first_divergence"]
+    assert (first["name"], first["expected"], first["actual"]) == ("L1.n2.error", -1.0, 1.0)
+    # The weight 0.5 moves by 0.001 × 1 × delta: to 0.499 exact, 0.501 with the slip.
+    weight = next(d for d in report["steps"][0]["differing"] if d["name"] == "L1.n2.w1")
+    assert weight["expected"] == pytest.approx(0.499, abs=1e-15) and weight["actual"] == pytest.approx(0.501, abs=1e-15)
+    assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["wrong-sign"]}]

@@ -157,13 +157,15 @@ def test_two_steps_with_one_iteration_number_are_refused():
         compare(exact(), actual, sources=("expected.json", "mine.json"))
 
 
-def test_non_finite_values_agree_only_with_themselves():
+def test_non_finite_values_agree_only_with_non_finite_ones():
     from nntrace.diff import close
     inf, nan = math.inf, math.nan
     assert close(inf, inf, 1e-12, 1e-12) and close(-inf, -inf, 0, 0) and close(nan, nan, 1e-12, 1e-12)
     assert not close(inf, -inf, 1e-12, 1e-12)
     assert not close(inf, 1e300, 1e-12, 1e-12) and not close(1e300, inf, 1e-12, 1e-12)
     assert not close(nan, 0.0, 1e-12, 1e-12) and not close(1.0, nan, 1e-12, 1e-12)
+    # A trace's null reads as NaN, "not a finite number": it agrees with either infinity.
+    assert close(nan, inf, 1e-12, 1e-12) and close(-inf, nan, 1e-12, 1e-12)
 
 
 def test_a_diverged_trace_is_the_same_as_itself():
