@@ -161,13 +161,16 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
 
 
 SIGNED = re.compile(r"L\d+\.n\d+\.(?:error|delta)$")
+UPDATED = re.compile(r"L\d+\.n\d+\.(?:w\d+|b)$")
 
 
 def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> bool:
     """Is ACTUAL EXPECTED's backprop written with error = out − target? Then every error and
-    delta is negated, the update subtracts lr·x·delta, and every other value agrees."""
+    delta is negated, the update subtracts lr·x·delta, and every other value agrees. Only an
+    updated weight or bias tells this from the slip wrong-sign (whose update still adds), so
+    at least one must agree."""
     ours = {step.iteration: step for step in expected.steps}
-    negated = 0
+    negated = updates = 0
     for step in actual.steps:
         want = ours.get(step.iteration)
         for name, value in (step.values.items() if want else ()):
@@ -180,7 +183,9 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
                 negated += not close(e, value, rtol, atol)
             elif not close(e, value, rtol, atol):
                 return False
-    return negated > 0
+            else:
+                updates += UPDATED.match(name) is not None
+    return negated > 0 and updates > 0
 
 
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:

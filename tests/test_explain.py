@@ -167,6 +167,10 @@ def test_the_opposite_sign_convention_is_recognised_and_not_called_a_mistake():
     assert not opposite_sign(trace("biased"), negated(trace("biased"), also=["L2.n1.w1"]))
     assert not opposite_sign(trace("biased"), trace("biased", slips=["wrong-sign"]))
     assert not opposite_sign(trace("biased"), trace("biased"))   # nothing negated: nothing to say
+    # Without an updated weight, errors and deltas alone cannot tell it from wrong-sign.
+    partial = negated(trace("biased"))
+    partial.steps[0].values = {k: v for k, v in partial.steps[0].values.items() if k.endswith((".error", ".delta"))}
+    assert not opposite_sign(trace("biased"), partial)
 
 
 def test_when_nothing_reproduces_actual_it_says_so_and_no_more():
