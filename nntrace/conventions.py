@@ -157,4 +157,3 @@ def make_convention(name: str = "exact", slips: tuple[str, ...] | list[str] = ()
     if carry is None:
         return Convention(name, tuple(slips))
     return Convention(name, tuple(slips), to_decimal, carry, DECIMAL_ACTIVATIONS, DECIMAL_CONTEXT)
-

@@ -324,4 +324,3 @@ def whole_number(value: Any, key: str, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise NntraceError(f"{where}: {key}: {json.dumps(value, default=repr)} is not a whole number")
     return value
-
