@@ -206,9 +206,12 @@ def cli() -> None:
     Examples:
       nntrace step --input 0 1
       nntrace step --input 0 1 --convention article
-      nntrace step --input 0 1 --trace step.json
       nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
                    --target 0.01 0.99
+      nntrace train --epochs 10000 --lr 0.5 --save trained.json
+      nntrace step --input 0 1 --slip derivative-on-output --trace wrong.json
+      nntrace diff fixtures/article/exact.json wrong.json
+      nntrace show --weights trained.json --export net.svg
     """
 
 
