@@ -127,3 +127,29 @@ def test_svg_after_a_step_and_with_biases():
         old, new = text.removeprefix("b ").split(" → ")
         assert float(new) == pytest.approx(trace.steps[0].values[name], rel=1e-4)
         assert float(old) == pytest.approx(expected_weights(net)[name].old, rel=1e-4)
+
+
+def test_svg_past_the_label_limit_draws_unlabelled_lines_and_says_so():
+    from nntrace.picture import LABEL_LIMIT
+
+    net = random_network([30, 40, 10], seed=1, biases=True)
+    svg = network_svg(net)
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(list(root.iter(ns + "circle"))) == 30 + 40 + 10
+    assert len(list(root.iter(ns + "line"))) == 30 * 40 + 40 * 10
+    labels = svg_labels(svg)
+    assert labels and all(name.endswith(".b") for name in labels)   # biases only, no weights
+    texts = [t.text for t in root.iter(ns + "text")]
+    assert f"1600 weights, more than {LABEL_LIMIT}: lines unlabelled; " \
+           f"nntrace show --export FILE.md lists every weight" in texts
+
+
+def test_svg_at_the_label_limit_labels_every_weight():
+    from nntrace.picture import LABEL_LIMIT
+
+    net = random_network([4, 4, 2], seed=1)
+    assert 4 * 4 + 4 * 2 == LABEL_LIMIT
+    labels = svg_labels(network_svg(net))
+    assert set(labels) == set(expected_weights(net))
+    assert "unlabelled" not in network_svg(net)
