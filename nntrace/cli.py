@@ -389,7 +389,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 @export_option
 @click.option("--plot", "plot_path", metavar="FILE", callback=plottable,
               help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
-                   "nntrace[plot] (matplotlib).")
+                   "nntrace[plot] (matplotlib). From 1000 epochs on, each point is the mean of "
+                   "a stretch of epochs (2, 4, 8, ...), as the title says.")
 def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, convention: str,
           slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
           trace_path: str | None, every: int, as_json: bool, digits: int,
@@ -459,19 +460,12 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
 def write_training_files(result, digits: int, export_path: str | None, plot_path: str | None) -> None:
     """`train --export` and `--plot`: what the run reached, however it ended."""
     from .export import export, train_document
-    from .plot import plot_losses
+    from .plot import plot_curve
 
     if export_path:
         export(train_document(result, digits), export_path)
-    if plot_path:
-        points = [(epoch, loss) for epoch, loss in result.curve.series() if math.isfinite(loss)]
-        if not points:
-            click.echo(f"nntrace: --plot: no finite loss to draw; {plot_path} not written", err=True)
-            return
-        width = result.curve.width
-        title = "Loss per epoch (mean over the samples)" + (
-            f", each point the mean of {width} epochs" if width > 1 else "")
-        plot_losses([loss for _, loss in points], plot_path, title, epochs=[epoch for epoch, _ in points])
+    if plot_path and not plot_curve(result.curve, plot_path):
+        click.echo(f"nntrace: --plot: no finite loss to draw; {plot_path} not written", err=True)
 
 
 # A bigger network is no longer one to check number by number, and would take minutes and

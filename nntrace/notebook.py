@@ -284,11 +284,10 @@ class TrainResult(Displayable):
 
     def plot(self, path: str | os.PathLike) -> None:
         """The loss per epoch as .png or .svg (needs the extra nntrace[plot])."""
-        from .plot import plot_losses
+        from .plot import plot_curve
 
-        points = [(epoch, loss) for epoch, loss in self.losses if math.isfinite(loss)]
-        plot_losses([loss for _, loss in points], path, "Loss per epoch (mean over the samples)",
-                    "plot", epochs=[epoch for epoch, _ in points])
+        if not plot_curve(self.result.curve, path, "plot"):
+            raise NntraceError(f"plot: no finite loss to draw; {os.fspath(path)} not written")
 
     def export(self, path: str | os.PathLike) -> None:
         """What `train --export` writes: .md, .html, .svg or .tex."""

@@ -110,6 +110,17 @@ def test_a_string_network_is_a_path_and_a_string_slip_is_one_slip(tmp_path):
     assert nt.train(tmp_path / "net.json", epochs=3).network == nt.train(net, epochs=3).network
 
 
+def test_plot_of_a_long_run_says_each_point_is_a_mean_as_the_cli_does(tmp_path):
+    from nntrace.cli import cli
+    from click.testing import CliRunner
+
+    nt.train(epochs=1000, lr=0.5).plot(tmp_path / "notebook.svg")
+    CliRunner().invoke(cli, ["train", "--epochs", "1000", "--lr", "0.5",
+                             "--plot", str(tmp_path / "cli.svg")])
+    for name in ("notebook.svg", "cli.svg"):
+        assert "each point the mean of 2 epochs" in (tmp_path / name).read_text(encoding="utf-8")
+
+
 def test_repr_is_short():
     assert repr(nt.step()).startswith("<nntrace step: input [0.0, 1.0], target [1.0], loss 0.0229")
 
