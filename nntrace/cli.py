@@ -140,6 +140,13 @@ def exportable(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return checked_output(ctx, param, value, export_format)
 
 
+def picturable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --picture path: .svg, in a writable place."""
+    from .files import known_extension
+
+    return checked_output(ctx, param, value, lambda path, option: known_extension(path, (".svg",), option))
+
+
 def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --plot path: .png or .svg, with matplotlib installed, in a writable place."""
     from .plot import check_matplotlib, plot_format
@@ -228,9 +235,13 @@ def cli() -> None:
 @export_option
 @click.option("--show", is_flag=True,
               help="Also draw the network with each weight's old and new value.")
+@click.option("--picture", "picture_path", metavar="FILE.svg", callback=picturable,
+              help="Also draw the network as an SVG picture, each weight's line labelled "
+                   "old → new (as `show --export FILE.svg` draws it).")
 def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[float, ...],
          lr: float, convention: str, slips: tuple[str, ...], digits: int,
-         trace_path: str | None, as_json: bool, export_path: str | None, show: bool) -> None:
+         trace_path: str | None, as_json: bool, export_path: str | None, show: bool,
+         picture_path: str | None = None) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
     Every value is shown with its formula filled in, under its trace name (L1.n1.net)
@@ -248,6 +259,7 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
                    --target 0.01 0.99
       nntrace step --input 0 1 --export step.md     # also .html .svg .tex
       nntrace step --input 0 1 --lr 0.5 --show      # the network, old → new
+      nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
     """
     from . import run
     from .export import export, step_document
@@ -265,6 +277,13 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
         make_console().print(*document.renderables)
     if export_path:
         export(document, export_path)
+    if picture_path:
+        from .files import write_atomically
+        from .picture import network_svg
+        from .render import network_after
+
+        after = network_after(network, trace.steps[0])
+        write_atomically(picture_path, network_svg(network, after, digits), "--picture")
 
 
 @cli.command()
