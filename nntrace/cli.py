@@ -265,6 +265,9 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
     from .export import export, step_document
     from .trace import dumps_trace, write_trace
 
+    if as_json and show:
+        raise click.BadParameter("not with --json, which prints the trace alone; draw the "
+                                 "network with --picture FILE.svg or --export", param_hint="'--show'")
     network = load_weights(weights_path)
     target = resolve_target(network, inputs, targets)
     trace = run.step(network, list(inputs), target, lr, convention, slips)

@@ -142,6 +142,14 @@ def test_step_picture_draws_each_weight_old_and_new_as_svg(tmp_path):
     assert labels["L2.n1.w1"].startswith("0.6 → ")
 
 
+def test_step_json_refuses_show_in_one_line():
+    result = invoke("step", "--input", "0", "1", "--json", "--show")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "nntrace step: Invalid value for '--show': not with --json, which prints the trace alone; "
+        "draw the network with --picture FILE.svg or --export (see 'nntrace step --help')"]
+
+
 def test_step_picture_refuses_anything_but_svg_before_any_work(tmp_path):
     path = tmp_path / "step.png"
     result = invoke("step", "--input", "0", "1", "--picture", str(path))
