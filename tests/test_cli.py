@@ -244,3 +244,14 @@ def test_train_refuses_unknown_extensions_before_training(tmp_path, option, name
     result = invoke("train", "--epochs", "2", option, str(tmp_path / name))
     assert result.exit_code == 2 and "unknown extension" in result.stderr
     assert "Trained" not in result.stdout
+
+
+def test_the_readme_picture_is_what_show_export_draws(tmp_path):
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "network.svg"
+    path = tmp_path / "network.svg"
+    result = invoke("show", "--export", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == docs.read_text(encoding="utf-8"), \
+        "docs/network.svg is stale: python -m nntrace show --export docs/network.svg"
