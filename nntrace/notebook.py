@@ -208,7 +208,8 @@ class Displayable(JupyterMixin):
     def text(self, width: int = 100) -> str:
         console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
         console.print(self)
-        return console.file.getvalue()
+        # rich pads every line to the width; text to paste or compare wants none of that.
+        return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
     def html(self) -> str:
         """A whole HTML page of the rendering, colours kept (as `--export FILE.html`)."""
@@ -324,6 +325,10 @@ class Picture(Displayable):
         from .picture import NetworkPicture
 
         yield NetworkPicture(self.network, self.after, self.digits)
+
+    def __repr__(self) -> str:
+        change = ", each weight old → new" if self.after is not None else ""
+        return f"<nntrace picture: network {self.network.describe()}{change}>"
 
     def _repr_mimebundle_(self, include: Sequence[str] = (), exclude: Sequence[str] = (),
                           **kwargs: Any) -> dict[str, str]:

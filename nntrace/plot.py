@@ -62,12 +62,21 @@ def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "
     axes.set_ylabel("loss")
     axes.set_title(title)
     axes.grid(True, alpha=0.3)
-    axes.set_xlim(min(epochs), max(max(epochs), min(epochs) + 1))
+    axes.set_xlim(*x_limits(epochs))
+    if max(epochs) - min(epochs) < 1:     # the locator would tick fractions of the one epoch
+        axes.set_xticks(sorted(set(epochs)))
     buffer = io.BytesIO()
     # No date in the file: the same run gives the same bytes.
     metadata = {"Date": None} if extension == ".svg" else {}
     figure.savefig(buffer, format=extension[1:], metadata=metadata)
     write_atomically(path, buffer.getvalue(), option)
+
+
+def x_limits(epochs: Sequence[float]) -> tuple[float, float]:
+    """Room on both sides, so the first and last markers are whole; one epoch stays alone."""
+    low, high = min(epochs), max(epochs)
+    pad = max(0.5, (high - low) * 0.02)
+    return low - pad, high + pad
 
 
 def curve_title(width: int) -> str:

@@ -121,6 +121,14 @@ def test_plot_of_a_long_run_says_each_point_is_a_mean_as_the_cli_does(tmp_path):
         assert "each point the mean of 2 epochs" in (tmp_path / name).read_text(encoding="utf-8")
 
 
+def test_picture_repr_is_short_and_text_has_no_trailing_padding():
+    assert repr(nt.show()) == "<nntrace picture: network 2-4-1 sigmoid, no biases>"
+    assert repr(nt.step().picture()).endswith("no biases, each weight old → new>")
+    text = nt.step().text(width=120)
+    assert text.endswith("\n") and all(line == line.rstrip() for line in text.splitlines())
+    assert "net1_h = 0 × 0.2 + 1 × 0.6 = 0.6" in text
+
+
 def test_repr_is_short():
     assert repr(nt.step()).startswith("<nntrace step: input [0.0, 1.0], target [1.0], loss 0.0229")
 

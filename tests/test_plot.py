@@ -93,3 +93,15 @@ def test_a_long_runs_curve_is_titled_with_the_epochs_each_point_averages(tmp_pat
     short.add(float("nan"))
     assert not plot_curve(short, tmp_path / "none.svg") and not (tmp_path / "none.svg").exists()
     assert curve_title(1) == "Loss per epoch (mean over the samples)"
+
+
+def test_the_x_axis_leaves_room_around_the_first_and_last_epoch(tmp_path):
+    from nntrace.plot import x_limits
+
+    low, high = x_limits(list(range(1, 41)))
+    assert low < 1 and high > 40 and (1 - low) == pytest.approx(high - 40)
+    assert x_limits([1]) == (0.5, 1.5)                    # one epoch: no axis out to epoch 2
+    path = tmp_path / "loss.svg"
+    plot_losses([0.5], path)
+    svg = path.read_text(encoding="utf-8")
+    assert re.findall(r'id="xtick_\d+"', svg) == ['id="xtick_1"']   # one tick: epoch 1
