@@ -77,8 +77,9 @@ def step(network: Network | str | os.PathLike | None = None,
     if len(target) != network.outputs:
         raise NntraceError(f"target={target}: the network {network.shape} has {network.outputs} "
                            f"output(s), got {len(target)} number(s)")
-    return StepResult(run.step(network, input, target, lr, convention_name(convention),
-                               slip_names(slips)), digits)
+    convention = convention_name(convention)
+    return StepResult(run.step(network, input, target, lr, convention,
+                               slip_names(slips, convention)), digits)
 
 
 def train(network: Network | str | os.PathLike | None = None, data: Any = None,
@@ -97,9 +98,9 @@ def train(network: Network | str | os.PathLike | None = None, data: Any = None,
     epochs, lr, digits = whole("epochs", epochs, 1), number("lr", lr), digits_argument(digits)
     if seed is not None:
         seed = whole("seed", seed)
-    return TrainResult(training.train(network, dataset(data, network), epochs, lr,
-                                      convention_name(convention), slip_names(slips), shuffle,
-                                      seed), digits)
+    convention = convention_name(convention)
+    return TrainResult(training.train(network, dataset(data, network), epochs, lr, convention,
+                                      slip_names(slips, convention), shuffle, seed), digits)
 
 
 def dataset(data: Any, network: Network):
@@ -177,13 +178,19 @@ def convention_name(convention: Any) -> str:
     return convention
 
 
-def slip_names(slips: Any) -> tuple[str, ...]:
-    """A slip name alone is one slip (not its letters)."""
-    if isinstance(slips, str):
-        return (slips,)
-    if not isinstance(slips, Iterable) or not all(isinstance(s, str) for s in slips):
+def slip_names(slips: Any, convention: str) -> tuple[str, ...]:
+    """A slip name alone is one slip (not its letters); each name known, under `convention`."""
+    from .conventions import make_convention
+
+    names = (slips,) if isinstance(slips, str) else slips
+    if not isinstance(names, Iterable) or not all(isinstance(s, str) for s in names):
         raise NntraceError(f"slips={short(slips)}: expected a slip name or a list of them")
-    return tuple(slips)
+    names = tuple(names)
+    try:
+        make_convention(convention, names)
+    except NntraceError as error:   # conventions.py speaks of --slip; here it is slips=
+        raise NntraceError(f"slips={short(slips)}: {str(error).partition(': ')[2]}") from None
+    return names
 
 
 def network_argument(network: Any) -> Network:
