@@ -93,12 +93,16 @@ def svg_labels(svg: str) -> dict[str, str]:
             if t.get("data-name")}
 
 
+def circles_and_lines(svg: str) -> tuple[int, int]:
+    root = ET.fromstring(svg)
+    return tuple(len(list(root.iter("{http://www.w3.org/2000/svg}" + kind))) for kind in ("circle", "line"))
+
+
 def test_svg_has_a_circle_per_neuron_a_line_per_weight_and_the_weights(article_network):
     svg = network_svg(article_network)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    assert len(list(root.iter(ns + "circle"))) == 2 + 4 + 1
-    assert len(list(root.iter(ns + "line"))) == 2 * 4 + 4 * 1
+    assert circles_and_lines(svg) == (2 + 4 + 1, 2 * 4 + 4 * 1)
     labels = svg_labels(svg)
     assert {name: float(text) for name, text in labels.items()} == {
         name: c.old for name, c in expected_weights(article_network).items()}
@@ -134,13 +138,10 @@ def test_svg_past_the_label_limit_draws_unlabelled_lines_and_says_so():
 
     net = random_network([30, 40, 10], seed=1, biases=True)
     svg = network_svg(net)
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    assert len(list(root.iter(ns + "circle"))) == 30 + 40 + 10
-    assert len(list(root.iter(ns + "line"))) == 30 * 40 + 40 * 10
+    assert circles_and_lines(svg) == (30 + 40 + 10, 30 * 40 + 40 * 10)
     labels = svg_labels(svg)
     assert labels and all(name.endswith(".b") for name in labels)   # biases only, no weights
-    texts = [t.text for t in root.iter(ns + "text")]
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert f"1600 weights, more than {LABEL_LIMIT}: lines unlabelled; " \
            f"nntrace show --export FILE.md lists every weight" in texts
 
