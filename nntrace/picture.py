@@ -3,7 +3,8 @@
 Layers are columns; every connection carries its weight; each layer names its activation
 and each neuron its bias. In the terminal each neuron gathers its incoming connections
 (`L0.n1 ── 0.2 ─┐`); a network too wide for the terminal becomes a table of connections.
-As SVG: neurons as circles, connections as lines with their weights on them. Given the
+As SVG: neurons as circles, connections as lines with their weights on them (past
+LABEL_LIMIT weights, lines alone, and a caption that says so). Given the
 network after a step as well, each weight shows its old and its new value.
 
 Only reads a Network; computes nothing but the layout.
