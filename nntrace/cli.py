@@ -140,6 +140,13 @@ def exportable(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return checked_output(ctx, param, value, export_format)
 
 
+def picturable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --picture path: .svg, in a writable place."""
+    from .files import known_extension
+
+    return checked_output(ctx, param, value, lambda path, option: known_extension(path, (".svg",), option))
+
+
 def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --plot path: .png or .svg, with matplotlib installed, in a writable place."""
     from .plot import check_matplotlib, plot_format
@@ -231,9 +238,13 @@ def cli() -> None:
 @export_option
 @click.option("--show", is_flag=True,
               help="Also draw the network with each weight's old and new value.")
+@click.option("--picture", "picture_path", metavar="FILE.svg", callback=picturable,
+              help="Also draw the network as an SVG picture, each weight's line labelled "
+                   "old → new (as `show --export FILE.svg` draws it).")
 def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[float, ...],
          lr: float, convention: str, slips: tuple[str, ...], digits: int,
-         trace_path: str | None, as_json: bool, export_path: str | None, show: bool) -> None:
+         trace_path: str | None, as_json: bool, export_path: str | None, show: bool,
+         picture_path: str | None = None) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
     Every value is shown with its formula filled in, under its trace name (L1.n1.net)
@@ -251,11 +262,15 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
                    --target 0.01 0.99
       nntrace step --input 0 1 --export step.md     # also .html .svg .tex
       nntrace step --input 0 1 --lr 0.5 --show      # the network, old → new
+      nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
     """
     from . import run
     from .export import export, step_document
     from .trace import dumps_trace, write_trace
 
+    if as_json and show:
+        raise click.BadParameter("not with --json, which prints the trace alone; draw the "
+                                 "network with --picture FILE.svg or --export", param_hint="'--show'")
     network = load_weights(weights_path)
     target = resolve_target(network, inputs, targets)
     trace = run.step(network, list(inputs), target, lr, convention, slips)
@@ -268,6 +283,13 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
         make_console().print(*document.renderables)
     if export_path:
         export(document, export_path)
+    if picture_path:
+        from .files import write_atomically
+        from .picture import network_svg
+        from .render import network_after
+
+        after = network_after(network, trace.steps[0])
+        write_atomically(picture_path, network_svg(network, after, digits), "--picture")
 
 
 @cli.command()
@@ -392,7 +414,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 @export_option
 @click.option("--plot", "plot_path", metavar="FILE", callback=plottable,
               help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
-                   "nntrace[plot] (matplotlib).")
+                   "nntrace[plot] (matplotlib). From 1000 epochs on, each point is the mean of "
+                   "a stretch of epochs (2, 4, 8, ...), as the title says.")
 def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, convention: str,
           slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
           trace_path: str | None, every: int, as_json: bool, digits: int,
@@ -462,19 +485,12 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
 def write_training_files(result, digits: int, export_path: str | None, plot_path: str | None) -> None:
     """`train --export` and `--plot`: what the run reached, however it ended."""
     from .export import export, train_document
-    from .plot import plot_losses
+    from .plot import plot_curve
 
     if export_path:
         export(train_document(result, digits), export_path)
-    if plot_path:
-        points = [(epoch, loss) for epoch, loss in result.curve.series() if math.isfinite(loss)]
-        if not points:
-            click.echo(f"nntrace: --plot: no finite loss to draw; {plot_path} not written", err=True)
-            return
-        width = result.curve.width
-        title = "Loss per epoch (mean over the samples)" + (
-            f", each point the mean of {width} epochs" if width > 1 else "")
-        plot_losses([loss for _, loss in points], plot_path, title, epochs=[epoch for epoch, _ in points])
+    if plot_path and not plot_curve(result.curve, plot_path):
+        click.echo(f"nntrace: --plot: no finite loss to draw; {plot_path} not written", err=True)
 
 
 # A bigger network is no longer one to check number by number, and would take minutes and

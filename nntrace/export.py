@@ -301,7 +301,7 @@ def train_document(result, digits: int = 4) -> Document:
     """`nntrace train`: what ran, the loss chart, every sample, the verdict."""
     from .render_training import LossChart, TrainingReport
 
-    report = TrainingReport(result, digits=digits)
+    report = TrainingReport(result, digits=digits, timing=False)   # same run, same file
     blocks: list[Block] = [Heading(report.headline())]
     if result.stopped:
         blocks.append(Paragraph(report.stop_line()))

@@ -29,7 +29,9 @@ import io
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Integral, Real
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.jupyter import JupyterMixin
@@ -52,41 +54,53 @@ def load(path: str | os.PathLike) -> Network:
     return load_network(path)
 
 
-def step(network: Network | None = None, input: Sequence[float] = article.INPUT,
-         target: Sequence[float] | None = None, lr: float = article.LEARNING_RATE,
-         convention: str = "exact", slips: Sequence[str] = (), digits: int = 7) -> "StepResult":
+def step(network: Network | str | os.PathLike | None = None,
+         input: Sequence[float] = article.INPUT, target: Sequence[float] | None = None,
+         lr: float = article.LEARNING_RATE, convention: str = "exact",
+         slips: Sequence[str] | str = (), digits: int = 7) -> "StepResult":
     """One iteration, as `nntrace step`: every value recorded, shown as the article's tables.
 
-    `network` defaults to the article's; `target` may be left out for the XOR table's inputs.
-    `digits` is what the tables show; the values themselves are never rounded.
+    `network` defaults to the article's (a string is a network file's path); `target` may be
+    left out for the XOR table's inputs. `slips` is a slip name or a list of them. `digits`
+    (1 to 17) is what the tables show; the values themselves are never rounded.
     """
-    network = network or article.network()
+    network = network_argument(network)
+    input, lr, digits = numbers("input", input), number("lr", lr), digits_argument(digits)
     if len(input) != network.inputs:
-        raise NntraceError(f"input: the network {network.shape} takes {network.inputs} "
+        raise NntraceError(f"input={input}: the network {network.shape} takes {network.inputs} "
                            f"number(s), got {len(input)}")
     if target is None:
-        target = article.xor_target(list(input)) if network.outputs == 1 else None
+        target = article.xor_target(input) if network.outputs == 1 else None
         if target is None:
-            raise NntraceError("target: required here: only the article's XOR table supplies one")
+            raise NntraceError("target=: required here: only the article's XOR table supplies one")
+    target = numbers("target", target)
     if len(target) != network.outputs:
-        raise NntraceError(f"target: the network {network.shape} has {network.outputs} "
+        raise NntraceError(f"target={target}: the network {network.shape} has {network.outputs} "
                            f"output(s), got {len(target)} number(s)")
-    return StepResult(run.step(network, list(input), list(target), lr, convention, slips), digits)
+    convention = convention_name(convention)
+    return StepResult(run.step(network, input, target, lr, convention,
+                               slip_names(slips, convention)), digits)
 
 
-def train(network: Network | None = None, data: Any = None, epochs: int = 10000,
-          lr: float = article.LEARNING_RATE, convention: str = "exact", slips: Sequence[str] = (),
-          shuffle: bool = False, seed: int | None = None, digits: int = 4) -> "TrainResult":
+def train(network: Network | str | os.PathLike | None = None, data: Any = None,
+          epochs: int = 10000, lr: float = article.LEARNING_RATE, convention: str = "exact",
+          slips: Sequence[str] | str = (), shuffle: bool = False, seed: int | None = None,
+          digits: int = 4) -> "TrainResult":
     """A training run, as `nntrace train`: online gradient descent, then the verdict.
 
     `data`: None for the article's XOR table, a CSV file's path, or (inputs, targets) pairs
-    such as [([0, 0], [0]), ([0, 1], [1])]. `network` (default the article's) is left untouched.
+    such as [([0, 0], [0]), ([0, 1], [1])]. `network` (default the article's; a string is a
+    network file's path) is left untouched.
     """
     from . import training
 
-    network = network or article.network()
+    network = network_argument(network)
+    epochs, lr, digits = whole("epochs", epochs, 1), number("lr", lr), digits_argument(digits)
+    if seed is not None:
+        seed = whole("seed", seed)
+    convention = convention_name(convention)
     return TrainResult(training.train(network, dataset(data, network), epochs, lr, convention,
-                                      slips, shuffle, seed), digits)
+                                      slip_names(slips, convention), shuffle, seed), digits)
 
 
 def dataset(data: Any, network: Network):
@@ -94,26 +108,105 @@ def dataset(data: Any, network: Network):
 
     if data is None:
         if (network.inputs, network.outputs) != (2, 1):
-            raise NntraceError(f"data: required for the network {network.shape}: the default "
+            raise NntraceError(f"data=: required for the network {network.shape}: the default "
                                f"XOR table has 2 inputs and 1 target")
         return xor()
     if isinstance(data, (str, os.PathLike)):
         return load_csv(data, network.inputs, network.outputs)
+    if not isinstance(data, Iterable):
+        raise NntraceError(f"data={short(data)}: expected None, a CSV file's path or "
+                           f"(inputs, targets) pairs")
     samples = []
-    for row, (inputs, targets) in enumerate(data):
+    for row, pair in enumerate(data):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise NntraceError(f"data[{row}]={short(pair)}: expected a pair (inputs, targets)")
+        inputs, targets = numbers(f"data[{row}] inputs", pair[0]), numbers(f"data[{row}] targets", pair[1])
         if len(inputs) != network.inputs or len(targets) != network.outputs:
             raise NntraceError(f"data[{row}]: the network {network.shape} takes {network.inputs} "
                                f"input(s) and {network.outputs} target(s), got {len(inputs)} and "
                                f"{len(targets)}")
-        samples.append(Sample(tuple(map(float, inputs)), tuple(map(float, targets))))
+        samples.append(Sample(tuple(inputs), tuple(targets)))
     if not samples:
-        raise NntraceError("data: no samples")
+        raise NntraceError("data=: no samples")
     return Dataset(tuple(samples), "samples given in Python")
 
 
-def show(network: Network | None = None, digits: int = 7) -> "Picture":
+# Arguments checked here, so a mistake reads as one line naming the argument, not a traceback.
+
+def short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise NntraceError(f"{name}={short(value)}: not a number")
+    if not math.isfinite(value):
+        raise NntraceError(f"{name}={short(value)}: not a finite number")
+    return float(value)
+
+
+def numbers(name: str, values: Any) -> list[float]:
+    """A list of finite numbers, from a list, a tuple, a NumPy array: anything but a string."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise NntraceError(f"{name}={short(values)}: expected a list of numbers, like [0, 1]")
+    result = []
+    for index, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            raise NntraceError(f"{name}={short(values)}: item {index} ({short(value)}) is not "
+                               f"a finite number")
+        result.append(float(value))
+    return result
+
+
+def whole(name: str, value: Any, least: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or (least is not None and value < least):
+        at_least = f" of at least {least}" if least is not None else ""
+        raise NntraceError(f"{name}={short(value)}: expected a whole number{at_least}")
+    return int(value)
+
+
+def digits_argument(digits: Any) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, Integral) or not 1 <= digits <= 17:
+        raise NntraceError(f"digits={short(digits)}: expected a whole number from 1 to 17")
+    return int(digits)
+
+
+def convention_name(convention: Any) -> str:
+    if convention not in ("exact", "article"):
+        raise NntraceError(f"convention={short(convention)}: expected 'exact' or 'article'")
+    return convention
+
+
+def slip_names(slips: Any, convention: str) -> tuple[str, ...]:
+    """A slip name alone is one slip (not its letters); each name known, under `convention`."""
+    from .conventions import make_convention
+
+    names = (slips,) if isinstance(slips, str) else slips
+    if not isinstance(names, Iterable) or not all(isinstance(s, str) for s in names):
+        raise NntraceError(f"slips={short(slips)}: expected a slip name or a list of them")
+    names = tuple(names)
+    try:
+        make_convention(convention, names)
+    except NntraceError as error:   # conventions.py speaks of --slip; here it is slips=
+        raise NntraceError(f"slips={short(slips)}: {str(error).partition(': ')[2]}") from None
+    return names
+
+
+def network_argument(network: Any) -> Network:
+    if network is None:
+        return article.network()
+    if isinstance(network, (str, os.PathLike)):
+        return load_network(network)
+    if not isinstance(network, Network):
+        raise NntraceError(f"network={short(network)}: expected a Network, a network file's "
+                           f"path or None (the article's)")
+    return network
+
+
+def show(network: Network | str | os.PathLike | None = None, digits: int = 7) -> "Picture":
     """The network drawn the way the article draws it (an SVG picture in Jupyter)."""
-    return Picture(network or article.network(), None, digits)
+    return Picture(network_argument(network), None, digits_argument(digits))
 
 
 class Displayable(JupyterMixin):
@@ -122,7 +215,8 @@ class Displayable(JupyterMixin):
     def text(self, width: int = 100) -> str:
         console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
         console.print(self)
-        return console.file.getvalue()
+        # rich pads every line to the width; text to paste or compare wants none of that.
+        return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
     def html(self) -> str:
         """A whole HTML page of the rendering, colours kept (as `--export FILE.html`)."""
@@ -198,11 +292,10 @@ class TrainResult(Displayable):
 
     def plot(self, path: str | os.PathLike) -> None:
         """The loss per epoch as .png or .svg (needs the extra nntrace[plot])."""
-        from .plot import plot_losses
+        from .plot import plot_curve
 
-        points = [(epoch, loss) for epoch, loss in self.losses if math.isfinite(loss)]
-        plot_losses([loss for _, loss in points], path, "Loss per epoch (mean over the samples)",
-                    "plot", epochs=[epoch for epoch, _ in points])
+        if not plot_curve(self.result.curve, path, "plot"):
+            raise NntraceError(f"plot: no finite loss to draw; {os.fspath(path)} not written")
 
     def export(self, path: str | os.PathLike) -> None:
         """What `train --export` writes: .md, .html, .svg or .tex."""
@@ -239,6 +332,10 @@ class Picture(Displayable):
         from .picture import NetworkPicture
 
         yield NetworkPicture(self.network, self.after, self.digits)
+
+    def __repr__(self) -> str:
+        change = ", each weight old → new" if self.after is not None else ""
+        return f"<nntrace picture: network {self.network.describe()}{change}>"
 
     def _repr_mimebundle_(self, include: Sequence[str] = (), exclude: Sequence[str] = (),
                           **kwargs: Any) -> dict[str, str]:

@@ -3,7 +3,8 @@
 Layers are columns; every connection carries its weight; each layer names its activation
 and each neuron its bias. In the terminal each neuron gathers its incoming connections
 (`L0.n1 ── 0.2 ─┐`); a network too wide for the terminal becomes a table of connections.
-As SVG: neurons as circles, connections as lines with their weights on them. Given the
+As SVG: neurons as circles, connections as lines with their weights on them (past
+LABEL_LIMIT weights, lines alone, and a caption that says so). Given the
 network after a step as well, each weight shows its old and its new value.
 
 Only reads a Network; computes nothing but the layout.
@@ -200,18 +201,39 @@ class Layout:
     heading_space: float = 30
 
 
+# Past this many weights a label per line no longer reads (and placing them is slow): the
+# picture then draws neurons and lines only, and says so in a caption.
+LABEL_LIMIT = 24
+
+
 def network_svg(network: Network, after: Network | None = None, digits: int = 7,
                 layout: Layout = Layout()) -> str:
-    """A standalone SVG picture of the network, readable at a glance."""
+    """A standalone SVG picture of the network, readable at a glance.
+
+    Up to LABEL_LIMIT weights each line carries its weight; past it the lines are unlabelled
+    and a caption says where the weights are listed.
+    """
     all_connections = connections(network, after)
-    label_width = max(text_width(weight_text(c, digits), 12) for c in all_connections)
-    busiest = max(a * b for a, b in zip(network.layers, network.layers[1:]))
-    # Dense layers get more room between columns, so every label finds a free place.
-    column_gap = max(220.0, 2.8 * label_width) * max(1.0, busiest ** 0.5 / 3)
+    weights = [c for c in all_connections if c.source is not None]
+    labelled = len(weights) <= LABEL_LIMIT
+    caption = [] if labelled else [
+        f"{len(weights)} weights, more than {LABEL_LIMIT}: lines unlabelled; "
+        f"nntrace show --export FILE.md lists every weight"]
+    if after is not None:
+        caption.append("weights: before → after; blue positive, red negative after")
+    if labelled:
+        label_width = max(text_width(weight_text(c, digits), 12) for c in all_connections)
+        busiest = max(a * b for a, b in zip(network.layers, network.layers[1:]))
+        # Dense layers get more room between columns, so every label finds a free place.
+        column_gap = max(220.0, 2.8 * label_width) * max(1.0, busiest ** 0.5 / 3)
+    else:
+        column_gap = 260.0
     tallest = max(network.layers)
-    bottom = layout.radius + (22 if network.biases is not None else 0) + (24 if after else 0)
+    bottom = layout.radius + (22 if network.biases is not None else 0) + 24 * len(caption)
     height = layout.heading_space + layout.margin + (tallest - 0.5) * layout.row_gap + bottom + 20
     width = 2 * layout.margin + 120 + (len(network.layers) - 1) * column_gap
+    if caption:
+        width = max(width, 2 * layout.margin + max(text_width(line, 12) for line in caption))
 
     def centre(l: int, j: int) -> tuple[float, float]:
         x = layout.margin + 60 + l * column_gap
@@ -225,35 +247,36 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
     for l in range(len(network.layers)):
         x, _ = centre(l, 1)
         out.append(svg_text(x, layout.margin, layer_heading(network, l), 15, "middle", bold=True))
-    lines, labels = [], []
-    # Every circle is taken; each weight label then goes where it covers no other label.
-    taken = [(x - layout.radius, y - layout.radius, x + layout.radius, y + layout.radius)
-             for l, size in enumerate(network.layers) for x, y in
-             (centre(l, j) for j in range(1, size + 1))]
-    if network.biases is not None:   # the bias labels under the circles are taken too
-        taken += [(x - 40, y + layout.radius, x + 40, y + layout.radius + 20)
-                  for l, size in enumerate(network.layers) if l for x, y in
-                  (centre(l, j) for j in range(1, size + 1))]
     segments = {}
-    for c in all_connections:
-        if c.source is not None:
-            (x1, y1), (x2, y2) = centre(c.layer - 1, c.source), centre(c.layer, c.to)
-            length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-            ux, uy = (x2 - x1) / length * layout.radius, (y2 - y1) / length * layout.radius
-            segments[c.name] = (x1 + ux, y1 + uy, x2 - ux, y2 - uy)
-    for c in all_connections:
-        if c.source is None:
-            continue
-        segment = segments[c.name]
-        lines.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" ' % segment +
-                     f'stroke="{weight_colour(c.old if c.new is None else c.new)}" stroke-width="1.6"/>')
-        text = weight_text(c, digits)
-        box = place_label(segment, text_width(text, 12), 16, taken, list(segments.values()))
-        taken.append(box)
-        labels.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
-                      f'height="{box[3] - box[1]:.1f}" rx="3" fill="white" fill-opacity="0.9"/>')
-        labels.append(svg_text((box[0] + box[2]) / 2, box[3] - 4, text, 12, "middle", name=c.name))
+    for c in weights:
+        (x1, y1), (x2, y2) = centre(c.layer - 1, c.source), centre(c.layer, c.to)
+        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+        ux, uy = (x2 - x1) / length * layout.radius, (y2 - y1) / length * layout.radius
+        segments[c.name] = (x1 + ux, y1 + uy, x2 - ux, y2 - uy)
+    stroke = 1.6 if labelled else 0.6    # many unlabelled lines: thin, so they stay apart
+    lines = ['<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" ' % segments[c.name] +
+             f'stroke="{weight_colour(c.old if c.new is None else c.new)}" stroke-width="{stroke}"/>'
+             for c in weights]
+    labels = []
+    if labelled:
+        # Every circle is taken; each weight label then goes where it covers no other label.
+        taken = [(x - layout.radius, y - layout.radius, x + layout.radius, y + layout.radius)
+                 for l, size in enumerate(network.layers) for x, y in
+                 (centre(l, j) for j in range(1, size + 1))]
+        if network.biases is not None:   # the bias labels under the circles are taken too
+            taken += [(x - 40, y + layout.radius, x + 40, y + layout.radius + 20)
+                      for l, size in enumerate(network.layers) if l for x, y in
+                      (centre(l, j) for j in range(1, size + 1))]
+        for c in weights:
+            text = weight_text(c, digits)
+            box = place_label(segments[c.name], text_width(text, 12), 16, taken,
+                              list(segments.values()))
+            taken.append(box)
+            labels.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
+                          f'height="{box[3] - box[1]:.1f}" rx="3" fill="white" fill-opacity="0.9"/>')
+            labels.append(svg_text((box[0] + box[2]) / 2, box[3] - 4, text, 12, "middle", name=c.name))
     out += lines
+    biases = {(c.layer, c.to): c for c in all_connections if c.source is None}
     for l, size in enumerate(network.layers):
         for j in range(1, size + 1):
             x, y = centre(l, j)
@@ -261,14 +284,14 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{layout.radius}" fill="{fill}" '
                        f'stroke="#333" stroke-width="1.5"><title>{neuron_name(l, j)}</title></circle>')
             out.append(svg_text(x, y + 4, f"n{j}", 12, "middle"))
-            if l and network.biases is not None:
-                bias = [c for c in all_connections if c.layer == l and c.to == j and c.source is None][0]
+            if (l, j) in biases:
+                bias = biases[(l, j)]
                 out.append(svg_text(x, y + layout.radius + 15, f"b {weight_text(bias, digits)}", 11,
                                     "middle", name=bias.name))
     out += labels
-    if after is not None:
-        out.append(svg_text(layout.margin, height - 12,
-                            "weights: before → after; blue positive, red negative after", 12, "start"))
+    for k, line in enumerate(caption):
+        out.append(svg_text(layout.margin, height - 12 - 24 * (len(caption) - 1 - k), line, 12,
+                            "start"))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

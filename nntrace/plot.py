@@ -7,8 +7,9 @@ and its terminal curve stay dependency-light.
 from __future__ import annotations
 
 import io
+import math
 import os
-from typing import Sequence
+from typing import Any, Sequence
 
 from .errors import NntraceError
 from .files import known_extension, write_atomically
@@ -61,9 +62,34 @@ def plot_losses(losses: Sequence[float], path: str | os.PathLike, title: str = "
     axes.set_ylabel("loss")
     axes.set_title(title)
     axes.grid(True, alpha=0.3)
-    axes.set_xlim(min(epochs), max(max(epochs), min(epochs) + 1))
+    axes.set_xlim(*x_limits(epochs))
+    if max(epochs) - min(epochs) < 1:     # the locator would tick fractions of the one epoch
+        axes.set_xticks(sorted(set(epochs)))
     buffer = io.BytesIO()
     # No date in the file: the same run gives the same bytes.
     metadata = {"Date": None} if extension == ".svg" else {}
     figure.savefig(buffer, format=extension[1:], metadata=metadata)
     write_atomically(path, buffer.getvalue(), option)
+
+
+def x_limits(epochs: Sequence[float]) -> tuple[float, float]:
+    """Room on both sides, so the first and last markers are whole; one epoch stays alone."""
+    low, high = min(epochs), max(epochs)
+    pad = max(0.5, (high - low) * 0.02)
+    return low - pad, high + pad
+
+
+def curve_title(width: int) -> str:
+    """The plot's title; a long run's curve keeps one mean per `width` epochs, and says so."""
+    return "Loss per epoch (mean over the samples)" + (
+        f", each point the mean of {width} epochs" if width > 1 else "")
+
+
+def plot_curve(curve: Any, path: str | os.PathLike, option: str = "--plot") -> bool:
+    """Draw a training run's LossCurve, its finite points only; False when none is finite."""
+    points = [(epoch, loss) for epoch, loss in curve.series() if math.isfinite(loss)]
+    if not points:
+        return False
+    plot_losses([loss for _, loss in points], path, curve_title(curve.width), option,
+                epochs=[epoch for epoch, _ in points])
+    return True

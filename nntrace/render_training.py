@@ -57,6 +57,7 @@ class TrainingReport:
     result: TrainingResult
     digits: int = 4
     max_rows: int = 40    # a big CSV would scroll off the screen; --json has every sample
+    timing: bool = True   # exports leave the wall-clock time out: the same run, the same file
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r = self.result
@@ -75,9 +76,10 @@ class TrainingReport:
         r = self.result
         per = f", {r.seconds / r.iterations * 1e6:.1f} µs per iteration" if r.iterations else ""
         order = f", shuffled with seed {r.seed}" if r.seed is not None else ""
+        timing = f"; {r.seconds:.2f} s{per}" if self.timing else ""
         return (f"Trained {r.epochs_run} of {r.epochs} epoch(s) ({r.iterations} iterations) on "
                 f"{r.data}{order}: network {r.start.describe()}, convention {r.convention}, "
-                f"learning rate {format_number(r.learning_rate)}; {r.seconds:.2f} s{per}")
+                f"learning rate {format_number(r.learning_rate)}{timing}")
 
     def stop_line(self) -> str:
         r = self.result

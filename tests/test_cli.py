@@ -125,6 +125,38 @@ def test_step_show_draws_old_and_new_weights():
     assert "L1 hidden · sigmoid" in result.stdout
 
 
+def test_step_picture_draws_each_weight_old_and_new_as_svg(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    path = tmp_path / "step.svg"
+    result = invoke("step", "--input", "0", "1", "--lr", "0.5", "--digits", "5", "--picture", str(path))
+    assert result.exit_code == 0, result.output
+    values = json.loads(invoke("step", "--input", "0", "1", "--lr", "0.5", "--json").stdout)["steps"][0]["values"]
+    root = ET.fromstring(path.read_text(encoding="utf-8"))
+    labels = {t.get("data-name"): t.text for t in root.iter("{http://www.w3.org/2000/svg}text")
+              if t.get("data-name")}
+    assert len(labels) == 12
+    for name, label in labels.items():
+        old, new = label.split(" → ")
+        assert float(new) == pytest.approx(values[name], rel=1e-4)
+    assert labels["L2.n1.w1"].startswith("0.6 → ")
+
+
+def test_step_json_refuses_show_in_one_line():
+    result = invoke("step", "--input", "0", "1", "--json", "--show")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "nntrace step: Invalid value for '--show': not with --json, which prints the trace alone; "
+        "draw the network with --picture FILE.svg or --export (see 'nntrace step --help')"]
+
+
+def test_step_picture_refuses_anything_but_svg_before_any_work(tmp_path):
+    path = tmp_path / "step.png"
+    result = invoke("step", "--input", "0", "1", "--picture", str(path))
+    assert result.exit_code == 2 and "unknown extension '.png'; use .svg" in result.stderr
+    assert result.stdout == "" and not path.exists()
+
+
 def test_show_draws_a_network_file_and_exports_a_real_picture(tmp_path):
     net = {"layers": [2, 2, 1], "activation": ["tanh", "sigmoid"], "weights": [[[0.15, -0.2], [0.25, 0.3]],
            [[0.4, 0.45]]], "biases": [[0.35, 0.35], [0.6]]}
@@ -212,3 +244,14 @@ def test_train_refuses_unknown_extensions_before_training(tmp_path, option, name
     result = invoke("train", "--epochs", "2", option, str(tmp_path / name))
     assert result.exit_code == 2 and "unknown extension" in result.stderr
     assert "Trained" not in result.stdout
+
+
+def test_the_readme_picture_is_what_show_export_draws(tmp_path):
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "network.svg"
+    path = tmp_path / "network.svg"
+    result = invoke("show", "--export", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == docs.read_text(encoding="utf-8"), \
+        "docs/network.svg is stale: python -m nntrace show --export docs/network.svg"

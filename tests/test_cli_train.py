@@ -252,3 +252,22 @@ def test_a_decimal_divergence_prints_valid_json_and_a_report(tmp_path, as_json):
         assert summary["final_loss"] is None and summary["stopped"] == "non-finite"
     else:
         assert "it diverged" in result.stdout
+
+
+@pytest.mark.parametrize("extension", [".md", ".html", ".svg", ".tex"])
+def test_train_exports_leave_the_timing_out_so_a_run_gives_the_same_file(tmp_path, extension):
+    import dataclasses
+
+    from nntrace import data, training
+    from nntrace.export import render, train_document
+
+    result = training.train(article.network(), data.xor(), 30, 0.5)
+    slower = dataclasses.replace(result, seconds=result.seconds + 12.5)
+    assert render(train_document(result), extension) == render(train_document(slower), extension)
+    first = CliRunner().invoke(cli, ["train", "--epochs", "30", "--lr", "0.5",
+                                     "--export", str(tmp_path / f"a{extension}")])
+    assert first.exit_code == 0, first.output
+    assert "µs per iteration" in " ".join(first.stdout.split())    # the terminal keeps it
+    text = (tmp_path / f"a{extension}").read_text(encoding="utf-8")
+    assert "µs" not in text and "#181;" not in text
+    assert extension == ".svg" or "learning rate 0.5" in text   # the svg splits its text in spans

@@ -1,4 +1,6 @@
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -186,3 +188,19 @@ def test_a_training_run_exports_its_chart_samples_and_verdict():
     assert tex.isascii() and latex_environments_balanced(tex) and "\\begin{verbatim}" in tex
     page = ET.fromstring(render(document, ".html"))
     assert "Every sample under the final weights" in "".join(page.itertext())
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_tex_exports_compile_with_pdflatex(tmp_path, article_trace):
+    from nntrace import data, training
+
+    result = training.train(random_network([2, 3, 1], seed=2, biases=True), data.xor(), 50, 0.5)
+    documents = {"step": step_document(article_trace, 7, show=True), "train": train_document(result),
+                 "show": show_document(random_network([3, 2, 2], seed=1, low=-1))}
+    for name, document in documents.items():
+        (tmp_path / f"{name}.tex").write_text(render(document, ".tex"), encoding="utf-8")
+        done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                               "-no-shell-escape", f"{name}.tex"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (name, done.stdout[-2000:])
+        assert (tmp_path / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"

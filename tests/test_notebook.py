@@ -60,13 +60,76 @@ def test_export_from_a_notebook(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"input": [0]}, "input: the network 2-4-1 takes 2 number"),
-    ({"input": [0.5, 1]}, "target: required here"),
+    ({"input": [0]}, "input=[0.0]: the network 2-4-1 takes 2 number"),
+    ({"input": [0.5, 1]}, "target=: required here"),
     ({"input": [0, 1], "target": [1, 0]}, "has 1 output(s), got 2"),
 ])
 def test_bad_arguments_raise_one_line(kwargs, message):
-    with pytest.raises(NntraceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(NntraceError, match=re.escape(message)):
         nt.step(**kwargs)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nt.step(input=[0, "a"]), "input=[0, 'a']: item 1 ('a') is not a finite number"),
+    (lambda: nt.step(input=[0, math.nan]), "input=[0, nan]: item 1 (nan) is not a finite number"),
+    (lambda: nt.step(input=1), "input=1: expected a list of numbers, like [0, 1]"),
+    (lambda: nt.step(input="01"), "input='01': expected a list of numbers, like [0, 1]"),
+    (lambda: nt.step(target=["a"]), "target=['a']: item 0 ('a') is not a finite number"),
+    (lambda: nt.step(lr="x"), "lr='x': not a number"),
+    (lambda: nt.step(digits=-3), "digits=-3: expected a whole number from 1 to 17"),
+    (lambda: nt.step(digits=18), "digits=18: expected a whole number from 1 to 17"),
+    (lambda: nt.show(digits=2.5), "digits=2.5: expected a whole number from 1 to 17"),
+    (lambda: nt.step(convention="Exact"), "convention='Exact': expected 'exact' or 'article'"),
+    (lambda: nt.step(slips=[1]), "slips=[1]: expected a slip name or a list of them"),
+    (lambda: nt.step(slips="wrong-signs"), "slips='wrong-signs': unknown 'wrong-signs' (choose from"),
+    (lambda: nt.train(slips=["rounded:x"], epochs=1),
+     "slips=['rounded:x']: 'rounded:x': expected rounded:N with N decimals from 0 to 20"),
+    (lambda: nt.step(network=3), "network=3: expected a Network, a network file's path or None"),
+    (lambda: nt.step("no-such-net.json"), "no-such-net.json: cannot read"),
+    (lambda: nt.train(epochs=2.5), "epochs=2.5: expected a whole number of at least 1"),
+    (lambda: nt.train(epochs=0), "epochs=0: expected a whole number of at least 1"),
+    (lambda: nt.train(seed="1", shuffle=True), "seed='1': expected a whole number"),
+    (lambda: nt.train(data=[([0, "x"], [1])]),
+     "data[0] inputs=[0, 'x']: item 1 ('x') is not a finite number"),
+    (lambda: nt.train(data=[[0, 1, 2]]), "data[0]=[0, 1, 2]: expected a pair (inputs, targets)"),
+    (lambda: nt.train(data=5), "data=5: expected None, a CSV file's path or (inputs, targets) pairs"),
+])
+def test_bad_arguments_name_the_python_argument_in_one_line(call, message):
+    with pytest.raises(NntraceError) as raised:
+        call()
+    assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
+
+
+def test_a_string_network_is_a_path_and_a_string_slip_is_one_slip(tmp_path):
+    from nntrace import run
+    from nntrace.network import save_network
+
+    net = random_network([2, 3, 1], seed=4, biases=True)
+    save_network(net, tmp_path / "net.json")
+    result = nt.step(str(tmp_path / "net.json"), [1, 0], [1], slips="wrong-sign")
+    expected = run.step(net, [1, 0], [1], slips=["wrong-sign"])
+    assert result.values == expected.steps[0].values
+    assert result.trace.slips == ["wrong-sign"]
+    assert nt.train(tmp_path / "net.json", epochs=3).network == nt.train(net, epochs=3).network
+
+
+def test_plot_of_a_long_run_says_each_point_is_a_mean_as_the_cli_does(tmp_path):
+    from nntrace.cli import cli
+    from click.testing import CliRunner
+
+    nt.train(epochs=1000, lr=0.5).plot(tmp_path / "notebook.svg")
+    CliRunner().invoke(cli, ["train", "--epochs", "1000", "--lr", "0.5",
+                             "--plot", str(tmp_path / "cli.svg")])
+    for name in ("notebook.svg", "cli.svg"):
+        assert "each point the mean of 2 epochs" in (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_picture_repr_is_short_and_text_has_no_trailing_padding():
+    assert repr(nt.show()) == "<nntrace picture: network 2-4-1 sigmoid, no biases>"
+    assert repr(nt.step().picture()).endswith("no biases, each weight old → new>")
+    text = nt.step().text(width=120)
+    assert text.endswith("\n") and all(line == line.rstrip() for line in text.splitlines())
+    assert "net1_h = 0 × 0.2 + 1 × 0.6 = 0.6" in text
 
 
 def test_repr_is_short():
@@ -100,5 +163,5 @@ def test_train_on_pairs_and_on_a_csv(tmp_path):
     assert nt.train(net, str(csv), epochs=20, lr=0.5).network == on_pairs.network
     with pytest.raises(NntraceError, match=r"data\[1\]: the network 1-2-1 takes 1 input\(s\)"):
         nt.train(net, [([0.0], [0.0]), ([1.0, 2.0], [1.0])])
-    with pytest.raises(NntraceError, match="data: required for the network 1-2-1"):
+    with pytest.raises(NntraceError, match="data=: required for the network 1-2-1"):
         nt.train(net)

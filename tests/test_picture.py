@@ -93,12 +93,16 @@ def svg_labels(svg: str) -> dict[str, str]:
             if t.get("data-name")}
 
 
+def circles_and_lines(svg: str) -> tuple[int, int]:
+    root = ET.fromstring(svg)
+    return tuple(len(list(root.iter("{http://www.w3.org/2000/svg}" + kind))) for kind in ("circle", "line"))
+
+
 def test_svg_has_a_circle_per_neuron_a_line_per_weight_and_the_weights(article_network):
     svg = network_svg(article_network)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    assert len(list(root.iter(ns + "circle"))) == 2 + 4 + 1
-    assert len(list(root.iter(ns + "line"))) == 2 * 4 + 4 * 1
+    assert circles_and_lines(svg) == (2 + 4 + 1, 2 * 4 + 4 * 1)
     labels = svg_labels(svg)
     assert {name: float(text) for name, text in labels.items()} == {
         name: c.old for name, c in expected_weights(article_network).items()}
@@ -127,3 +131,26 @@ def test_svg_after_a_step_and_with_biases():
         old, new = text.removeprefix("b ").split(" → ")
         assert float(new) == pytest.approx(trace.steps[0].values[name], rel=1e-4)
         assert float(old) == pytest.approx(expected_weights(net)[name].old, rel=1e-4)
+
+
+def test_svg_past_the_label_limit_draws_unlabelled_lines_and_says_so():
+    from nntrace.picture import LABEL_LIMIT
+
+    net = random_network([30, 40, 10], seed=1, biases=True)
+    svg = network_svg(net)
+    assert circles_and_lines(svg) == (30 + 40 + 10, 30 * 40 + 40 * 10)
+    labels = svg_labels(svg)
+    assert labels and all(name.endswith(".b") for name in labels)   # biases only, no weights
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert f"1600 weights, more than {LABEL_LIMIT}: lines unlabelled; " \
+           f"nntrace show --export FILE.md lists every weight" in texts
+
+
+def test_svg_at_the_label_limit_labels_every_weight():
+    from nntrace.picture import LABEL_LIMIT
+
+    net = random_network([4, 4, 2], seed=1)
+    assert 4 * 4 + 4 * 2 == LABEL_LIMIT
+    labels = svg_labels(network_svg(net))
+    assert set(labels) == set(expected_weights(net))
+    assert "unlabelled" not in network_svg(net)

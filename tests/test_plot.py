@@ -73,3 +73,35 @@ def test_losses_can_sit_at_given_epochs(tmp_path):
     xs = [x for x, _ in line_points(path.read_text(encoding="utf-8"))]
     # Spacing follows the epochs: 10 apart, then 30 apart.
     assert (xs[2] - xs[1]) == pytest.approx(3 * (xs[1] - xs[0]), rel=1e-3)
+
+
+def test_a_long_runs_curve_is_titled_with_the_epochs_each_point_averages(tmp_path):
+    from nntrace.plot import curve_title, plot_curve
+    from nntrace.training import LossCurve
+
+    curve = LossCurve(capacity=4)
+    for epoch in range(1, 7):
+        curve.add(1.0 / epoch)
+    assert curve.width == 2
+    path = tmp_path / "loss.svg"
+    assert plot_curve(curve, path)
+    svg = path.read_text(encoding="utf-8")
+    assert curve_title(2) == "Loss per epoch (mean over the samples), each point the mean of 2 epochs"
+    assert curve_title(2) in svg
+    assert len(line_points(svg)) == len(curve.series())
+    short = LossCurve()
+    short.add(float("nan"))
+    assert not plot_curve(short, tmp_path / "none.svg") and not (tmp_path / "none.svg").exists()
+    assert curve_title(1) == "Loss per epoch (mean over the samples)"
+
+
+def test_the_x_axis_leaves_room_around_the_first_and_last_epoch(tmp_path):
+    from nntrace.plot import x_limits
+
+    low, high = x_limits(list(range(1, 41)))
+    assert low < 1 and high > 40 and (1 - low) == pytest.approx(high - 40)
+    assert x_limits([1]) == (0.5, 1.5)                    # one epoch: no axis out to epoch 2
+    path = tmp_path / "loss.svg"
+    plot_losses([0.5], path)
+    svg = path.read_text(encoding="utf-8")
+    assert re.findall(r'id="xtick_\d+"', svg) == ['id="xtick_1"']   # one tick: epoch 1
