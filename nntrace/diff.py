@@ -8,11 +8,10 @@ trace (a worksheet, a log of the deltas only) is compared on what it holds.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from .engine import value_names
+from .engine import parse_name, value_names
 from .errors import NntraceError
 from .network import Network
 from .trace import Step, Trace, finite_or_none
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 RTOL = 1e-12
 ATOL = 1e-12
 
-NAME = re.compile(r"L(\d+)\.n(\d+)\.(?:(net|out|error|deriv|delta|b)|w(\d+))$")
 PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
 
 
@@ -37,17 +35,17 @@ def grammar_key(name: str) -> tuple:
     derivative and delta), then the updates from the last layer (weights, then bias)."""
     if name == "loss":
         return (1,)
-    match = NAME.match(name)
-    if not match:
+    parsed = parse_name(name)
+    if parsed is None:
         return (4, name)
-    l, j, kind, i = int(match[1]), int(match[2]), match[3], match[4]
+    l, j, kind = parsed.layer, parsed.neuron, parsed.kind
     if kind in ("net", "out"):
         return (0, l, PHASE[kind], j)
     if kind == "error":
         return (2, -l, 0, j)
     if kind in ("deriv", "delta"):
         return (2, -l, 1, j, PHASE[kind])
-    return (3, -l, j, math.inf if kind == "b" else int(i))
+    return (3, -l, j, math.inf if kind == "b" else parsed.source)
 
 
 def computation_order(names: Iterable[str], network: Network | None = None) -> list[str]:
@@ -166,7 +164,7 @@ class Comparison:
         found: dict[str, str] = {}
         for step in self.steps:
             for name in step.extra:
-                if name in found or name == "loss" or NAME.match(name):
+                if name in found or name == "loss" or parse_name(name):
                     continue
                 close_names = difflib.get_close_matches(name, step.not_checked, n=1, cutoff=0.75)
                 if close_names:

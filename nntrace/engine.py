@@ -7,6 +7,7 @@ formats or prints. Without a recorder it computes exactly the same numbers.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import localcontext
 from typing import Callable, Sequence
@@ -43,6 +44,29 @@ def neuron_names(layers: Sequence[int]) -> list[list[NeuronNames]]:
                                      f"{p}.delta", weights, f"{p}.b"))
         names.append(layer)
     return names
+
+
+NAME = re.compile(r"L(\d+)\.n(\d+)\.(net|out|error|deriv|delta|b|w(\d+))$")
+
+
+@dataclass(frozen=True)
+class ValueName:
+    """A trace name read back: L2.n1.w3 is layer 2, neuron 1, kind "w", source neuron 3."""
+
+    layer: int
+    neuron: int
+    kind: str                  # net, out, error, deriv, delta, w or b
+    source: int | None = None  # for a weight: the neuron of the layer below it comes from
+
+
+def parse_name(name: str) -> ValueName | None:
+    """The parts of a neuron's trace name; None for `loss` and names outside the scheme."""
+    match = NAME.match(name)
+    if not match:
+        return None
+    if match[4]:
+        return ValueName(int(match[1]), int(match[2]), "w", int(match[4]))
+    return ValueName(int(match[1]), int(match[2]), match[3])
 
 
 def value_names(network: Network) -> list[str]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from .conventions import SLIPS, Convention, make_convention
 from .diff import ATOL, RTOL, close
-from .engine import Engine
+from .engine import Engine, parse_name
 from .network import Network
 from .trace import Step, Trace
 
@@ -160,10 +159,6 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
     return Explanation(matches, tried)
 
 
-SIGNED = re.compile(r"L\d+\.n\d+\.(?:error|delta)$")
-UPDATED = re.compile(r"L\d+\.n\d+\.(?:w\d+|b)$")
-
-
 def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> bool:
     """Is ACTUAL EXPECTED's backprop written with error = out − target? Then every error and
     delta is negated, the update subtracts lr·x·delta, and every other value agrees. Only an
@@ -176,15 +171,15 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
         for name, value in (step.values.items() if want else ()):
             if name not in want.values:
                 continue
-            e = want.values[name]
-            if SIGNED.match(name):
+            e, kind = want.values[name], getattr(parse_name(name), "kind", None)
+            if kind in ("error", "delta"):
                 if not close(-e, value, rtol, atol):
                     return False
                 negated += not close(e, value, rtol, atol)
             elif not close(e, value, rtol, atol):
                 return False
             else:
-                updates += UPDATED.match(name) is not None
+                updates += kind in ("w", "b")
     return negated > 0 and updates > 0
 
 

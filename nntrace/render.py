@@ -7,7 +7,6 @@ compute the network's math themselves, only write out the arithmetic the values 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from rich import box
@@ -16,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from . import article
+from .engine import parse_name
 from .network import Network
 from .trace import Step, Trace
 
-NAME = re.compile(r"L(\d+)\.n(\d+)\.(net|out|error|deriv|delta|w(\d+)|b)$")
 
 
 def format_number(value: float, digits: int = 7) -> str:
@@ -35,10 +34,10 @@ def section_of(name: str, last_layer: int) -> str:
     """The heading a value belongs under, in the article's order."""
     if name == "loss":
         return "Loss"
-    match = NAME.match(name)
-    if not match:
+    parsed = parse_name(name)
+    if parsed is None:
         return "Other values"
-    layer, kind = int(match[1]), match[3]
+    layer, kind = parsed.layer, parsed.kind
     where = "output layer" if layer == last_layer else f"hidden layer {layer}"
     if kind in ("net", "out"):
         return f"Forward, {where} (L{layer})"
@@ -88,10 +87,10 @@ class Formulas:
             terms = [f"({self.n(t)} − {self.n(self.value(f'L{self.last}.n{j}.out'))})²"
                      for j, t in enumerate(self.step.target, 1)]
             return "½ × " + (terms[0] if len(terms) == 1 else "(" + add_up(terms) + ")")
-        match = NAME.match(name)
-        if not match or self.before is None:
+        parsed = parse_name(name)
+        if parsed is None or self.before is None:
             return ""
-        l, j, kind = int(match[1]), int(match[2]), match[3]
+        l, j, kind = parsed.layer, parsed.neuron, parsed.kind
         sizes = self.before.layers
         if kind == "net":
             terms = [f"{self.n(self.input_of(l - 1, i))} × {self.n(self.old_weight(l, j, i))}"
@@ -120,7 +119,7 @@ class Formulas:
             if "frozen-biases" in self.slips:
                 return f"{self.n(self.old_bias(l, j))} (frozen)"
             return f"{self.n(self.old_bias(l, j))} + {delta} × {lr}"
-        i = int(match[4])
+        i = parsed.source
         return f"{self.n(self.old_weight(l, j, i))} + {self.n(self.input_of(l - 1, i))} × {delta} × {lr}"
 
     @property

@@ -196,3 +196,15 @@ def test_article_numbers_do_not_depend_on_the_callers_decimal_context(article_ne
     with decimal.localcontext(decimal.Context(prec=3)):
         values, _, _ = run(article_network, article.INPUT, article.TARGET, convention="article")
     assert str(values["L2.n1.w1"]) == "0.6000256"
+
+
+def test_parse_name_reads_back_every_name_the_engine_records():
+    from nntrace.engine import ValueName, parse_name
+
+    net = random_network([2, 3, 1], seed=1, biases=True)
+    for name in value_names(net):
+        parsed = parse_name(name)
+        assert (parsed is None) == (name == "loss"), name
+    assert parse_name("L2.n1.w3") == ValueName(2, 1, "w", 3)
+    assert parse_name("L1.n4.b") == ValueName(1, 4, "b")
+    assert parse_name("L1.n1.nte") is None
