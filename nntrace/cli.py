@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import click
 
-from .errors import NntraceError, NonFiniteError
+from .errors import ArgumentError, NntraceError, NonFiniteError
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
 
@@ -161,23 +161,17 @@ def load_weights(path: str | None):
     return article.network() if path is None else load_network(path)
 
 
-def resolve_target(network, inputs: tuple[float, ...], targets: tuple[float, ...]) -> list[float]:
-    from . import article
+def as_option(error: ArgumentError) -> click.BadParameter:
+    return click.BadParameter(error.problem, param_hint=f"'--{error.argument}'")
 
-    if len(inputs) != network.inputs:
-        raise click.BadParameter(f"the network {network.shape} takes {network.inputs} "
-                                 f"number(s), got {len(inputs)}", param_hint="'--input'")
-    if not targets:
-        xor = article.xor_target(list(inputs)) if network.outputs == 1 else None
-        if xor is None:
-            raise click.BadParameter("required here: only the article's XOR table (2 inputs of "
-                                     "0 or 1 into 1 output) supplies a default target",
-                                     param_hint="'--target'")
-        return xor
-    if len(targets) != network.outputs:
-        raise click.BadParameter(f"the network {network.shape} has {network.outputs} output(s), "
-                                 f"got {len(targets)} number(s)", param_hint="'--target'")
-    return list(targets)
+
+def resolve_target(network, inputs: tuple[float, ...], targets: tuple[float, ...]) -> list[float]:
+    from .run import sample_target
+
+    try:
+        return sample_target(network, inputs, targets)
+    except ArgumentError as error:
+        raise as_option(error) from None
 
 
 weights_option = click.option(
@@ -448,13 +442,10 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
     if every != 1 and trace_path is None:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
     network = load_weights(weights_path)
-    if data_path is not None:
-        dataset = data.load_csv(data_path, network.inputs, network.outputs)
-    elif (network.inputs, network.outputs) == (2, 1):
-        dataset = data.xor()
-    else:
-        raise click.BadParameter(f"required for the network {network.shape}: the default XOR table "
-                                 f"has 2 inputs and 1 target", param_hint="'--data'")
+    try:
+        dataset = data.training_data(network, data_path)
+    except ArgumentError as error:
+        raise as_option(error) from None
     console, bar_console = make_console(), make_console(stderr=True)
     show_bar = console.is_terminal and bar_console.is_terminal and not as_json
     with training.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:

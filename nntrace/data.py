@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import article
-from .errors import NntraceError
+from .errors import ArgumentError, NntraceError
 from .files import read_text
 
 
@@ -33,6 +33,16 @@ class Dataset:
 def xor() -> Dataset:
     """The article's XOR table, in the article's order."""
     return Dataset(tuple(Sample(tuple(x), tuple(t)) for x, t in article.XOR), "the article's XOR table")
+
+
+def training_data(network, path: str | Path | None = None) -> Dataset:
+    """The samples to train on: a CSV file's, or the XOR table for a 2-input, 1-output network."""
+    if path is not None:
+        return load_csv(path, network.inputs, network.outputs)
+    if (network.inputs, network.outputs) != (2, 1):
+        raise ArgumentError("data", f"required for the network {network.shape}: the default XOR "
+                                    f"table has 2 inputs and 1 target")
+    return xor()
 
 
 def load_csv(path: str | Path, inputs: int, outputs: int) -> Dataset:

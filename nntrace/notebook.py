@@ -37,7 +37,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.jupyter import JupyterMixin
 
 from . import article, run
-from .errors import NntraceError
+from .errors import ArgumentError, NntraceError
 from .network import Network, load_network
 from .trace import Trace
 
@@ -66,17 +66,12 @@ def step(network: Network | str | os.PathLike | None = None,
     """
     network = network_argument(network)
     input, lr, digits = numbers("input", input), number("lr", lr), digits_argument(digits)
-    if len(input) != network.inputs:
-        raise NntraceError(f"input={input}: the network {network.shape} takes {network.inputs} "
-                           f"number(s), got {len(input)}")
-    if target is None:
-        target = article.xor_target(input) if network.outputs == 1 else None
-        if target is None:
-            raise NntraceError("target=: required here: only the article's XOR table supplies one")
-    target = numbers("target", target)
-    if len(target) != network.outputs:
-        raise NntraceError(f"target={target}: the network {network.shape} has {network.outputs} "
-                           f"output(s), got {len(target)} number(s)")
+    target = None if target is None else numbers("target", target)
+    try:
+        target = run.sample_target(network, input, target)
+    except ArgumentError as error:
+        shown = {"input": input, "target": target}.get(error.argument, "")
+        raise NntraceError(f"{error.argument}={'' if shown is None else shown}: {error.problem}") from None
     convention = convention_name(convention)
     return StepResult(run.step(network, input, target, lr, convention,
                                slip_names(slips, convention)), digits)
@@ -104,15 +99,13 @@ def train(network: Network | str | os.PathLike | None = None, data: Any = None,
 
 
 def dataset(data: Any, network: Network):
-    from .data import Dataset, Sample, load_csv, xor
+    from .data import Dataset, Sample, training_data
 
-    if data is None:
-        if (network.inputs, network.outputs) != (2, 1):
-            raise NntraceError(f"data=: required for the network {network.shape}: the default "
-                               f"XOR table has 2 inputs and 1 target")
-        return xor()
-    if isinstance(data, (str, os.PathLike)):
-        return load_csv(data, network.inputs, network.outputs)
+    if data is None or isinstance(data, (str, os.PathLike)):
+        try:
+            return training_data(network, data)
+        except ArgumentError as error:
+            raise NntraceError(f"data=: {error.problem}") from None
     if not isinstance(data, Iterable):
         raise NntraceError(f"data={short(data)}: expected None, a CSV file's path or "
                            f"(inputs, targets) pairs")

@@ -15,13 +15,32 @@ from typing import Sequence
 from . import article
 from .conventions import make_convention
 from .engine import Engine
-from .errors import NonFiniteError
+from .errors import ArgumentError, NonFiniteError
 from .network import Network
 from .trace import Recorder, Trace
 
 
 def article_network() -> Network:
     return article.network()
+
+
+def sample_target(network: Network, inputs: Sequence[float],
+                  targets: Sequence[float] | None) -> list[float]:
+    """The target of one step, checked against the network; left out, the article's XOR
+    table supplies it for 2 inputs of 0 or 1 into 1 output."""
+    if len(inputs) != network.inputs:
+        raise ArgumentError("input", f"the network {network.shape} takes {network.inputs} "
+                                     f"number(s), got {len(inputs)}")
+    if not targets:
+        xor = article.xor_target(list(inputs)) if network.outputs == 1 else None
+        if xor is None:
+            raise ArgumentError("target", "required here: only the article's XOR table (2 inputs "
+                                          "of 0 or 1 into 1 output) supplies a default target")
+        return xor
+    if len(targets) != network.outputs:
+        raise ArgumentError("target", f"the network {network.shape} has {network.outputs} "
+                                      f"output(s), got {len(targets)} number(s)")
+    return list(targets)
 
 
 def step(network: Network, inputs: Sequence[float], targets: Sequence[float],

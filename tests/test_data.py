@@ -53,3 +53,13 @@ def test_a_header_is_only_recognised_on_the_first_line():
 def test_unreadable_file(tmp_path):
     with pytest.raises(NntraceError, match="cannot read"):
         load_csv(tmp_path / "missing.csv", 2, 1)
+
+
+def test_training_data_defaults_to_xor_only_where_it_fits():
+    from nntrace.errors import ArgumentError
+    from nntrace.network import random_network
+    from nntrace.data import training_data
+
+    assert len(training_data(random_network([2, 3, 1], seed=1)).samples) == 4
+    with pytest.raises(ArgumentError, match="required for the network 3-1"):
+        training_data(random_network([3, 1], seed=1))

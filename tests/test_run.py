@@ -24,3 +24,15 @@ def test_an_overflow_names_the_first_value_that_is_not_finite():
     with pytest.raises(NonFiniteError, match=r"iteration 1: L2\.n1\.net is inf") as error:
         run.step(net, [10.0], [0.0])
     assert error.value.name == "L2.n1.net"
+
+
+def test_sample_target_checks_counts_and_falls_back_on_xor(article_network):
+    from nntrace.errors import ArgumentError
+
+    assert run.sample_target(article_network, [1.0, 0.0], None) == [1.0]
+    assert run.sample_target(article_network, [0.5, 0.5], [0.2]) == [0.2]
+    for inputs, targets, argument in [([0.0], None, "input"), ([0.5, 1.0], None, "target"),
+                                      ([0.0, 1.0], [1.0, 0.0], "target")]:
+        with pytest.raises(ArgumentError) as error:
+            run.sample_target(article_network, inputs, targets)
+        assert error.value.argument == argument
