@@ -1,7 +1,11 @@
-"""nntrace: backpropagation you can check number by number."""
+"""nntrace: backpropagation you can check number by number.
 
+The Python API is `nntrace.api` (step, train, diff, explain, show); `nntrace.notebook`
+shows its results in Jupyter; `Recorder` writes a trace from your own code.
+"""
+
+from .core.network import Network, load_network
 from .errors import NntraceError
-from .network import Network, load_network
 from .trace import Recorder, Trace, read_trace
 
 __version__ = "0.1.0"

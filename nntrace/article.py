@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 from functools import cache
 
-from .network import Network
+from .core.network import Network
 
 NETWORK = {
     "layers": [2, 4, 1],
@@ -94,14 +94,14 @@ REASONS = {
 def truncation_only_values() -> dict[str, float]:
     """The article's iteration with its truncation but the textbook derivative: which of its
     figures truncation alone explains. One fixed example, so computed once."""
-    from .conventions import DECIMAL_ACTIVATIONS, DECIMAL_CONTEXT, Convention, article_carry, to_decimal
-    from .engine import Engine
+    from .core.engine import Engine
+    from .core.settings import Arithmetic, arithmetic, make_settings
 
-    truncation_only = Convention("exact", (), to_decimal, article_carry, DECIMAL_ACTIVATIONS,
-                                 DECIMAL_CONTEXT)
+    settings = make_settings(LEARNING_RATE, "article")
+    truncation_only = Arithmetic(arithmetic(settings).numbers, arithmetic(settings).carry, ())
     values: dict[str, float] = {}
-    Engine(network(), truncation_only).step(INPUT, TARGET, LEARNING_RATE,
-                                            lambda name, value: values.__setitem__(name, float(value)))
+    Engine(network(), settings, truncation_only).step(
+        INPUT, TARGET, lambda name, value: values.__setitem__(name, float(value)))
     return values
 
 

@@ -15,6 +15,9 @@ from typing import Any, Sequence
 
 import click
 
+from .core.activations import ACTIVATIONS
+from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from .core.slips import PRECISION_SLIPS, SLIPS
 from .errors import ArgumentError, NntraceError, NonFiniteError
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
@@ -44,8 +47,20 @@ def looks_like_number(text: str) -> bool:
     return True
 
 
+class NntraceCommand(click.Command):
+    """A command whose library errors about one argument read as click's about its option."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArgumentError as error:
+            raise click.BadParameter(error.problem, ctx, param_hint=f"'{option_of(error.argument)}'") from None
+
+
 class NntraceGroup(click.Group):
     """Turns every expected failure into one line on stderr and the right exit status."""
+
+    command_class = NntraceCommand
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -74,6 +89,14 @@ class NntraceGroup(click.Group):
             where = f" '{error.filename}'" if error.filename else " standard output"
             fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+OPTIONS = {"network": "--weights", "slips": "--slip"}   # the rest: --<argument>
+
+
+def option_of(argument: str) -> str:
+    """The CLI option of an api argument: lr -> --lr, slips -> --slip, batch_size -> --batch-size."""
+    return OPTIONS.get(argument, "--" + argument.replace("_", "-"))
 
 
 def fail(message: str, status: int) -> None:
@@ -135,7 +158,7 @@ def checked_output(ctx: click.Context, param: click.Parameter, value: str | None
 
 def exportable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An --export path: .md, .html, .svg or .tex, in a writable place."""
-    from .export import export_format
+    from .render.export import export_format
 
     return checked_output(ctx, param, value, export_format)
 
@@ -149,29 +172,9 @@ def picturable(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --plot path: .png or .svg, with matplotlib installed, in a writable place."""
-    from .plot import check_matplotlib, plot_format
+    from .render.plot import check_matplotlib, plot_format
 
     return checked_output(ctx, param, value, plot_format, lambda path, option: check_matplotlib(option))
-
-
-def load_weights(path: str | None):
-    from . import article
-    from .network import load_network
-
-    return article.network() if path is None else load_network(path)
-
-
-def as_option(error: ArgumentError) -> click.BadParameter:
-    return click.BadParameter(error.problem, param_hint=f"'--{error.argument}'")
-
-
-def resolve_target(network, inputs: tuple[float, ...], targets: tuple[float, ...]) -> list[float]:
-    from .run import sample_target
-
-    try:
-        return sample_target(network, inputs, targets)
-    except ArgumentError as error:
-        raise as_option(error) from None
 
 
 weights_option = click.option(
@@ -180,13 +183,12 @@ weights_option = click.option(
 lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
                          help="Learning rate.")
 convention_option = click.option(
-    "--convention", type=click.Choice(["exact", "article"]), default="exact", show_default=True,
-    help="exact: textbook backprop in float64. article: the article's arithmetic "
-         "(derivative of an activated value, values truncated and carried).")
+    "--convention", type=click.Choice(list(CONVENTIONS)), default=DEFAULT_CONVENTION, show_default=True,
+    help=" ".join(f"{c.name}: {c.description}." for c in CONVENTIONS.values()))
 slip_option = click.option(
     "--slip", "slips", multiple=True, metavar="NAME",
-    help="Reproduce a known mistake (repeatable): derivative-on-output, updated-weights, "
-         "frozen-biases, missing-derivative, wrong-sign, rounded:N, truncated:N.")
+    help="Reproduce a known mistake (repeatable): "
+         + ", ".join([*SLIPS, *(f"{kind}:N" for kind in PRECISION_SLIPS)]) + ".")
 export_option = click.option(
     "--export", "export_path", metavar="FILE", callback=exportable,
     help="Also write what is shown to FILE: .md, .html, .svg or .tex, by its extension.")
@@ -258,32 +260,32 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
       nntrace step --input 0 1 --lr 0.5 --show      # the network, old → new
       nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
     """
-    from . import run
-    from .export import export, step_document
+    from . import api
     from .trace import dumps_trace, write_trace
+    from .views.document import step_document
 
     if as_json and show:
         raise click.BadParameter("not with --json, which prints the trace alone; draw the "
                                  "network with --picture FILE.svg or --export", param_hint="'--show'")
-    network = load_weights(weights_path)
-    target = resolve_target(network, inputs, targets)
-    trace = run.step(network, list(inputs), target, lr, convention, slips)
+    trace = api.step(weights_path, inputs, targets or None, lr, convention, slips)
     if trace_path:
-        write_trace(trace, trace_path)
+        write_trace(trace, trace_path, "--trace")
     document = step_document(trace, digits, show)
     if as_json:
         click.echo(dumps_trace(trace), nl=False)
     else:
-        make_console().print(*document.renderables)
+        print_parts(document.parts)
     if export_path:
+        from .render.export import export
+
         export(document, export_path)
     if picture_path:
         from .files import write_atomically
-        from .picture import network_svg
-        from .render import network_after
+        from .render.svg import network_svg
+        from .trace.model import network_after
 
-        after = network_after(network, trace.steps[0])
-        write_atomically(picture_path, network_svg(network, after, digits), "--picture")
+        after = network_after(trace.network, trace.steps[0])
+        write_atomically(picture_path, network_svg(trace.network, after, digits), "--picture")
 
 
 @cli.command()
@@ -304,16 +306,20 @@ def show(weights_path: str | None, digits: int, export_path: str | None) -> None
       nntrace show --weights trained.json --digits 3
       nntrace show --weights trained.json --export net.svg
     """
-    from .export import export, show_document
-    from .files import write_atomically
-    from .picture import network_svg
+    from . import api
+    from .views.document import show_document
 
-    network = load_weights(weights_path)
+    network = api.show(weights_path)
     document = show_document(network, digits)
-    make_console().print(*document.renderables)
+    print_parts(document.parts)
     if export_path and export_path.lower().endswith(".svg"):
+        from .files import write_atomically
+        from .render.svg import network_svg
+
         write_atomically(export_path, network_svg(network, digits=digits), "--export")
     elif export_path:
+        from .render.export import export
+
         export(document, export_path)
 
 
@@ -360,20 +366,21 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     """
     import json
 
-    from .diff import compare
-    from .explain import explain
-    from .render_diff import DiffReport
-    from .trace import read_trace
+    from . import api
 
-    want, got = read_trace(expected), read_trace(actual)
-    report = compare(want, got, rtol, atol, (expected, actual))
-    if not report.same and report.compared:
-        report.explanation = explain(want, got, rtol, atol)
+    view = api.diff(expected, actual, rtol, atol)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))  # strict JSON
+        click.echo(json.dumps(view.to_dict(), indent=1, allow_nan=False))  # strict JSON
     else:
-        make_console().print(DiffReport(report))
-    return 0 if report.same else 1
+        print_parts([view])
+    return 0 if view.comparison.same else 1
+
+
+def print_parts(parts, console=None) -> None:
+    """Each view of a command's output, rendered for the terminal."""
+    from .render.terminal import renderable
+
+    (console or make_console()).print(*(renderable(part) for part in parts))
 
 
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -433,32 +440,34 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
     """
     import json
 
-    from . import data, training
-    from .network import save_network
-    from .render_training import TrainingReport, progress_bar
+    from . import api
+    from .core.network import save_network
+    from .render.training import progress_bar
+    from .train import signals
+    from .views.document import train_document
 
     if seed is not None and not shuffle:
         raise click.BadParameter("only means something with --shuffle", param_hint="'--seed'")
     if every != 1 and trace_path is None:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
-    network = load_weights(weights_path)
-    try:
-        dataset = data.training_data(network, data_path)
-    except ArgumentError as error:
-        raise as_option(error) from None
     console, bar_console = make_console(), make_console(stderr=True)
     show_bar = console.is_terminal and bar_console.is_terminal and not as_json
-    with training.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:
-        result = training.train(network, dataset, epochs, lr, convention, slips, shuffle, seed,
-                                trace_path, every, progress, stop)
+    with signals.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:
+        result = api.train(weights_path, data_path, epochs, lr, convention, slips, shuffle=shuffle,
+                           seed=seed, trace=trace_path, every=every, progress=progress, stop=stop)
     if save_path:
-        with training.signals_deferred():   # a second signal waits until the file is whole
+        with signals.signals_deferred():   # a second signal waits until the file is whole
             save_network(result.network, save_path)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        console.print(TrainingReport(result, digits=digits))
+        print_parts(train_document(result, digits, timing=True).parts, console)
     write_training_files(result, digits, export_path, plot_path)
+    return exit_status(result, epochs, stop, save_path, trace_path)
+
+
+def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:
+    """0, or after one line on stderr: 1 for a value no longer finite, 128 + the signal that stopped it."""
     saved = f"; weights saved to {save_path}" if save_path else ""
     traced = f"; {result.traced} iteration(s) in {trace_path}" if trace_path else ""
     if result.stopped == "interrupted":
@@ -475,8 +484,9 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
 
 def write_training_files(result, digits: int, export_path: str | None, plot_path: str | None) -> None:
     """`train --export` and `--plot`: what the run reached, however it ended."""
-    from .export import export, train_document
-    from .plot import plot_curve
+    from .render.export import export
+    from .render.plot import plot_curve
+    from .views.document import train_document
 
     if export_path:
         export(train_document(result, digits), export_path)
@@ -507,7 +517,7 @@ def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list
 @cli.command()
 @click.argument("layers", callback=parse_layers)
 @click.option("--seed", type=int, help="Seed of the random weights, to draw the same network again.")
-@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu", "identity"]),
+@click.option("--activation", type=click.Choice(list(ACTIVATIONS)),
               default="sigmoid", show_default=True, help="Activation of every layer.")
 @click.option("--biases", is_flag=True, help="Give every neuron a bias (the article's network has none).")
 def init(layers: list[int], seed: int | None, activation: str, biases: bool) -> None:
@@ -519,7 +529,7 @@ def init(layers: list[int], seed: int | None, activation: str, biases: bool) -> 
       nntrace init 3-5-2 --activation tanh --biases > net.json
       nntrace train --weights net.json --lr 0.5
     """
-    from .network import dumps_network, random_network
+    from .core.network import dumps_network, random_network
 
     click.echo(dumps_network(random_network(layers, activation, seed, biases)), nl=False)
 

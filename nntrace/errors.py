@@ -1,16 +1,28 @@
-"""The one error class the CLI turns into a one-line message and exit status 2."""
+"""The errors the front doors turn into one line: exit status 2 (1 for NonFiniteError)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOT_GIVEN = object()
 
 
 class NntraceError(Exception):
     """Bad input or a file that cannot be read or written; the message is one line."""
 
 
-class ArgumentError(NntraceError):
-    """One argument of a run is wrong; the CLI names it as an option (--input), the notebook
-    API as a keyword (input=), so the problem is kept apart from the argument's name."""
+def short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
-    def __init__(self, argument: str, problem: str):
-        super().__init__(f"{argument}: {problem}")
+
+class ArgumentError(NntraceError):
+    """One argument of a run is wrong. The message names it as Python does (`lr='x': not a
+    number`); the CLI names it as its option (`--lr`) from `argument` and `problem`."""
+
+    def __init__(self, argument: str, problem: str, value: Any = NOT_GIVEN):
+        shown = "" if value is NOT_GIVEN else short(value)
+        super().__init__(f"{argument}={shown}: {problem}")
         self.argument = argument
         self.problem = problem
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from .engine import parse_name, value_names
-from .errors import NntraceError
-from .network import Network
-from .trace import Step, Trace, finite_or_none
-
-if TYPE_CHECKING:
-    from .explain import Explanation
+from ..core.engine import value_names
+from ..core.names import parse_name
+from ..core.network import Network
+from ..errors import NntraceError
+from ..trace import Step, Trace, finite_or_none
 
 # Defaults for float64 code: another summation order or formula moves values by ~1e-16
 # of their size, so 1e-12 leaves a thousandfold margin. It has to be this tight: at the
@@ -116,7 +114,6 @@ class Comparison:
     setup: list[str] = field(default_factory=list)            # header differences
     steps_not_checked: list[int] = field(default_factory=list)
     extra_steps: list[int] = field(default_factory=list)
-    explanation: "Explanation | None" = None   # filled in by the caller when it asks for one
 
     @property
     def first(self) -> Divergence | None:
@@ -196,7 +193,6 @@ class Comparison:
             "setup_differences": self.setup_differences, "likely_typos": self.likely_typos,
             "steps_not_checked": self.steps_not_checked, "extra_steps": self.extra_steps,
             "steps": [step.to_dict() for step in self.steps],
-            "explanation": self.explanation.to_dict() if self.explanation is not None else None,
         }
 
 
@@ -261,9 +257,9 @@ def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> b
 def header_differences(expected: Trace, actual: Trace, rtol: float, atol: float) -> list[str]:
     """The learning rate and the starting network, where both traces record them."""
     problems = []
-    if (expected.learning_rate is not None and actual.learning_rate is not None
-            and not close(expected.learning_rate, actual.learning_rate, rtol, atol)):
-        problems.append(f"learning rate {expected.learning_rate} expected, {actual.learning_rate} in ACTUAL")
+    ours, theirs = expected.settings.learning_rate, actual.settings.learning_rate
+    if ours is not None and theirs is not None and not close(ours, theirs, rtol, atol):
+        problems.append(f"learning rate {ours} expected, {theirs} in ACTUAL")
     if expected.network is not None and actual.network is not None:
         a, b = expected.network, actual.network
         if (a.layers, a.activations) != (b.layers, b.activations):

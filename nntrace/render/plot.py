@@ -11,8 +11,9 @@ import math
 import os
 from typing import Any, Sequence
 
-from .errors import NntraceError
-from .files import known_extension, write_atomically
+from ..errors import NntraceError
+from ..files import known_extension, write_atomically
+from ..views.train import curve_title
 
 PLOT_FORMATS = (".png", ".svg")
 INSTALL_HINT = "pip install 'nntrace[plot]'"
@@ -79,17 +80,12 @@ def x_limits(epochs: Sequence[float]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def curve_title(width: int) -> str:
-    """The plot's title; a long run's curve keeps one mean per `width` epochs, and says so."""
-    return "Loss per epoch (mean over the samples)" + (
-        f", each point the mean of {width} epochs" if width > 1 else "")
-
-
 def plot_curve(curve: Any, path: str | os.PathLike, option: str = "--plot") -> bool:
     """Draw a training run's LossCurve, its finite points only; False when none is finite."""
     points = [(epoch, loss) for epoch, loss in curve.series() if math.isfinite(loss)]
     if not points:
         return False
-    plot_losses([loss for _, loss in points], path, curve_title(curve.width), option,
+    title = curve_title(curve.width)
+    plot_losses([loss for _, loss in points], path, title[0].upper() + title[1:], option,
                 epochs=[epoch for epoch, _ in points])
     return True

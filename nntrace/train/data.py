@@ -8,9 +8,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import article
-from .errors import ArgumentError, NntraceError
-from .files import read_text
+from .. import article
+from ..errors import ArgumentError, NntraceError
+from ..files import read_text
 
 
 @dataclass(frozen=True)

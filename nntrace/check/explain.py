@@ -13,37 +13,39 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from .conventions import SLIPS, Convention, make_convention
-from .diff import ATOL, RTOL, close
-from .engine import Engine, parse_name
-from .network import Network
-from .trace import Step, Trace
+from ..core.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from ..core.engine import Engine
+from ..core.names import parse_name
+from ..core.network import Network
+from ..core.settings import Settings, make_settings
+from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
+from ..trace import Step, Trace
+from .compare import ATOL, RTOL, close
 
-PRECISIONS = tuple(f"{kind}:{n}" for kind in ("rounded", "truncated") for n in range(0, 21))
+PRECISIONS = tuple(f"{kind}:{n}" for kind in PRECISION_SLIPS for n in range(0, MAX_DECIMALS + 1))
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A way of computing: a base convention and the slips added to it."""
 
-    base: str                 # "exact" or "article"
+    base: str = DEFAULT_CONVENTION
     slips: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
         """How many departures from exact backprop (the article's is two: derivative and truncation)."""
-        return len(self.slips) + (2 if self.base == "article" else 0)
+        convention = CONVENTIONS[self.base]
+        return len(self.slips) + len(convention.slips) + (convention.carry is not None)
 
-    def convention(self) -> Convention:
-        return make_convention(self.base, self.slips)
+    def settings(self, replayed: Settings) -> Settings:
+        """The settings of the trace replayed, computed this way instead."""
+        return make_settings(replayed.learning_rate, self.base, self.slips, replayed.loss)
 
     def describe(self) -> str:
-        if self.base == "exact" and not self.slips:
-            return "exact backprop, with no slip"
-        base = ("the article's arithmetic (derivative-on-output, values truncated as the article "
-                "prints them)" if self.base == "article" else "exact backprop")
+        base = CONVENTIONS[self.base].replay
         if not self.slips:
-            return base
+            return base if self.size else f"{base}, with no slip"
         return f"{base} with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,14 +54,16 @@ class Candidate:
 
 @functools.cache
 def candidates() -> tuple[Candidate, ...]:
-    """Exact, each slip, each pair of slips, the article's convention and it with each slip:
-    simplest first."""
-    singles = [*SLIPS, *PRECISIONS]
-    found = [Candidate("exact"), *(Candidate("exact", (slip,)) for slip in singles), Candidate("article")]
-    found += [Candidate("article", (slip,)) for slip in SLIPS if slip != "derivative-on-output"]
-    found += [Candidate("exact", pair) for pair in itertools.combinations(singles, 2)
-              if not (pair[0] in PRECISIONS and pair[1] in PRECISIONS)]  # one precision at a time
-    return tuple(sorted(found, key=lambda candidate: candidate.size))
+    """Each convention alone and with each slip it does not bring; for exact math also each
+    pair of slips (one precision at a time): simplest first."""
+    found, pairs = [], []
+    for name, convention in CONVENTIONS.items():
+        singles = [s for s in (*SLIPS, *(() if convention.carry else PRECISIONS)) if s not in convention.slips]
+        found += [Candidate(name), *(Candidate(name, (slip,)) for slip in singles)]
+        if name == DEFAULT_CONVENTION:
+            pairs = [Candidate(name, pair) for pair in itertools.combinations(singles, 2)
+                     if not (pair[0] in PRECISIONS and pair[1] in PRECISIONS)]
+    return tuple(sorted(found + pairs, key=lambda candidate: candidate.size))
 
 
 @dataclass
@@ -96,7 +100,7 @@ class Replay:
     """What a replay needs: taken from ACTUAL where it says, else from EXPECTED."""
 
     network: Network
-    learning_rate: float
+    settings: Settings               # the header's: learning rate, loss
     schedule: list[Step]             # the steps to replay, in iteration order
     recorded: dict[int, Step]        # ACTUAL's steps, by iteration
 
@@ -104,10 +108,10 @@ class Replay:
 def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
     """The setup to replay, or the reason there is none."""
     network = actual.network or expected.network
-    learning_rate = actual.learning_rate if actual.learning_rate is not None else expected.learning_rate
+    settings = actual.settings if actual.settings.learning_rate is not None else expected.settings
     if network is None:
         return "neither trace records the network (the header's \"network\")"
-    if learning_rate is None:
+    if settings.learning_rate is None:
         return "neither trace records the learning rate (the header's \"learning_rate\")"
     theirs = {step.iteration: step for step in actual.steps}
     ours = {step.iteration: step for step in expected.steps}
@@ -126,7 +130,7 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
         if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
-    return Replay(network, learning_rate, schedule, theirs)
+    return Replay(network, settings, schedule, theirs)
 
 
 def spans(numbers: list[int]) -> str:
@@ -185,12 +189,12 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
 
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
     """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
-    engine = Engine(setup.network, candidate.convention())
+    engine = Engine(setup.network, candidate.settings(setup.settings))
     compared = 0
     for step in setup.schedule:
         values: dict[str, Any] = {}
         try:
-            engine.step(step.input, step.target, setup.learning_rate, values.__setitem__)
+            engine.step(step.input, step.target, values.__setitem__)
         except ArithmeticError:  # overflow, in floats or decimals: not this candidate
             return False
         recorded = setup.recorded.get(step.iteration)

@@ -1,4 +1,4 @@
-"""The `nntrace diff` report as rich renderables: setup differences, the earliest recorded
+"""The `nntrace diff` report for the terminal: setup differences, the earliest recorded
 difference, then a summary."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from . import article
-from .diff import Comparison, Divergence
-from .render import format_number
+from ..check.compare import Divergence
+from ..views.diff import DiffView
+from ..views.text import format_number
 
 SHOWN = 8   # differing values shown after the first, and names listed per summary line
 
@@ -36,10 +36,10 @@ class DiffReport:
     """What `nntrace diff` prints: setup differences, a table from the earliest recorded
     difference on, then the summary."""
 
-    comparison: Comparison
+    view: DiffView
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        report = self.comparison
+        report = self.view.comparison
         first = report.first
         # The setup comes before any computed value, so a difference there comes first.
         if report.setup_differences:
@@ -62,8 +62,7 @@ class DiffReport:
     def table(self, first: Divergence) -> tuple[Table, int]:
         """The first divergence and the values that differ after it in its iteration;
         and how many more differ there than the table shows."""
-        report = self.comparison
-        names = article.article_names(report.network.layers) if report.network else {}
+        report, names = self.view.comparison, self.view.names
         step = next(s for s in report.steps if s.iteration == first.iteration)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("trace name", no_wrap=True)
@@ -81,7 +80,7 @@ class DiffReport:
         return table, max(0, len(step.differing) - SHOWN - 1)
 
     def summary(self) -> RenderResult:
-        report = self.comparison
+        report = self.view.comparison
         iterations = len(report.steps)
         tolerance = f"rtol {report.rtol:g}, atol {report.atol:g}"
         if report.same:
@@ -113,5 +112,5 @@ class DiffReport:
                        f"{listing([str(i) for i in report.steps_not_checked])}.")
         if report.extra_steps:
             yield Text(f"Extra, iterations only ACTUAL has: {listing([str(i) for i in report.extra_steps])}.")
-        if report.explanation is not None:
-            yield Text(f"Explanation: {report.explanation.message}.", style="bold yellow")
+        if self.view.explanation is not None:
+            yield Text(f"Explanation: {self.view.explanation.message}.", style="bold yellow")

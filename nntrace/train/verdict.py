@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
-from .errors import NonFiniteError
-
-if TYPE_CHECKING:
-    from .training import LossCurve
+from ..errors import NonFiniteError
+from .curve import LossCurve
 
 
 @dataclass

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import NntraceError
-from .files import read_text, write_atomically
+from ..errors import NntraceError
+from ..files import read_text, write_atomically
+from .activations import ACTIVATIONS
 
 FORMAT = "nntrace-network/1"
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 KEYS = {"format", "layers", "activation", "weights", "biases"}
 
 

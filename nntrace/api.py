@@ -1,0 +1,206 @@
+"""The library's front door: step, train, diff, explain and show, their arguments checked once.
+
+    >>> from nntrace import api
+    >>> trace = api.step(input=[0, 1])          # the article's network and iteration
+    >>> round(trace.steps[0].values["L2.n1.out"], 4)
+    0.7855
+
+Arguments are named like the CLI's options (`lr`, `convention`, `slips`, `loss`, ...). A
+wrong one raises ArgumentError, one line naming it the Python way (`lr='x': not a
+number`); the CLI names it as its option (`--lr`) instead. The results are plain data:
+a Trace, a TrainingResult, a DiffView; nntrace.views and nntrace.render show them.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Integral
+from pathlib import Path
+from typing import Any
+
+from . import article
+from .check.compare import ATOL, RTOL, compare
+from .check.explain import Explanation
+from .check.explain import explain as explain_traces
+from .core.engine import Engine
+from .core.losses import DEFAULT_LOSS
+from .core.network import Network, load_network
+from .core.settings import DEFAULT_LEARNING_RATE, Settings, make_settings
+from .errors import ArgumentError, NntraceError, NonFiniteError
+from .trace import Recorder, Trace, read_trace
+from .train.data import Dataset, Sample, training_data
+from .train.loop import Progress, TrainingResult, first_non_finite
+from .train.loop import train as train_loop
+from .train.signals import Stop
+from .views.diff import DiffView, diff_view
+
+DEFAULT_CONVENTION = Settings().convention
+
+
+def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
+         lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
+         loss: Any = DEFAULT_LOSS) -> Trace:
+    """One iteration (forward, backward, update) with every value recorded.
+
+    `network`: a Network, a network file's path, a dict as the file holds, or None for the
+    article's. `target` may be left out for the article's XOR table (2 inputs of 0 or 1).
+    """
+    network = network_argument(network)
+    settings = make_settings(lr, convention, slips, loss)
+    inputs = numbers("input", input)
+    targets = sample_target(network, inputs, None if target is None else numbers("target", target))
+    recorder = Recorder.for_run(settings, network)
+    recorder.begin_step(inputs, targets, iteration=1, epoch=1)
+    try:
+        Engine(network, settings).step(inputs, targets, recorder.record)
+    except (decimal.Overflow, decimal.InvalidOperation, OverflowError):
+        raise NonFiniteError("iteration 1: a value grew beyond what the arithmetic can hold",
+                             iteration=1) from None
+    first_non_finite(recorder.trace)
+    return recorder.trace
+
+
+def sample_target(network: Network, inputs: Sequence[float],
+                  targets: Sequence[float] | None) -> list[float]:
+    """The target of one step, checked against the network; left out, the article's XOR
+    table supplies it for 2 inputs of 0 or 1 into 1 output."""
+    if len(inputs) != network.inputs:
+        raise ArgumentError("input", f"the network {network.shape} takes {network.inputs} "
+                                     f"number(s), got {len(inputs)}", list(inputs))
+    if not targets:
+        xor = article.xor_target(list(inputs)) if network.outputs == 1 else None
+        if xor is None:
+            raise ArgumentError("target", "required here: only the article's XOR table (2 inputs "
+                                          "of 0 or 1 into 1 output) supplies a default target")
+        return xor
+    if len(targets) != network.outputs:
+        raise ArgumentError("target", f"the network {network.shape} has {network.outputs} "
+                                      f"output(s), got {len(targets)} number(s)", list(targets))
+    return list(targets)
+
+
+def train(network: Any = None, data: Any = None, epochs: Any = 10000,
+          lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
+          loss: Any = DEFAULT_LOSS, shuffle: bool = False, seed: Any = None,
+          trace: str | os.PathLike | None = None, every: Any = 1,
+          progress: Progress | None = None, stop: Stop | None = None) -> TrainingResult:
+    """Online gradient descent on `data` (None: the article's XOR table; a CSV file's path;
+    or (inputs, targets) pairs), then the verdict. `network` is left untouched."""
+    network = network_argument(network)
+    settings = make_settings(lr, convention, slips, loss)
+    epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
+    seed = None if seed is None else whole("seed", seed)
+    return train_loop(network, dataset(data, network), epochs, settings, bool(shuffle), seed,
+                      trace, every, progress, stop)
+
+
+def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
+         rtol: Any = RTOL, atol: Any = ATOL, explain: bool = True) -> DiffView:
+    """Compare ACTUAL with EXPECTED; when they differ, say which known slip explains it."""
+    rtol, atol = tolerance("rtol", rtol), tolerance("atol", atol)
+    want, got = trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL")
+    sources = tuple(str(t) if not isinstance(t, Trace) else name
+                    for t, name in ((expected, "EXPECTED"), (actual, "ACTUAL")))
+    comparison = compare(want, got, rtol, atol, sources)
+    explanation = None
+    if explain and not comparison.same and comparison.compared:
+        explanation = explain_traces(want, got, rtol, atol)
+    return diff_view(comparison, explanation)
+
+
+def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
+            rtol: Any = RTOL, atol: Any = ATOL) -> Explanation:
+    """Which known slip, pair of slips or precision reproduces ACTUAL."""
+    return explain_traces(trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL"),
+                          tolerance("rtol", rtol), tolerance("atol", atol))
+
+
+def show(network: Any = None) -> Network:
+    """The network to draw, checked."""
+    return network_argument(network)
+
+
+# Arguments, each checked here into one line naming it.
+
+def network_argument(network: Any) -> Network:
+    if network is None:
+        return article.network()
+    if isinstance(network, (str, os.PathLike)):
+        return load_network(network)
+    if isinstance(network, Mapping):
+        return Network.from_dict(dict(network), "network")
+    if not isinstance(network, Network):
+        raise ArgumentError("network", "expected a Network, a network file's path, a dict "
+                                       "or None (the article's)", network)
+    return network
+
+
+def trace_argument(trace: Any, name: str) -> Trace:
+    if isinstance(trace, Trace):
+        return trace
+    if isinstance(trace, (str, os.PathLike)):
+        return read_trace(trace)
+    raise ArgumentError(name.lower(), "expected a Trace or a trace file's path", trace)
+
+
+def numbers(name: str, values: Any) -> list[float]:
+    """A list of finite numbers, from a list, a tuple, a NumPy array: anything but a string."""
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise ArgumentError(name, "expected a list of numbers, like [0, 1]", values)
+    values = list(values)
+    result = []
+    for index, value in enumerate(values):
+        if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__") \
+                or not math.isfinite(float(value)):
+            raise ArgumentError(name, f"item {index} ({value!r}) is not a finite number", values)
+        result.append(float(value))
+    return result
+
+
+def whole(name: str, value: Any, least: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or (least is not None and value < least):
+        at_least = f" of at least {least}" if least is not None else ""
+        raise ArgumentError(name, f"expected a whole number{at_least}", value)
+    return int(value)
+
+
+def digits(value: Any) -> int:
+    """Significant digits shown: 1 to 17 (a float64 has 17)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or not 1 <= value <= 17:
+        raise ArgumentError("digits", "expected a whole number from 1 to 17", value)
+    return int(value)
+
+
+def tolerance(name: str, value: Any) -> float:
+    from .core.settings import finite_number
+
+    number = finite_number(name, value)
+    if number < 0:
+        raise ArgumentError(name, f"{number:g} is negative; a tolerance is 0 or more", value)
+    return number
+
+
+def dataset(data: Any, network: Network) -> Dataset:
+    """None (the XOR table), a CSV file's path, or (inputs, targets) pairs."""
+    if data is None or isinstance(data, (str, os.PathLike)):
+        return training_data(network, data)
+    if not isinstance(data, Iterable):
+        raise ArgumentError("data", "expected None, a CSV file's path or (inputs, targets) pairs", data)
+    samples = []
+    for row, pair in enumerate(data):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ArgumentError(f"data[{row}]", "expected a pair (inputs, targets)", pair)
+        inputs, targets = numbers(f"data[{row}] inputs", pair[0]), numbers(f"data[{row}] targets", pair[1])
+        if len(inputs) != network.inputs or len(targets) != network.outputs:
+            raise NntraceError(f"data[{row}]: the network {network.shape} takes {network.inputs} "
+                               f"input(s) and {network.outputs} target(s), got {len(inputs)} and "
+                               f"{len(targets)}")
+        samples.append(Sample(tuple(inputs), tuple(targets)))
+    if not samples:
+        raise ArgumentError("data", "no samples")
+    return Dataset(tuple(samples), "samples given in Python")

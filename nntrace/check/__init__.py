@@ -1,0 +1,1 @@
+"""Checking numbers: comparing traces (diff), and replaying them to explain a difference."""

@@ -1,0 +1,76 @@
+"""The activation registry: every fact about an activation function, in one entry.
+
+An entry holds the function and its derivative for floats and for Decimals, and the text
+of its derivative's formula. A derivative takes (net, out), so that the textbook one can
+reuse out (sigmoid: out·(1 − out)) instead of computing f(net) again. Adding an
+activation is adding an entry here: the network file, `init --activation`, the CLI's
+help, the tables and both conventions read this registry.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+D0, D1 = Decimal(0), Decimal(1)
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    description: str                                   # the function, for help and docs
+    forward: Callable[[float], float]
+    derivative: Callable[[float, float], float]        # (net, out) -> f'(net)
+    decimal_forward: Callable[[Decimal], Decimal]
+    decimal_derivative: Callable[[Decimal, Decimal], Decimal]
+    derivative_formula: Callable[[str, str], str]      # (net, out) as text -> the formula
+
+
+def float_sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # never overflows for x < 0, so weights of 1e300 are fine
+    return e / (1.0 + e)
+
+
+def decimal_sigmoid(x: Decimal) -> Decimal:
+    if x >= 0:
+        return 1 / (1 + (-x).exp())
+    e = x.exp()
+    return e / (1 + e)
+
+
+def decimal_tanh(x: Decimal) -> Decimal:
+    t = (-2 * abs(x)).exp()
+    y = (1 - t) / (1 + t)
+    return y if x >= 0 else -y
+
+
+LEAKY_SLOPE, DECIMAL_LEAKY_SLOPE = 0.01, Decimal("0.01")   # PyTorch's default negative_slope
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
+    Activation("sigmoid", "1 / (1 + e^(−x))",
+               float_sigmoid, lambda net, out: out * (1.0 - out),
+               decimal_sigmoid, lambda net, out: out * (1 - out),
+               lambda net, out: f"{out} × (1 − {out})"),
+    Activation("tanh", "(e^x − e^(−x)) / (e^x + e^(−x))",
+               math.tanh, lambda net, out: 1.0 - out * out,
+               decimal_tanh, lambda net, out: 1 - out * out,
+               lambda net, out: f"1 − {out}²"),
+    Activation("relu", "x if x > 0, else 0 (derivative 0 at 0 and below, as PyTorch)",
+               lambda x: x if x > 0.0 else 0.0, lambda net, out: 1.0 if net > 0.0 else 0.0,
+               lambda x: x if x > 0 else D0, lambda net, out: D1 if net > 0 else D0,
+               lambda net, out: f"relu′({net})"),
+    Activation("leaky_relu", "x if x > 0, else 0.01·x (derivative 0.01 at 0 and below, as PyTorch)",
+               lambda x: x if x > 0.0 else LEAKY_SLOPE * x,
+               lambda net, out: 1.0 if net > 0.0 else LEAKY_SLOPE,
+               lambda x: x if x > 0 else DECIMAL_LEAKY_SLOPE * x,
+               lambda net, out: D1 if net > 0 else DECIMAL_LEAKY_SLOPE,
+               lambda net, out: f"leaky_relu′({net})"),
+    Activation("identity", "x",
+               lambda x: x, lambda net, out: 1.0,
+               lambda x: x, lambda net, out: D1,
+               lambda net, out: "1"),
+)}

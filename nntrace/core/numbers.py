@@ -1,0 +1,73 @@
+"""The two number types a step is computed in, and the carry rules of hand arithmetic.
+
+Exact math is float64. A person working by hand writes each value down at some precision
+and goes on from what they wrote: that is computed in `decimal`, where 1 − 0.78 is 0.22
+(in binary floats it is 0.2199999…, which would truncate to 0.21), and each value is
+*carried*: cut or rounded by a carry rule before any later line uses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero,
+                     InvalidOperation, Overflow)
+from typing import Callable
+
+Number = float | Decimal
+Carry = Callable[[Number, str], Number]   # (value, kind of value) -> the value written down
+
+# Decimal arithmetic runs in this context, never in whatever the caller set globally.
+DECIMAL_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+
+
+def to_decimal(value: float | int | Decimal) -> Decimal:
+    # Through repr, so the weight 0.2 is the decimal 0.2 a person reads, not 0.2000000000000000111.
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A number type: how a float becomes one, its 0 and 1, and its decimal context."""
+
+    name: str                               # "float" or "decimal"
+    convert: Callable[[float], Number]
+    zero: Number
+    one: Number
+    context: Context | None = None
+
+
+FLOAT = Numbers("float", float, 0.0, 1.0)
+DECIMAL = Numbers("decimal", to_decimal, Decimal(0), Decimal(1), DECIMAL_CONTEXT)
+
+
+def truncate_significant(value: Decimal, digits: int) -> Decimal:
+    """Cut (toward zero) to `digits` significant digits: 1.287 -> 1.28, 0.0473 -> 0.04."""
+    if not value:
+        return value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), rounding=ROUND_DOWN)
+
+
+def significant_carry(digits_by_kind: dict[str, int]) -> Carry:
+    """Truncate each kind of value to its own number of significant digits; others kept whole."""
+
+    def carry(value: Decimal, kind: str) -> Decimal:
+        digits = digits_by_kind.get(kind)
+        return value if digits is None else truncate_significant(value, digits)
+
+    return carry
+
+
+ROUNDINGS = {"rounded": ROUND_HALF_UP, "truncated": ROUND_DOWN}
+
+
+def decimals_carry(decimals: int, rounding: str) -> Carry:
+    """Every value rounded (`rounded`, half up) or cut (`truncated`) to `decimals` places."""
+    step = Decimal(1).scaleb(-decimals)
+    mode = ROUNDINGS[rounding]
+
+    def carry(value: Decimal, kind: str) -> Decimal:
+        if value.adjusted() + decimals >= 27:  # beyond Decimal's precision
+            return value
+        return value.quantize(step, rounding=mode)
+
+    return carry

@@ -1,0 +1,80 @@
+"""The slip registry: mistakes seen in published worked examples and first implementations.
+
+A slip is a rewrite of the step's list of assignments (program.py): it changes an
+operation, or moves assignments, and the engine, the compiled step and the formulas all
+follow. The precision slips `rounded:N` and `truncated:N` change the carry rule instead:
+every value written down to N decimals and carried on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from ..errors import ArgumentError
+from .numbers import Carry, decimals_carry
+from .program import Assign, Rewrite
+
+
+def each(change: Callable[[Assign], Assign | None]) -> Rewrite:
+    """A rewrite that changes assignments one at a time (None: left as it is)."""
+    return lambda assigns: [change(a) or a for a in assigns]
+
+
+def move_updates_up(assigns: list[Assign]) -> list[Assign]:
+    """Each layer's updates right after its own deltas, before the layer below computes its
+    errors from those (now new) weights."""
+    updates = [a for a in assigns if a.kind in ("weight", "bias")]
+    rest = [a for a in assigns if a.kind not in ("weight", "bias")]
+    last_delta = {a.layer: index for index, a in enumerate(rest) if a.kind == "delta"}
+    moved: list[Assign] = []
+    for index, a in enumerate(rest):
+        moved.append(a)
+        if last_delta.get(a.layer) == index:
+            moved += [u for u in updates if u.layer == a.layer]
+    return moved
+
+
+@dataclass(frozen=True)
+class Slip:
+    name: str
+    description: str
+    rewrite: Rewrite
+
+
+SLIPS: dict[str, Slip] = {s.name: s for s in (
+    Slip("derivative-on-output",
+         "the derivative evaluated on the activated output instead of the net input",
+         each(lambda a: replace(a, op="derivative_on_output", args=a.args[1:])
+              if a.op == "derivative" else None)),
+    Slip("updated-weights", "hidden errors computed from weights the same step already updated",
+         move_updates_up),
+    Slip("frozen-biases", "biases never updated",
+         each(lambda a: replace(a, op="keep", args=a.args[:1]) if a.op == "sgd_bias" else None)),
+    Slip("missing-derivative", "delta taken as the error alone",
+         each(lambda a: replace(a, op="one", args=()) if a.kind == "deriv" else None)),
+    Slip("wrong-sign", "error taken as output − target while the update still adds",
+         each(lambda a: replace(a, op="flipped_error") if a.op == "output_error" else None)),
+)}
+
+PRECISION_SLIPS = {
+    "rounded": "every intermediate rounded (half up) to N decimals and carried on",
+    "truncated": "every intermediate truncated to N decimals and carried on",
+}
+MAX_DECIMALS = 20
+SLIP_CHOICES = ", ".join([*SLIPS, *(f"{kind}:N" for kind in PRECISION_SLIPS)])
+
+
+def precision_carry(slip: str) -> Carry | None:
+    """The carry rule of `rounded:N` or `truncated:N`; None for any other slip. An unknown
+    name, or N outside 0..20, is an ArgumentError of `slips`."""
+    kind, _, digits = slip.partition(":")
+    if kind in PRECISION_SLIPS:
+        if not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_DECIMALS:
+            raise ArgumentError("slips", f"{slip!r}: expected {kind}:N with N decimals from 0 "
+                                         f"to {MAX_DECIMALS}", slip)
+        return decimals_carry(int(digits), kind)
+    if slip not in SLIPS:
+        raise ArgumentError("slips", f"unknown {slip!r} (choose from {SLIP_CHOICES})", slip)
+    return None
+

@@ -1,0 +1,106 @@
+"""Recorded values: a Trace holds the settings, the network before the first step, and the
+steps, each with every value by its trace name."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..core.network import Network
+from ..core.settings import Settings
+from ..errors import NntraceError
+
+FORMAT = "nntrace-trace/2"
+
+
+def finite_or_none(value: float) -> float | None:
+    """The value as JSON takes it: itself when finite, else None (null)."""
+    return value if math.isfinite(value) else None
+
+
+@dataclass
+class Step:
+    """One iteration: which sample went in, and every value recorded, by trace name."""
+
+    iteration: int
+    epoch: int | None
+    input: list[float]
+    target: list[float]
+    values: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
+                "target": self.target,
+                "values": {name: finite_or_none(value) for name, value in self.values.items()}}
+
+
+@dataclass
+class Trace:
+    """A header (the settings and the network the steps began from) and the steps."""
+
+    settings: Settings = field(default_factory=Settings)
+    network: Network | None = None
+    steps: list[Step] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)   # keys a producer added
+
+    def header(self) -> dict[str, Any]:
+        return {"format": FORMAT, **self.settings.header(),
+                "network": self.network.to_dict() if self.network else None, **self.extra}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header(), "steps": [step.to_dict() for step in self.steps]}
+
+
+def plain(value: Any) -> Any:
+    """numpy arrays and scalars (anything with .tolist()) and tuples as the lists and numbers
+    JSON writes, without importing numpy."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def real(value: Any, what: str) -> float:
+    """A number as a float: a Python, numpy or Decimal number; never a string or a boolean."""
+    value = plain(value)
+    if not isinstance(value, (str, bytes, bool, list, dict)):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    raise NntraceError(f"{what}: {value!r} is not a number")
+
+
+def whole_number(value: Any, key: str, where: str) -> int:
+    """An int, or a float with nothing after the point (1.0, as other languages write 1);
+    never a boolean, which Python would otherwise take for 0 or 1."""
+    import json
+
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise NntraceError(f"{where}: {key}: {json.dumps(value, default=repr)} is not a whole number")
+    return value
+
+
+def network_after(before: Network | None, step: Step) -> Network | None:
+    """The network as a step left it, from its recorded weights (None if not all recorded)."""
+    if before is None:
+        return None
+    after = before.copy()
+    for l, matrix in enumerate(after.weights, 1):
+        for j, row in enumerate(matrix, 1):
+            for i in range(1, len(row) + 1):
+                value = step.values.get(f"L{l}.n{j}.w{i}")
+                if value is None:
+                    return None
+                row[i - 1] = value
+    if after.biases is not None:
+        for l, layer in enumerate(after.biases, 1):
+            for j in range(1, len(layer) + 1):
+                layer[j - 1] = step.values.get(f"L{l}.n{j}.b", layer[j - 1])
+    return after

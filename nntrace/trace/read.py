@@ -1,0 +1,130 @@
+"""Reading traces written by nntrace, or by anyone following the format (docs/formats.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..core.network import Network, as_float, is_number
+from ..core.settings import Settings
+from ..errors import NntraceError
+from ..files import read_text
+from .model import Step, Trace, whole_number
+
+# JSON has no spelling for infinity or NaN: a value that is not a finite number is written
+# as null, and read back as NOT_FINITE (NaN: equal to nothing, not even itself).
+NOT_FINITE = float("nan")
+FORMAT_PREFIX = "nntrace-trace/"
+
+
+def read_trace(path: str | Path) -> Trace:
+    """Read a .json or .jsonl trace written by nntrace or by anyone following the format."""
+    source = str(path)
+    text = read_text(path, "utf-8-sig")
+    return parse_trace(text, source)
+
+
+def parse_trace(text: str, source: str) -> Trace:
+    stripped = text.strip()
+    if not stripped:
+        raise NntraceError(f"{source}: empty file, not a trace")
+    try:
+        document = load_json(stripped, source)
+        steps = document.get("steps") if isinstance(document, dict) else None
+        return _trace_from(document, steps, source, jsonl=False)
+    except json.JSONDecodeError as error:
+        if error.msg != "Extra data":
+            raise NntraceError(f"{source}: line {error.lineno} column {error.colno}: "
+                               f"not valid JSON: {error.msg}") from None
+    # JSON Lines: a header line, then a step a line.
+    records = []
+    for number, line in enumerate(stripped.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(load_json(line, f"{source}: line {number}"))
+        except json.JSONDecodeError as error:
+            raise NntraceError(f"{source}: line {number}: not valid JSON: {error.msg}") from None
+    return _trace_from(records[0], records[1:], source, jsonl=True)
+
+
+def load_json(text: str, source: str) -> Any:
+    """json.loads (NaN and Infinity allowed: a user's trace may hold them), but input too
+    deep or numbers too long are one-line errors, not tracebacks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise NntraceError(f"{source}: nested too deeply to be a trace") from None
+    except ValueError as error:
+        raise NntraceError(f"{source}: not readable as JSON: {error}") from None
+
+
+def _trace_from(header: Any, steps: Any, source: str, jsonl: bool) -> Trace:
+    """A document is a trace when its format starts with nntrace-trace/; one without a
+    format only when it has steps. A lone header with a format is a trace of no steps (the
+    JSON Lines file of a run stopped, or recorded with --every, before its first step)."""
+    form = header.get("format") if isinstance(header, dict) else None
+    if not isinstance(header, dict) or (form is None and not steps) or (
+            form is not None and not str(form).startswith(FORMAT_PREFIX)):
+        what = f"a {form} file" if isinstance(form, str) and form else "no trace"
+        raise NntraceError(f"{source}: not an nntrace trace ({what}; expected a format of "
+                           f"{FORMAT_PREFIX}N, or a list of steps)")
+    steps = [] if steps is None else steps
+    if not isinstance(steps, list):
+        raise NntraceError(f"{source}: steps: expected a list of steps")
+    network = header.get("network")
+    known = {"format", "network", "steps", *Settings().header()}
+    trace = Trace(settings_from(header, source),
+                  Network.from_dict(network, f"{source}: network") if network is not None else None,
+                  extra={k: v for k, v in header.items() if k not in known})
+    for index, step in enumerate(steps):
+        where = f"{source}: line {index + 2}" if jsonl else f"{source}: steps[{index}]"
+        trace.steps.append(_step_from(step, index, where))
+    return trace
+
+
+def settings_from(header: dict, source: str) -> Settings:
+    """The run settings a header records; a missing one takes its default, except the
+    learning rate, which is never guessed (None)."""
+    default = Settings()
+    slips = header.get("slips") or []
+    if not isinstance(slips, list) or not all(isinstance(s, str) for s in slips):
+        raise NntraceError(f"{source}: slips: expected a list of slip names")
+    learning_rate = header.get("learning_rate")
+    if learning_rate is not None and not is_number(learning_rate):
+        raise NntraceError(f"{source}: learning_rate: {json.dumps(learning_rate)} is not a number")
+    texts = {}
+    for key in ("convention", "loss"):
+        value = header.get(key, getattr(default, key))
+        if not isinstance(value, str):
+            raise NntraceError(f"{source}: {key}: {json.dumps(value)} is not a name")
+        texts[key] = value
+    return Settings(None if learning_rate is None else as_float(learning_rate),
+                    texts["convention"], tuple(slips), texts["loss"])
+
+
+def _step_from(data: Any, index: int, where: str) -> Step:
+    if not isinstance(data, dict):
+        raise NntraceError(f"{where}: expected a step object")
+    values = data.get("values", {})
+    if not isinstance(values, dict):
+        raise NntraceError(f"{where}: values: expected an object of name: number")
+    for name, value in values.items():
+        if not is_number(value) and value is not None:
+            raise NntraceError(f"{where}: values: {name}: {json.dumps(value)} is not a number")
+    iteration = whole_number(data.get("iteration", index + 1), "iteration", where)
+    if iteration < 1:
+        raise NntraceError(f"{where}: iteration {iteration}: iterations are numbered from 1")
+    epoch = data.get("epoch")
+    epoch = None if epoch is None else whole_number(epoch, "epoch", where)
+    vectors = []
+    for key in ("input", "target"):
+        vector = data.get(key, [])
+        if not isinstance(vector, list) or not all(is_number(v) for v in vector):
+            raise NntraceError(f"{where}: {key}: expected a list of numbers")
+        vectors.append([as_float(v) for v in vector])
+    return Step(iteration, epoch, vectors[0], vectors[1],
+                {k: NOT_FINITE if v is None else as_float(v) for k, v in values.items()})

@@ -1,0 +1,324 @@
+"""Training: online gradient descent over a data set, epoch after epoch.
+
+One iteration is one sample forward, backward and update, exactly as `step` computes it;
+one epoch is every sample once, in file order unless shuffled. The loop never renders:
+it hands each epoch's loss to an optional callback, streams every K-th iteration to a
+JSON Lines trace, and stops cleanly between iterations when asked to (Ctrl-C). What the
+run reached is judged in verdict.py.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from ..core.compiled import compiled_step
+from ..core.engine import Engine
+from ..core.network import Network
+from ..core.numbers import FLOAT
+from ..core.settings import Settings
+from ..errors import NntraceError, NonFiniteError
+from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
+from ..trace.write import sample_fields
+from .curve import LossCurve
+from .data import Dataset, Sample
+from .signals import Stop, signals_deferred
+from .verdict import SampleResult, Verdict, classified_right, judge
+
+Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
+
+# Arithmetic that gives up instead of producing inf/NaN (decimal traps, math.exp).
+ARITHMETIC_ERRORS = (decimal.Overflow, decimal.InvalidOperation, OverflowError)
+
+
+@dataclass
+class TrainingResult:
+    """What a run reached: the weights, the loss curve, each sample's output and the verdict."""
+
+    start: Network
+    network: Network                  # the weights reached (the last finite ones if it diverged)
+    settings: Settings
+    data: str
+    epochs: int                       # asked for
+    epochs_run: int                   # completed
+    iterations: int                   # whose updates `network` holds
+    curve: LossCurve
+    samples: list[SampleResult]
+    final_loss: float                 # mean loss over the data under the final weights
+    verdict: Verdict
+    seconds: float
+    seed: int | None = None           # the shuffle's seed, None when in file order
+    stopped: str | None = None        # None, "interrupted" or "non-finite"
+    problem: NonFiniteError | None = None
+    traced: int = 0                   # iterations written to the trace
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` summary."""
+        return {
+            "format": "nntrace-training/1", **self.settings.header(), "data": self.data,
+            "shuffle_seed": self.seed, "epochs": self.epochs, "epochs_run": self.epochs_run,
+            "iterations": self.iterations, "stopped": self.stopped,
+            "problem": str(self.problem) if self.problem else None,
+            "loss_first_epoch": self.curve.first, "loss_last_epoch": self.curve.last,
+            "final_loss": finite_or_none(self.final_loss),
+            "loss_curve": {"epochs_per_point": self.curve.width,
+                           "points": [loss for _, loss in self.curve.series()]},
+            "samples": [{"input": list(s.inputs), "target": list(s.targets),
+                         "output": [finite_or_none(o) for o in s.outputs], "right": s.right}
+                        for s in self.samples],
+            **self.verdict.to_dict(),
+            "seconds": round(self.seconds, 3),
+            "network": self.network.to_dict(),
+        }
+
+
+def train(network: Network, data: Dataset, epochs: int, settings: Settings = Settings(),
+          shuffle: bool = False, seed: int | None = None, trace: str | Path | None = None,
+          every: int = 1, progress: Progress | None = None, stop: Stop | None = None) -> TrainingResult:
+    """Train `network` (left untouched) on `data` for `epochs` epochs of online gradient descent.
+
+    `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and is
+    closed whole however the run ends. A run that produces a value that is not finite stops
+    there and keeps the last finite weights; `result.problem` names the iteration and value.
+    """
+    if epochs < 1 or every < 1 or not data.samples:
+        raise NntraceError(f"train: needs at least 1 epoch (got {epochs}), every >= 1 (got {every}) "
+                           f"and a sample (got {len(data.samples)})")
+    if shuffle and seed is None:
+        seed = random.randrange(2**32)   # drawn here so the run can be told and repeated
+    run = Run(Engine(network, settings), data, seed if shuffle else None, stop or Stop())
+    writer = None
+    if trace is not None:
+        header = Trace(settings, network, extra={"data": data.source, "epochs": epochs, "every": every,
+                                                 "shuffle_seed": run.seed})
+        writer = JsonlTraceWriter(trace, header)
+    started = time.perf_counter()
+    try:
+        non_finite = run.epochs(epochs, writer, every, progress)
+        seconds = time.perf_counter() - started
+        if writer is not None:
+            with signals_deferred():   # a second signal now waits until the trace is whole
+                writer.close()
+    except BaseException:   # a second signal, or a bug: no temporary file is left behind
+        if writer is not None:
+            with signals_deferred():
+                writer.discard()
+        raise
+    return run.result(network, epochs, non_finite, seconds)
+
+
+class Run:
+    """A training run under way: the engine, the samples in its number type, and how far it got."""
+
+    def __init__(self, engine: Engine, data: Dataset, seed: int | None, stop: Stop):
+        self.engine, self.data, self.seed, self.stop = engine, data, seed, stop
+        self.samples = [(engine.convert(s.inputs), engine.convert(s.targets), s) for s in data.samples]
+        self.curve = LossCurve()
+        self.iteration = self.traced = self.epoch = 0
+        self.order: list = []
+        self.snapshot: list = engine.state[:]   # the weights at the start of the epoch under way
+
+    def orders(self) -> Iterator[list]:
+        return epoch_orders(self.samples, self.seed)
+
+    def epochs(self, count: int, writer: JsonlTraceWriter | None, every: int,
+               progress: Progress | None) -> bool:
+        """Run up to `count` epochs; True when a value stopped being finite."""
+        engine, stop, curve, state, lr = self.engine, self.stop, self.curve, self.engine.state, self.engine.lr
+        step = fast_step(engine)
+        record_step = traced_step(engine, writer)
+        next_record = every if writer is not None else 0   # 0 never comes: untraced runs skip it
+        iteration, loss, total = 0, engine.numbers.zero, engine.numbers.zero
+        try:
+            for epoch, order in zip(range(1, count + 1), self.orders()):
+                self.epoch, self.order, self.snapshot = epoch, order, state[:]
+                total = engine.numbers.zero
+                for x, t, sample in order:
+                    iteration += 1
+                    if iteration == next_record:
+                        next_record += every
+                        self.traced += 1
+                        loss = record_step(x, t, sample, iteration, epoch)
+                    else:
+                        loss = step(state, x, t, lr)
+                    total += loss
+                    # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
+                    if loss - loss or stop.requested:
+                        break
+                else:
+                    mean = float(total) / len(order)
+                    if mean - mean == 0.0:   # else a Decimal run went beyond float range
+                        curve.add(mean)
+                        if progress is not None:
+                            progress(epoch, mean)
+                        continue
+                break
+            non_finite = bool(loss - loss) or not math.isfinite(float(total))
+            if not non_finite:
+                engine.check_finite(iteration)   # the last update may have overflowed a weight
+            return non_finite
+        except (NonFiniteError, *ARITHMETIC_ERRORS):
+            return True
+        finally:
+            self.iteration = iteration
+
+    def result(self, network: Network, epochs: int, non_finite: bool, seconds: float) -> TrainingResult:
+        problem = self.find_non_finite() if non_finite else None
+        stopped = "non-finite" if problem else ("interrupted" if self.stop.requested else None)
+        results, final_loss = evaluate(self.engine, self.samples)
+        return TrainingResult(
+            start=network.copy(), network=self.engine.network(), settings=self.engine.settings,
+            data=self.data.source, epochs=epochs, epochs_run=self.curve.epochs,
+            iterations=self.iteration, curve=self.curve, samples=results, final_loss=final_loss,
+            verdict=judge(results, self.curve, problem), seconds=seconds, seed=self.seed,
+            stopped=stopped, problem=problem, traced=self.traced)
+
+    def find_non_finite(self) -> NonFiniteError:
+        """Replay, recording every value, to name the first that is not finite; leave the
+        engine on the last finite weights. From the start of the epoch under way, or from
+        the very start if a weight overflowed earlier while the loss stayed finite."""
+        until, engine = self.iteration, self.engine
+        if all(map(math.isfinite, self.snapshot)):
+            engine.state[:] = self.snapshot
+            orders: Iterator[list] = iter([self.order])
+            done = (self.epoch - 1) * len(self.samples)
+        else:
+            engine.state[:] = Engine(engine.network_shape, engine.settings).state
+            orders, done, self.epoch, self.curve = self.orders(), 0, 1, LossCurve()
+        self.iteration, problem = replay_to_first_non_finite(
+            engine, orders, self.epoch, done, until, self.stop, self.curve)
+        return problem
+
+
+def fast_step(engine: Engine) -> Callable:
+    """`step(state, x, t, lr) -> loss`: compiled for float math without a carry, else the engine."""
+    if engine.numbers is FLOAT and engine.arithmetic.carry is None:
+        compiled = compiled_step(engine.program)
+        if compiled is not None:
+            return compiled
+    return lambda state, x, t, lr: engine.step_converted(x, t)
+
+
+def traced_step(engine: Engine, writer: JsonlTraceWriter | None) -> Callable | None:
+    """A step that also writes its values to the trace: compiled when it can be, else the
+    engine with the writer as its recorder. Both write the same line."""
+    if writer is None:
+        return None
+    compiled = None
+    if engine.numbers is FLOAT and engine.arithmetic.carry is None:
+        compiled = compiled_step(engine.program, record=True)
+    if compiled is None:
+        def step(x, t, sample: Sample, iteration: int, epoch: int):
+            writer.begin_step(sample.inputs, sample.targets, iteration, epoch)
+            loss = engine.step_converted(x, t, writer.record)
+            writer.end_step()
+            return loss
+        return step
+    names, state, lr = engine.program.names, engine.state, engine.lr
+    fields: dict[int, str] = {}   # by id(sample): samples live as long as the run
+
+    def step(x, t, sample: Sample, iteration: int, epoch: int):
+        loss, values = compiled(state, x, t, lr)
+        text = fields.get(id(sample))
+        if text is None:
+            text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)
+        writer.write_values(iteration, epoch, text, names, values)
+        return loss
+    return step
+
+
+def epoch_orders(samples: list, seed: int | None) -> Iterator[list]:
+    """The samples of each epoch in the order they are used: file order, or shuffled by `seed`."""
+    order = list(samples)
+    rng = random.Random(seed) if seed is not None else None
+    while True:
+        if rng is not None:
+            rng.shuffle(order)
+        yield order
+
+
+def replay_to_first_non_finite(engine: Engine, orders: Iterator[list], first_epoch: int, done: int,
+                               until: int, stop: Stop, curve: LossCurve) -> tuple[int, NonFiniteError]:
+    """The rare path: from the engine's weights (those at the start of epoch `first_epoch`,
+    after `done` iterations; `orders` the samples of it and the epochs after), record every
+    value up to the first iteration whose values are not all finite numbers (as floats: a
+    Decimal beyond float range counts). Epochs it completes go on `curve`. Leaves the engine
+    on the weights before that iteration; returns the iterations completed and the error
+    naming the iteration and the first non-finite value in computation order. A stop asked
+    for during the replay ends it at the end of the iteration under way, on finite weights."""
+    recorder = Recorder()
+    asked_before = stop.requested   # the stop that ended the run, if one did, is no reason to give up
+    iteration = done
+    for epoch, order in enumerate(orders, first_epoch):
+        total = engine.numbers.zero
+        for x, t, sample in order:
+            before, iteration = engine.state[:], iteration + 1
+            where = f"iteration {iteration} (epoch {epoch})"
+            loss, problem = replay_one(engine, recorder, x, t, sample, iteration, epoch, where)
+            if problem is not None:
+                engine.state[:] = before
+                return iteration - 1, problem
+            total += loss
+            if iteration >= until:
+                # Every value finite, yet the epoch's summed loss overflowed a float.
+                return iteration, NonFiniteError(
+                    f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration)
+            if stop.requested and not asked_before:
+                return iteration, NonFiniteError(
+                    f"a value stopped being finite by iteration {until}; interrupted at the end of "
+                    f"{where} while looking for the first one", iteration=until)
+        curve.add(float(total) / len(order))
+    raise AssertionError("unreachable: the run found a non-finite value by iteration `until`")
+
+
+def replay_one(engine: Engine, recorder: Recorder, x, t, sample: Sample, iteration: int,
+               epoch: int, where: str) -> tuple[Any, NonFiniteError | None]:
+    """One recorded iteration of the replay: its loss, and the error naming its first
+    non-finite value, if any."""
+    recorder.trace.steps.clear()
+    recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
+    try:
+        loss = engine.step_converted(x, t, recorder.record)
+        first_non_finite(recorder.trace)
+        engine.check_finite(iteration)
+    except ARITHMETIC_ERRORS:
+        return None, NonFiniteError(f"{where}: a value grew beyond what the arithmetic can hold",
+                                    iteration=iteration)
+    except NonFiniteError as error:
+        message = str(error).replace(f"iteration {iteration}:", f"{where}:")
+        return None, NonFiniteError(message, error.name, iteration)
+    return loss, None
+
+
+def first_non_finite(trace: Trace) -> None:
+    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN."""
+    for recorded in trace.steps:
+        for name, value in recorded.values.items():
+            if not math.isfinite(value):
+                raise NonFiniteError(f"iteration {recorded.iteration}: {name} is {value}, "
+                                     f"not a finite number", name, recorded.iteration)
+
+
+def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], float]:
+    """Each sample's outputs under the engine's current weights (a forward pass only)."""
+    outputs, losses = [], []
+    for x, t, _ in samples:
+        try:
+            out, loss = engine.outputs(x, t)
+            outputs.append(tuple(float(o) for o in out))
+            losses.append(float(loss))
+        except ARITHMETIC_ERRORS:
+            losses.append(math.nan)
+            outputs.append(tuple(math.nan for _ in t))
+    originals = [sample for _, _, sample in samples]
+    kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(originals[0].targets))]
+    results = []
+    for sample, out in zip(originals, outputs):
+        right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
+        results.append(SampleResult(sample.inputs, sample.targets, out, right))
+    return results, sum(losses) / len(losses)

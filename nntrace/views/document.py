@@ -1,0 +1,41 @@
+"""What each command shows, as one Document: a title and its views in order. The terminal
+prints it; --export writes the same Document as .md, .html, .svg or .tex."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.network import Network
+from ..trace import Trace
+from ..trace.model import network_after
+from ..train.loop import TrainingResult
+from .network import NetworkView
+from .step import step_view
+from .train import train_view
+
+
+@dataclass
+class Document:
+    title: str
+    parts: list[Any] = field(default_factory=list)
+
+
+def step_document(trace: Trace, digits: int = 7, show: bool = False) -> Document:
+    """`nntrace step`: the iteration's tables, then with `show` the network's old and new weights."""
+    document = Document("nntrace step", [step_view(trace, digits=digits)])
+    if show and trace.network is not None:
+        document.parts.append(NetworkView(trace.network, network_after(trace.network, trace.steps[0]),
+                                          digits))
+    return document
+
+
+def show_document(network: Network, digits: int = 7) -> Document:
+    """`nntrace show`: the picture of the network."""
+    return Document("nntrace show", [NetworkView(network, None, digits)])
+
+
+def train_document(result: TrainingResult, digits: int = 7, timing: bool = False) -> Document:
+    """`nntrace train`: what ran, the loss chart, every sample, the verdict. Without `timing`
+    (exports) the wall-clock time is left out: the same run writes the same file."""
+    return Document("nntrace train", [train_view(result, digits, timing)])
