@@ -10,6 +10,7 @@ from html import escape
 from ..core.network import Network
 from ..views.network import connections, layer_heading, neuron_name, weight_text
 
+
 @dataclass
 class Layout:
     radius: float = 22
@@ -21,6 +22,44 @@ class Layout:
 # Past this many weights a label per line no longer reads (and placing them is slow): the
 # picture then draws neurons and lines only, and says so in a caption.
 LABEL_LIMIT = 24
+
+
+@dataclass
+class Geometry:
+    """Where everything goes: the picture's size and each neuron's centre."""
+
+    network: Network
+    layout: Layout
+    column_gap: float
+    width: float
+    height: float
+
+    def centre(self, l: int, j: int) -> tuple[float, float]:
+        layout, tallest = self.layout, max(self.network.layers)
+        x = layout.margin + 60 + l * self.column_gap
+        top = layout.heading_space + layout.margin + (tallest - self.network.layers[l]) * layout.row_gap / 2
+        return x, top + (j - 0.5) * layout.row_gap
+
+    def neurons(self) -> list[tuple[int, int, float, float]]:
+        return [(l, j, *self.centre(l, j)) for l, size in enumerate(self.network.layers)
+                for j in range(1, size + 1)]
+
+
+def geometry(network: Network, labels: list[str] | None, caption: list[str], layout: Layout) -> Geometry:
+    """The columns are wide enough for the weight labels (`labels`, None when unlabelled)."""
+    if labels is not None:
+        label_width = max(text_width(label, 12) for label in labels)
+        busiest = max(a * b for a, b in zip(network.layers, network.layers[1:]))
+        # Dense layers get more room between columns, so every label finds a free place.
+        column_gap = max(220.0, 2.8 * label_width) * max(1.0, busiest ** 0.5 / 3)
+    else:
+        column_gap = 260.0
+    bottom = layout.radius + (22 if network.biases is not None else 0) + 24 * len(caption)
+    height = layout.heading_space + layout.margin + (max(network.layers) - 0.5) * layout.row_gap + bottom + 20
+    width = 2 * layout.margin + 120 + (len(network.layers) - 1) * column_gap
+    if caption:
+        width = max(width, 2 * layout.margin + max(text_width(line, 12) for line in caption))
+    return Geometry(network, layout, column_gap, width, height)
 
 
 def network_svg(network: Network, after: Network | None = None, digits: int = 7,
@@ -38,79 +77,68 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
         f"nntrace show --export FILE.md lists every weight"]
     if after is not None:
         caption.append("weights: before → after; blue positive, red negative after")
-    if labelled:
-        label_width = max(text_width(weight_text(c, digits), 12) for c in all_connections)
-        busiest = max(a * b for a, b in zip(network.layers, network.layers[1:]))
-        # Dense layers get more room between columns, so every label finds a free place.
-        column_gap = max(220.0, 2.8 * label_width) * max(1.0, busiest ** 0.5 / 3)
-    else:
-        column_gap = 260.0
-    tallest = max(network.layers)
-    bottom = layout.radius + (22 if network.biases is not None else 0) + 24 * len(caption)
-    height = layout.heading_space + layout.margin + (tallest - 0.5) * layout.row_gap + bottom + 20
-    width = 2 * layout.margin + 120 + (len(network.layers) - 1) * column_gap
-    if caption:
-        width = max(width, 2 * layout.margin + max(text_width(line, 12) for line in caption))
-
-    def centre(l: int, j: int) -> tuple[float, float]:
-        x = layout.margin + 60 + l * column_gap
-        top = layout.heading_space + layout.margin + (tallest - network.layers[l]) * layout.row_gap / 2
-        return x, top + (j - 0.5) * layout.row_gap
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-           f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
+    where = geometry(network, [weight_text(c, digits) for c in all_connections] if labelled else None,
+                     caption, layout)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{where.width:.0f}" height="{where.height:.0f}" '
+           f'viewBox="0 0 {where.width:.0f} {where.height:.0f}" '
+           f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
            f"<title>Network {escape(network.describe())}</title>",
            '<rect width="100%" height="100%" fill="white"/>']
-    for l in range(len(network.layers)):
-        x, _ = centre(l, 1)
-        out.append(svg_text(x, layout.margin, layer_heading(network, l), 15, "middle", bold=True))
-    segments = {}
-    for c in weights:
-        (x1, y1), (x2, y2) = centre(c.layer - 1, c.source), centre(c.layer, c.to)
-        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-        ux, uy = (x2 - x1) / length * layout.radius, (y2 - y1) / length * layout.radius
-        segments[c.name] = (x1 + ux, y1 + uy, x2 - ux, y2 - uy)
+    out += [svg_text(where.centre(l, 1)[0], layout.margin, layer_heading(network, l), 15, "middle", bold=True)
+            for l in range(len(network.layers))]
+    segments = {c.name: segment(where, c.layer, c.source, c.to) for c in weights}
     stroke = 1.6 if labelled else 0.6    # many unlabelled lines: thin, so they stay apart
-    lines = ['<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" ' % segments[c.name] +
-             f'stroke="{weight_colour(c.old if c.new is None else c.new)}" stroke-width="{stroke}"/>'
-             for c in weights]
-    labels = []
+    out += ['<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" ' % segments[c.name] +
+            f'stroke="{weight_colour(c.old if c.new is None else c.new)}" stroke-width="{stroke}"/>'
+            for c in weights]
+    out += neuron_elements(where, {(c.layer, c.to): c for c in all_connections if c.source is None}, digits)
     if labelled:
-        # Every circle is taken; each weight label then goes where it covers no other label.
-        taken = [(x - layout.radius, y - layout.radius, x + layout.radius, y + layout.radius)
-                 for l, size in enumerate(network.layers) for x, y in
-                 (centre(l, j) for j in range(1, size + 1))]
-        if network.biases is not None:   # the bias labels under the circles are taken too
-            taken += [(x - 40, y + layout.radius, x + 40, y + layout.radius + 20)
-                      for l, size in enumerate(network.layers) if l for x, y in
-                      (centre(l, j) for j in range(1, size + 1))]
-        for c in weights:
-            text = weight_text(c, digits)
-            box = place_label(segments[c.name], text_width(text, 12), 16, taken,
-                              list(segments.values()))
-            taken.append(box)
-            labels.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
-                          f'height="{box[3] - box[1]:.1f}" rx="3" fill="white" fill-opacity="0.9"/>')
-            labels.append(svg_text((box[0] + box[2]) / 2, box[3] - 4, text, 12, "middle", name=c.name))
-    out += lines
-    biases = {(c.layer, c.to): c for c in all_connections if c.source is None}
-    for l, size in enumerate(network.layers):
-        for j in range(1, size + 1):
-            x, y = centre(l, j)
-            fill = "#e8f0fe" if l == 0 else ("#fde8e8" if l == len(network.layers) - 1 else "#e8f6ec")
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{layout.radius}" fill="{fill}" '
-                       f'stroke="#333" stroke-width="1.5"><title>{neuron_name(l, j)}</title></circle>')
-            out.append(svg_text(x, y + 4, f"n{j}", 12, "middle"))
-            if (l, j) in biases:
-                bias = biases[(l, j)]
-                out.append(svg_text(x, y + layout.radius + 15, f"b {weight_text(bias, digits)}", 11,
-                                    "middle", name=bias.name))
-    out += labels
-    for k, line in enumerate(caption):
-        out.append(svg_text(layout.margin, height - 12 - 24 * (len(caption) - 1 - k), line, 12,
-                            "start"))
+        out += label_elements(where, weights, segments, digits)
+    out += [svg_text(layout.margin, where.height - 12 - 24 * (len(caption) - 1 - k), line, 12, "start")
+            for k, line in enumerate(caption)]
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def segment(where: Geometry, layer: int, source: int, to: int) -> Segment:
+    """The line of a weight, from circle edge to circle edge."""
+    (x1, y1), (x2, y2) = where.centre(layer - 1, source), where.centre(layer, to)
+    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+    radius = where.layout.radius
+    ux, uy = (x2 - x1) / length * radius, (y2 - y1) / length * radius
+    return x1 + ux, y1 + uy, x2 - ux, y2 - uy
+
+
+def neuron_elements(where: Geometry, biases: dict, digits: int) -> list[str]:
+    """Each neuron a circle with its name, and its bias below it."""
+    out, last, radius = [], len(where.network.layers) - 1, where.layout.radius
+    for l, j, x, y in where.neurons():
+        fill = "#e8f0fe" if l == 0 else ("#fde8e8" if l == last else "#e8f6ec")
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{fill}" '
+                   f'stroke="#333" stroke-width="1.5"><title>{neuron_name(l, j)}</title></circle>')
+        out.append(svg_text(x, y + 4, f"n{j}", 12, "middle"))
+        if (l, j) in biases:
+            bias = biases[(l, j)]
+            out.append(svg_text(x, y + radius + 15, f"b {weight_text(bias, digits)}", 11,
+                                "middle", name=bias.name))
+    return out
+
+
+def label_elements(where: Geometry, weights: list, segments: dict, digits: int) -> list[str]:
+    """Each weight's label on its line, where it covers no circle, bias or other label."""
+    radius = where.layout.radius
+    taken = [(x - radius, y - radius, x + radius, y + radius) for _, _, x, y in where.neurons()]
+    if where.network.biases is not None:   # the bias labels under the circles are taken too
+        taken += [(x - 40, y + radius, x + 40, y + radius + 20) for l, _, x, y in where.neurons() if l]
+    out = []
+    for c in weights:
+        text = weight_text(c, digits)
+        box = place_label(segments[c.name], text_width(text, 12), 16, taken, list(segments.values()))
+        taken.append(box)
+        out.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
+                   f'height="{box[3] - box[1]:.1f}" rx="3" fill="white" fill-opacity="0.9"/>')
+        out.append(svg_text((box[0] + box[2]) / 2, box[3] - 4, text, 12, "middle", name=c.name))
+    return out
 
 
 Box = tuple[float, float, float, float]
