@@ -21,6 +21,7 @@ NETWORK = {
 }
 XOR = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
 INPUT, TARGET, LEARNING_RATE = [0.0, 1.0], [1.0], 0.001
+SOURCE = "article"   # what the tables call it, above its names and its printed figures
 
 
 def network() -> Network:
@@ -85,7 +86,7 @@ def is_article_run(network: Network | None, inputs: list[float], targets: list[f
 # Why a figure of the article differs from exact math, for the side-by-side view.
 REASONS = {
     "derivative": "derivative applied to an already-activated value (sigmoid twice)",
-    "truncated": "article truncated a value and carried it forward",
+    "truncation": "article truncated a value and carried it forward",
     "carried": "follows from the derivative slip on an earlier line",
 }
 
@@ -120,7 +121,7 @@ def differences(exact_values: dict[str, float]) -> dict[str, str]:
         if name.endswith(".deriv"):
             reasons[name] = "derivative"
         elif matches_printed(float(truncated[name]), printed):
-            reasons[name] = "truncated"
+            reasons[name] = "truncation"
         else:
             reasons[name] = "carried"
     return reasons

@@ -15,9 +15,9 @@ from typing import Any, Sequence
 
 import click
 
-from .core.activations import ACTIVATIONS
+from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
-from .core.slips import PRECISION_SLIPS, SLIPS
+from .core.slips import SLIP_CHOICES
 from .errors import ArgumentError, NntraceError, NonFiniteError
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
@@ -188,7 +188,7 @@ convention_option = click.option(
 slip_option = click.option(
     "--slip", "slips", multiple=True, metavar="NAME",
     help="Reproduce a known mistake (repeatable): "
-         + ", ".join([*SLIPS, *(f"{kind}:N" for kind in PRECISION_SLIPS)]) + ".")
+         + SLIP_CHOICES + ".")
 export_option = click.option(
     "--export", "export_path", metavar="FILE", callback=exportable,
     help="Also write what is shown to FILE: .md, .html, .svg or .tex, by its extension.")
@@ -518,7 +518,7 @@ def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list
 @click.argument("layers", callback=parse_layers)
 @click.option("--seed", type=int, help="Seed of the random weights, to draw the same network again.")
 @click.option("--activation", type=click.Choice(list(ACTIVATIONS)),
-              default="sigmoid", show_default=True, help="Activation of every layer.")
+              default=DEFAULT_ACTIVATION, show_default=True, help="Activation of every layer.")
 @click.option("--biases", is_flag=True, help="Give every neuron a bias (the article's network has none).")
 def init(layers: list[int], seed: int | None, activation: str, biases: bool) -> None:
     """Print a fresh network file, weights drawn uniformly from [0, 1] like the article's.

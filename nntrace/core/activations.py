@@ -48,6 +48,7 @@ def decimal_tanh(x: Decimal) -> Decimal:
     return y if x >= 0 else -y
 
 
+DEFAULT_ACTIVATION = "sigmoid"   # the article's
 LEAKY_SLOPE, DECIMAL_LEAKY_SLOPE = 0.01, Decimal("0.01")   # PyTorch's default negative_slope
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (

@@ -9,7 +9,7 @@ and goes on from what they wrote: that is computed in `decimal`, where 1 − 0.7
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero,
+from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero,
                      InvalidOperation, Overflow)
 from typing import Callable
 
@@ -57,17 +57,14 @@ def significant_carry(digits_by_kind: dict[str, int]) -> Carry:
     return carry
 
 
-ROUNDINGS = {"rounded": ROUND_HALF_UP, "truncated": ROUND_DOWN}
-
-
 def decimals_carry(decimals: int, rounding: str) -> Carry:
-    """Every value rounded (`rounded`, half up) or cut (`truncated`) to `decimals` places."""
+    """Every value rounded to `decimals` places, by a `decimal` rounding mode (ROUND_HALF_UP,
+    or ROUND_DOWN to cut)."""
     step = Decimal(1).scaleb(-decimals)
-    mode = ROUNDINGS[rounding]
 
     def carry(value: Decimal, kind: str) -> Decimal:
         if value.adjusted() + decimals >= 27:  # beyond Decimal's precision
             return value
-        return value.quantize(step, rounding=mode)
+        return value.quantize(step, rounding=rounding)
 
     return carry

@@ -9,6 +9,7 @@ every value written down to N decimals and carried on.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP
 from typing import Callable
 
 from ..errors import ArgumentError
@@ -57,9 +58,15 @@ SLIPS: dict[str, Slip] = {s.name: s for s in (
          each(lambda a: replace(a, op="flipped_error") if a.op == "output_error" else None)),
 )}
 
+@dataclass(frozen=True)
+class Precision:
+    description: str
+    rounding: str          # a `decimal` rounding mode
+
+
 PRECISION_SLIPS = {
-    "rounded": "every intermediate rounded (half up) to N decimals and carried on",
-    "truncated": "every intermediate truncated to N decimals and carried on",
+    "rounded": Precision("every intermediate rounded (half up) to N decimals and carried on", ROUND_HALF_UP),
+    "truncated": Precision("every intermediate truncated to N decimals and carried on", ROUND_DOWN),
 }
 MAX_DECIMALS = 20
 SLIP_CHOICES = ", ".join([*SLIPS, *(f"{kind}:N" for kind in PRECISION_SLIPS)])
@@ -73,7 +80,7 @@ def precision_carry(slip: str) -> Carry | None:
         if not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_DECIMALS:
             raise ArgumentError("slips", f"{slip!r}: expected {kind}:N with N decimals from 0 "
                                          f"to {MAX_DECIMALS}", slip)
-        return decimals_carry(int(digits), kind)
+        return decimals_carry(int(digits), PRECISION_SLIPS[kind].rounding)
     if slip not in SLIPS:
         raise ArgumentError("slips", f"unknown {slip!r} (choose from {SLIP_CHOICES})", slip)
     return None

@@ -63,7 +63,7 @@ def blocks_of(part: Any) -> list[Block]:
 def step_blocks(view: StepView) -> list[Block]:
     """One iteration's lines as the blocks of a Markdown or LaTeX document."""
     blocks: list[Block] = [Heading(view.title)]
-    header = ["trace name", "computed"] + (["article"] if view.with_figures else [])
+    header = ["trace name", "computed"] + ([view.source] if view.with_figures else [])
     for section in view.sections:
         rows: list[list[Cell]] = []
         for line in section.lines:

@@ -67,7 +67,7 @@ class DiffReport:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("trace name", no_wrap=True)
         if names:
-            table.add_column("article", no_wrap=True)
+            table.add_column(self.view.source, no_wrap=True)
         for heading in ("expected", "actual", "difference"):
             table.add_column(heading, justify="right", no_wrap=True)
         for number, d in enumerate(step.differing[:SHOWN + 1]):

@@ -31,7 +31,7 @@ class StepTables:
                      default=20)
         width = min(options.max_width, name_width + widest + (20 if view.with_figures else 6))
         for section in view.sections:
-            table = new_table(section.heading, name_width, view.with_figures)
+            table = new_table(section.heading, name_width, view.source if view.with_figures else "")
             table.width = width
             for line in section.lines:
                 computed = Text()
@@ -47,14 +47,15 @@ class StepTables:
             yield Text(f"≠{number}  {note}", style="yellow")
 
 
-def new_table(heading: str, name_width: int, with_figures: bool) -> Table:
+def new_table(heading: str, name_width: int, figures: str) -> Table:
+    """`figures`: the title of the worked example's column, "" for none."""
     # Same column widths in every section, so the tables line up as one page.
     table = Table(title=heading, title_justify="left", title_style="bold magenta",
                   box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("trace name", no_wrap=True, width=name_width)
     table.add_column("computed", overflow="fold", ratio=1)
-    if with_figures:
-        table.add_column("article", no_wrap=True, width=12)
+    if figures:
+        table.add_column(figures, no_wrap=True, width=12)
     return table
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..core.conventions import DEFAULT_CONVENTION
 from ..core.losses import DEFAULT_LOSS
 from ..core.network import Network
 from ..core.settings import Settings
@@ -26,7 +27,7 @@ class Recorder:
     Numbers may be numpy arrays and scalars (anything with `.tolist()`, or that float() takes).
     """
 
-    def __init__(self, convention: str = "exact", learning_rate: float | None = None,
+    def __init__(self, convention: str = DEFAULT_CONVENTION, learning_rate: float | None = None,
                  network: Network | dict | None = None, slips: Sequence[str] = (),
                  loss: str = DEFAULT_LOSS, **extra: Any):
         if isinstance(network, dict):

@@ -15,6 +15,7 @@ class DiffView:
     comparison: Comparison
     explanation: Explanation | None = None     # asked for when the traces differ
     names: dict[str, str] = field(default_factory=dict)   # the worked example's name of a value
+    source: str = article.SOURCE                          # the worked example, as a column calls it
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` report."""

@@ -41,6 +41,7 @@ class StepView:
     sections: list[Section]
     notes: list[str]        # reason N is notes[N - 1]
     with_figures: bool      # the article's own example: a column of its printed figures
+    source: str = article.SOURCE   # the worked example, as the figures' column calls it
 
 
 def section_of(name: str, last_layer: int) -> str:
