@@ -33,8 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nntrace import article  # noqa: E402
-from nntrace.data import xor  # noqa: E402
-from nntrace.training import train  # noqa: E402
+from nntrace.core.engine import value_names  # noqa: E402
+from nntrace.core.settings import make_settings  # noqa: E402
+from nntrace.train.data import xor  # noqa: E402
+from nntrace.train.loop import train  # noqa: E402
+
+RATE = make_settings(0.5)
 
 GOALS = {"untraced vs plain Python": 1.5, "traced every iteration vs untraced": 5.0,
          "whole process vs plain-Python script": 1.5}
@@ -109,7 +113,7 @@ def main(quick: bool = False) -> int:
     network = article.network()
 
     # Same weights first: the comparison is only fair if both loops compute the same thing.
-    ours = train(network, xor(), epochs, 0.5).network
+    ours = train(network, xor(), epochs, RATE).network
     hidden, out = reference_train(network.weights[0], network.weights[1][0], samples, 0.5, epochs)
     if ours.weights != [hidden, [out]]:
         print("FAIL: nntrace and the reference loop ended on different weights", file=sys.stderr)
@@ -117,15 +121,14 @@ def main(quick: bool = False) -> int:
     print(f"same weights after {epochs} epochs: yes")
 
     plain = best(lambda: reference_train(network.weights[0], network.weights[1][0], samples, 0.5, epochs), repeats)
-    untraced = best(lambda: train(network, xor(), epochs, 0.5), repeats)
+    untraced = best(lambda: train(network, xor(), epochs, RATE), repeats)
     with tempfile.TemporaryDirectory() as folder:
         trace = Path(folder) / "run.jsonl"
-        traced = best(lambda: train(network, xor(), epochs, 0.5, trace=trace), repeats)
+        traced = best(lambda: train(network, xor(), epochs, RATE, trace=trace), repeats)
         trace_size = trace.stat().st_size
 
     # What tracing would cost per step if its values went through Python's own repr (the
     # shortest round-trip text, as orjson writes it): the reason the trace writer uses orjson.
-    from nntrace.engine import value_names
     count = len(value_names(network))
     values = tuple(random.Random(1).random() for _ in range(count))
     template = ", ".join(["%r"] * count)
