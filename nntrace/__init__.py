@@ -4,9 +4,19 @@ The Python API is `nntrace.api` (step, train, diff, explain, show); `nntrace.not
 shows its results in Jupyter; `Recorder` writes a trace from your own code.
 """
 
-from .core.network import Network, load_network
-from .errors import NntraceError
-from .trace import Recorder, Trace, read_trace
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["NntraceError", "Network", "Recorder", "Trace", "load_network", "read_trace", "__version__"]
+# Imported when first used, so that the command line starts without them.
+EXPORTS = {"NntraceError": "errors", "Network": "core.network", "load_network": "core.network",
+           "Recorder": "trace", "Trace": "trace", "read_trace": "trace"}
+__all__ = [*EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in EXPORTS:
+        return getattr(import_module(f".{EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'nntrace' has no attribute {name!r}")

@@ -21,21 +21,24 @@ from numbers import Integral
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from . import article
-from .check.compare import ATOL, RTOL, compare
-from .check.explain import Explanation
-from .check.explain import explain as explain_traces
+from .check import ATOL, RTOL
 from .core.engine import Engine
 from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
-from .core.settings import DEFAULT_LEARNING_RATE, Settings, make_settings
+from .core.settings import DEFAULT_LEARNING_RATE, Settings, finite_number, make_settings
 from .errors import ArgumentError, NntraceError, NonFiniteError
-from .trace import Recorder, Trace, read_trace
-from .train.data import Dataset, Sample, training_data
-from .train.loop import Progress, TrainingResult, first_non_finite
-from .train.loop import train as train_loop
-from .train.signals import Stop
-from .views.diff import DiffView, diff_view
+from .trace.model import Trace, first_non_finite
+from .trace.recorder import Recorder
+
+if TYPE_CHECKING:   # the rest is imported by the function that needs it: step starts quickly
+    from .check.explain import Explanation
+    from .train.data import Dataset
+    from .train.loop import Progress, TrainingResult
+    from .train.signals import Stop
+    from .views.diff import DiffView
 
 DEFAULT_CONVENTION = Settings().convention
 
@@ -86,9 +89,11 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
           lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
           loss: Any = DEFAULT_LOSS, shuffle: bool = False, seed: Any = None,
           trace: str | os.PathLike | None = None, every: Any = 1,
-          progress: Progress | None = None, stop: Stop | None = None) -> TrainingResult:
+          progress: "Progress | None" = None, stop: "Stop | None" = None) -> "TrainingResult":
     """Online gradient descent on `data` (None: the article's XOR table; a CSV file's path;
     or (inputs, targets) pairs), then the verdict. `network` is left untouched."""
+    from .train.loop import train as train_loop
+
     network = network_argument(network)
     settings = make_settings(lr, convention, slips, loss)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
@@ -98,8 +103,12 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
 
 
 def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
-         rtol: Any = RTOL, atol: Any = ATOL, explain: bool = True) -> DiffView:
+         rtol: Any = RTOL, atol: Any = ATOL, explain: bool = True) -> "DiffView":
     """Compare ACTUAL with EXPECTED; when they differ, say which known slip explains it."""
+    from .check.compare import compare
+    from .check.explain import explain as explain_traces
+    from .views.diff import diff_view
+
     rtol, atol = tolerance("rtol", rtol), tolerance("atol", atol)
     want, got = trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL")
     sources = tuple(str(t) if not isinstance(t, Trace) else name
@@ -112,8 +121,10 @@ def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
 
 
 def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
-            rtol: Any = RTOL, atol: Any = ATOL) -> Explanation:
+            rtol: Any = RTOL, atol: Any = ATOL) -> "Explanation":
     """Which known slip, pair of slips or precision reproduces ACTUAL."""
+    from .check.explain import explain as explain_traces
+
     return explain_traces(trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL"),
                           tolerance("rtol", rtol), tolerance("atol", atol))
 
@@ -142,6 +153,8 @@ def trace_argument(trace: Any, name: str) -> Trace:
     if isinstance(trace, Trace):
         return trace
     if isinstance(trace, (str, os.PathLike)):
+        from .trace.read import read_trace
+
         return read_trace(trace)
     raise ArgumentError(name.lower(), "expected a Trace or a trace file's path", trace)
 
@@ -177,16 +190,16 @@ def digits(value: Any) -> int:
 
 
 def tolerance(name: str, value: Any) -> float:
-    from .core.settings import finite_number
-
     number = finite_number(name, value)
     if number < 0:
         raise ArgumentError(name, f"{number:g} is negative; a tolerance is 0 or more", value)
     return number
 
 
-def dataset(data: Any, network: Network) -> Dataset:
+def dataset(data: Any, network: Network) -> "Dataset":
     """None (the XOR table), a CSV file's path, or (inputs, targets) pairs."""
+    from .train.data import Dataset, Sample, training_data
+
     if data is None or isinstance(data, (str, os.PathLike)):
         return training_data(network, data)
     if not isinstance(data, Iterable):

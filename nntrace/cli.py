@@ -158,6 +158,8 @@ def checked_output(ctx: click.Context, param: click.Parameter, value: str | None
 
 def exportable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An --export path: .md, .html, .svg or .tex, in a writable place."""
+    if value is None:
+        return None
     from .render.export import export_format
 
     return checked_output(ctx, param, value, export_format)
@@ -165,6 +167,8 @@ def exportable(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def picturable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --picture path: .svg, in a writable place."""
+    if value is None:
+        return None
     from .files import known_extension
 
     return checked_output(ctx, param, value, lambda path, option: known_extension(path, (".svg",), option))
@@ -172,6 +176,8 @@ def picturable(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --plot path: .png or .svg, with matplotlib installed, in a writable place."""
+    if value is None:
+        return None
     from .render.plot import check_matplotlib, plot_format
 
     return checked_output(ctx, param, value, plot_format, lambda path, option: check_matplotlib(option))
@@ -261,7 +267,7 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
       nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
     """
     from . import api
-    from .trace import dumps_trace, write_trace
+    from .trace.write import dumps_trace, write_trace
     from .views.document import step_document
 
     if as_json and show:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import IO
 
@@ -38,6 +37,8 @@ class AtomicFile:
         check_writable(path, option)
         self.path = Path(os.path.realpath(path))
         self.option = option
+        import tempfile   # only a run that writes a file pays for it
+
         try:
             fd, self.temporary = tempfile.mkstemp(
                 prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or "."

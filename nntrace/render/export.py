@@ -11,12 +11,12 @@ import io
 import os
 from typing import Any, Sequence
 
+from typing import TYPE_CHECKING
+
 from ..files import known_extension, write_atomically
-from ..views.document import Document
-from .blocks import blocks_of
-from .latex import latex
-from .markdown import markdown
-from .terminal import renderable
+
+if TYPE_CHECKING:
+    from ..views.document import Document
 
 FORMATS = (".md", ".html", ".svg", ".tex")
 WIDTH = 100   # columns of the recorded console: wide enough that formulas rarely wrap
@@ -27,12 +27,18 @@ def export_format(path: str | os.PathLike, option: str = "--export") -> str:
     return known_extension(path, FORMATS, option)
 
 
-def export(document: Document, path: str | os.PathLike, option: str = "--export") -> None:
+def export(document: "Document", path: str | os.PathLike, option: str = "--export") -> None:
     """Write `document` to `path` in the format its extension names, whole or not at all."""
     write_atomically(path, render(document, export_format(path, option)), option)
 
 
-def render(document: Document, extension: str) -> str:
+def render(document: "Document", extension: str) -> str:
+    # Imported here, so that checking an --export path at start-up stays cheap.
+    from .blocks import blocks_of
+    from .latex import latex
+    from .markdown import markdown
+    from .terminal import renderable
+
     blocks = [block for part in document.parts for block in blocks_of(part)]
     if extension == ".md":
         return markdown(blocks)

@@ -1,26 +1,23 @@
-"""The terminal renderer: the rich renderable of each view."""
+"""The terminal renderer: the rich renderable of each view. Each renderer is imported when a
+view of its kind is shown, so that `nntrace step` loads no training report."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..views.diff import DiffView
-from ..views.network import NetworkView
-from ..views.step import StepView
-from ..views.train import TrainView
-from .diff import DiffReport
-from .network import NetworkPicture
-from .step import StepTables
-from .training import TrainingReport
-
 
 def renderable(part: Any) -> Any:
-    if isinstance(part, StepView):
+    kind = type(part).__name__
+    if kind == "StepView":
+        from .step import StepTables
         return StepTables(part)
-    if isinstance(part, TrainView):
+    if kind == "TrainView":
+        from .training import TrainingReport
         return TrainingReport(part)
-    if isinstance(part, DiffView):
+    if kind == "DiffView":
+        from .diff import DiffReport
         return DiffReport(part)
-    if isinstance(part, NetworkView):
+    if kind == "NetworkView":
+        from .network import NetworkPicture
         return NetworkPicture(part.network, part.after, part.digits)
-    raise TypeError(f"nothing renders {type(part).__name__} in a terminal")
+    raise TypeError(f"nothing renders {kind} in a terminal")

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from ..core.network import Network
 from ..core.settings import Settings
-from ..errors import NntraceError
+from ..errors import NntraceError, NonFiniteError
 
 FORMAT = "nntrace-trace/2"
 
@@ -104,3 +104,12 @@ def network_after(before: Network | None, step: Step) -> Network | None:
             for j in range(1, len(layer) + 1):
                 layer[j - 1] = step.values.get(f"L{l}.n{j}.b", layer[j - 1])
     return after
+
+
+def first_non_finite(trace: Trace) -> None:
+    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN."""
+    for recorded in trace.steps:
+        for name, value in recorded.values.items():
+            if not math.isfinite(value):
+                raise NonFiniteError(f"iteration {recorded.iteration}: {name} is {value}, "
+                                     f"not a finite number", name, recorded.iteration)

@@ -11,7 +11,6 @@ from ..core.network import Network
 from ..core.settings import Settings
 from ..errors import NntraceError
 from .model import Step, Trace, plain, real, whole_number
-from .write import write_trace
 
 
 class Recorder:
@@ -67,4 +66,6 @@ class Recorder:
         self._values = None
 
     def save(self, path: str | Path) -> None:
+        from .write import write_trace
+
         write_trace(self.trace, path)

@@ -24,6 +24,7 @@ from ..core.numbers import FLOAT
 from ..core.settings import Settings
 from ..errors import NntraceError, NonFiniteError
 from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
+from ..trace.model import first_non_finite
 from ..trace.write import sample_fields
 from .curve import LossCurve
 from .data import Dataset, Sample
@@ -293,15 +294,6 @@ def replay_one(engine: Engine, recorder: Recorder, x, t, sample: Sample, iterati
         message = str(error).replace(f"iteration {iteration}:", f"{where}:")
         return None, NonFiniteError(message, error.name, iteration)
     return loss, None
-
-
-def first_non_finite(trace: Trace) -> None:
-    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN."""
-    for recorded in trace.steps:
-        for name, value in recorded.values.items():
-            if not math.isfinite(value):
-                raise NonFiniteError(f"iteration {recorded.iteration}: {name} is {value}, "
-                                     f"not a finite number", name, recorded.iteration)
 
 
 def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], float]:

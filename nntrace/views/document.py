@@ -4,15 +4,12 @@ prints it; --export writes the same Document as .md, .html, .svg or .tex."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.network import Network
-from ..trace import Trace
-from ..trace.model import network_after
-from ..train.loop import TrainingResult
-from .network import NetworkView
-from .step import step_view
-from .train import train_view
+if TYPE_CHECKING:
+    from ..core.network import Network
+    from ..trace import Trace
+    from ..train.loop import TrainingResult
 
 
 @dataclass
@@ -21,8 +18,12 @@ class Document:
     parts: list[Any] = field(default_factory=list)
 
 
-def step_document(trace: Trace, digits: int = 7, show: bool = False) -> Document:
+def step_document(trace: "Trace", digits: int = 7, show: bool = False) -> Document:
     """`nntrace step`: the iteration's tables, then with `show` the network's old and new weights."""
+    from ..trace.model import network_after
+    from .network import NetworkView
+    from .step import step_view
+
     document = Document("nntrace step", [step_view(trace, digits=digits)])
     if show and trace.network is not None:
         document.parts.append(NetworkView(trace.network, network_after(trace.network, trace.steps[0]),
@@ -30,12 +31,16 @@ def step_document(trace: Trace, digits: int = 7, show: bool = False) -> Document
     return document
 
 
-def show_document(network: Network, digits: int = 7) -> Document:
+def show_document(network: "Network", digits: int = 7) -> Document:
     """`nntrace show`: the picture of the network."""
+    from .network import NetworkView
+
     return Document("nntrace show", [NetworkView(network, None, digits)])
 
 
-def train_document(result: TrainingResult, digits: int = 7, timing: bool = False) -> Document:
+def train_document(result: "TrainingResult", digits: int = 7, timing: bool = False) -> Document:
     """`nntrace train`: what ran, the loss chart, every sample, the verdict. Without `timing`
     (exports) the wall-clock time is left out: the same run writes the same file."""
+    from .train import train_view
+
     return Document("nntrace train", [train_view(result, digits, timing)])

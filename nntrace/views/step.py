@@ -14,7 +14,7 @@ from ..core.names import parse_name
 from ..core.network import Network
 from ..core.program import OPS, Program
 from ..errors import NntraceError
-from ..trace import Step, Trace
+from ..trace.model import Step, Trace
 from ..trace.model import network_after
 from .text import format_number, operand
 

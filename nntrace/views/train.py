@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..train.loop import TrainingResult
 from .text import format_number
+
+if TYPE_CHECKING:
+    from ..train.loop import TrainingResult
 
 MAX_ROWS = 40   # a big CSV would scroll off the screen; --json has every sample
 
@@ -39,7 +42,7 @@ def curve_title(width: int) -> str:
         f", each point the mean of {width} epochs" if width > 1 else "")
 
 
-def train_view(result: TrainingResult, digits: int = 4, timing: bool = True,
+def train_view(result: "TrainingResult", digits: int = 4, timing: bool = True,
                max_rows: int = MAX_ROWS) -> TrainView:
     """`timing`: the wall-clock time in the headline (exports leave it out: the same run, the same file)."""
     numbers = lambda values: " ".join(format_number(v, digits) for v in values)  # noqa: E731
@@ -54,7 +57,7 @@ def train_view(result: TrainingResult, digits: int = 4, timing: bool = True,
                      result.verdict.describe(), result.verdict.learned)
 
 
-def headline(r: TrainingResult, timing: bool) -> str:
+def headline(r: "TrainingResult", timing: bool) -> str:
     per = f", {r.seconds / r.iterations * 1e6:.1f} µs per iteration" if r.iterations else ""
     order = f", shuffled with seed {r.seed}" if r.seed is not None else ""
     took = f"; {r.seconds:.2f} s{per}" if timing else ""
@@ -63,7 +66,7 @@ def headline(r: TrainingResult, timing: bool) -> str:
             f"learning rate {format_number(r.settings.learning_rate)}{took}")
 
 
-def stop_line(r: TrainingResult) -> str | None:
+def stop_line(r: "TrainingResult") -> str | None:
     if r.stopped == "interrupted":
         return (f"Interrupted at the end of iteration {r.iterations} "
                 f"({r.epochs_run} epoch(s) complete); the weights are those it reached.")
