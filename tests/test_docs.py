@@ -68,3 +68,14 @@ def test_the_reference_names_every_registry_entry():
     text = reference()
     for name in [*ACTIVATIONS, *LOSSES, *CONVENTIONS, *SLIPS]:
         assert f"| `{name}` |" in text
+
+
+def test_the_readme_is_for_a_newcomer_and_short():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme) < 12000
+    # The two commands CI runs, and a virtual environment before them.
+    assert "python -m pip install -e . && nntrace step --input 0 1" in readme
+    assert "python -m pip install -e '.[test]' && python -m pytest" in readme
+    assert readme.index("venv") < readme.index("python -m pip install -e .")
+    for doc in ("docs/cli.md", "docs/formats.md", "docs/guide.md", "docs/python.md", "docs/development.md"):
+        assert doc in readme and (ROOT / doc).exists(), doc

@@ -31,8 +31,8 @@ def test_own_backprop_is_caught_and_explained(tmp_path):
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]
 
 
-def test_the_readmes_trace_example_is_a_trace(tmp_path):
-    readme = (ROOT / "README.md").read_text()
+def test_the_formats_trace_example_is_a_trace(tmp_path):
+    readme = (ROOT / "docs" / "formats.md").read_text()
     section = readme.split("### The trace format, for any language", 1)[1]
     block = section.split("```json\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "example.json"
