@@ -16,8 +16,9 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from . import names as N
-from .activations import ACTIVATIONS
-from .program import OPS, Assign, Program, pairs_of
+from .activations import ACTIVATIONS, softmax
+from .losses import LOSSES
+from .program import OPS, Assign, Program, identifier, pairs_of
 
 Step = Callable[[list, Sequence[float], Sequence[float], float], object]
 
@@ -29,8 +30,9 @@ TERMS_PER_STATEMENT = 100
 
 
 def variable(name: str) -> str:
-    """A trace name as a Python identifier: L1.n1.w1 -> L1_n1_w1; the constant 0 -> 0.0."""
-    return "0.0" if name == N.ZERO else re.sub(r"\W", "_", name)
+    """A trace name as a Python identifier: L1.n1.w1 -> L1_n1_w1; a constant, 2 -> 2.0."""
+    value = N.constant(name)
+    return repr(value) if value is not None else re.sub(r"\W", "_", name)
 
 
 def compilable(program: Program) -> bool:
@@ -45,9 +47,11 @@ def compiled_step(program: Program, record: bool = False) -> Step | None:
     if not compilable(program):
         return None
     source = step_source(program, record)
-    scope: dict = {}
+    scope: dict = {"softmax": softmax}
     for name, activation in ACTIVATIONS.items():
         scope[f"f_{name}"], scope[f"g_{name}"] = activation.forward, activation.derivative
+    for name, loss in LOSSES.items():
+        scope[f"loss_{identifier(name)}"], scope[f"error_{identifier(name)}"] = loss.loss, loss.error
     try:
         code = compile(source, f"<nntrace step {'-'.join(map(str, program.layers))}>", "exec")
     except (RecursionError, MemoryError, SyntaxError):

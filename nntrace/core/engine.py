@@ -16,7 +16,7 @@ from . import names as N
 from .network import Network
 from .numbers import Number
 from .program import OPS, Program, Rewrite, build
-from .settings import Arithmetic, Settings, arithmetic
+from .settings import Arithmetic, Settings, arithmetic, check_fits
 
 Record = Callable[[str, Number], None]
 
@@ -53,6 +53,7 @@ class Engine:
         self.arithmetic = how = how or arithmetic(settings)
         self.numbers = how.numbers
         self.network_shape = network
+        check_fits(settings, network)
         self.program = network_program(network, settings, how)
         self.state = [self.numbers.convert(v) for v in state_values(network)]
         self.lr = self.numbers.convert(settings.learning_rate or 0.0)
@@ -64,10 +65,14 @@ class Engine:
         slots: dict[str, int] = {}
         for name in (*program.state, *program.inputs, *program.targets, N.LEARNING_RATE, N.ZERO):
             slots[name] = len(slots)
+        constants = {x for a in program.assigns for x in a.args if N.constant(x) is not None}
+        for name in sorted(constants):
+            slots.setdefault(name, len(slots))
         for a in program.assigns:
             slots.setdefault(a.name, len(slots))
         self.env: list[Number] = [numbers.zero] * len(slots)
-        self.env[slots[N.ZERO]] = numbers.zero
+        for name in constants | {N.ZERO}:
+            self.env[slots[name]] = numbers.convert(N.constant(name))
         carry = self.arithmetic.carry
         self.code = [(slots[a.name], OPS[a.op].bind(a.param, numbers), tuple(slots[x] for x in a.args),
                       a.kind if carry is not None and OPS[a.op].carried else None, a.name)

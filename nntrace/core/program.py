@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from . import names as N
-from .activations import ACTIVATIONS
-from .losses import LOSSES, sum_source
+from .activations import ACTIVATIONS, softmax
+from .losses import LOSSES
 from .numbers import Number, Numbers
 
 Function = Callable[..., Number]
@@ -40,7 +40,7 @@ class Assign:
     name: str                 # the trace name it is recorded under
     op: str                   # a key of OPS
     args: tuple[str, ...]     # operand names: values computed before, weights, inputs, targets, lr
-    kind: str                 # net, out, loss, error, deriv, delta, weight or bias
+    kind: str                 # net, out, loss, error, deriv, delta, grad, weight or bias
     layer: int                # 0 for the loss
     param: str = ""           # the activation or loss it applies
 
@@ -101,13 +101,39 @@ def activation(param: str, numbers: Numbers):
     return entry.forward, entry.derivative
 
 
+def thirds(values: Sequence) -> tuple[Sequence, Sequence, Sequence]:
+    """A loss's operands: the outputs, the targets, the net inputs of the output layer."""
+    n = len(values) // 3
+    return values[:n], values[n:2 * n], values[2 * n:]
+
+
 def loss_function(param: str, numbers: Numbers) -> Function:
     loss = LOSSES[param].loss
-    return lambda *values: loss(values[:len(values) // 2], values[len(values) // 2:])
+    return lambda *values: loss(*thirds(values))
 
 
-def halves(values: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
-    return values[:len(values) // 2], values[len(values) // 2:]
+def softmax_delta(numbers: Numbers) -> Function:
+    """delta_j = o_j × (e_j − Σ_k e_k·o_k): the Jacobian of softmax applied to the errors."""
+    zero = numbers.zero
+    return lambda out, error, *pairs: out * (error - sum(
+        (pairs[k] * pairs[k + 1] for k in range(0, len(pairs), 2)), zero))
+
+
+def sum_source(terms: Sequence[str], start: str) -> str:
+    """sum(terms, start) as Python source; one term is start + term, which equals sum() in
+    every Python (3.12's compensated float sum included) and costs no call."""
+    if len(terms) == 1:
+        return f"({start} + {terms[0]})"
+    return f"sum(({', '.join(terms)}), {start})"
+
+
+def call(name: str, variables: Sequence[str]) -> str:
+    """Python source calling a function the compiled step's scope holds (compiled.py)."""
+    return f"{name}({', '.join(variables)})"
+
+
+def softmax_formula(texts: Sequence[str]) -> str:
+    return f"e^{texts[0]} / ({' + '.join(f'e^{t}' for t in texts[1:])})"
 
 
 OPS: dict[str, Op] = {
@@ -117,15 +143,18 @@ OPS: dict[str, Op] = {
     "activate": Op(lambda p, n: activation(p, n)[0],
                    lambda p, v: f"f_{p}({v[0]})",
                    lambda p, names, t: f"{p}({t[0]})"),
+    "softmax": Op(lambda p, n: (lambda net, *nets: softmax(net, nets)),
+                  lambda p, v: call("softmax", [v[0], f"({', '.join(v[1:])},)"]),
+                  lambda p, names, t: softmax_formula(t)),
     "loss": Op(loss_function,
-               lambda p, v: LOSSES[p].loss_source(*halves(v)),
-               lambda p, names, t: LOSSES[p].loss_formula(*halves(t))),
+               lambda p, v: call(f"loss_{identifier(p)}", [f"({', '.join(part)},)" for part in thirds(v)]),
+               lambda p, names, t: LOSSES[p].loss_formula(*thirds(t)[:2])),
     "output_error": Op(lambda p, n: LOSSES[p].error,
-                       lambda p, v: LOSSES[p].error_source(*v),
+                       lambda p, v: call(f"error_{identifier(p)}", v),
                        lambda p, names, t: LOSSES[p].error_formula(*t)),
-    "flipped_error": Op(lambda p, n: (lambda t, o, error=LOSSES[p].error: -error(t, o)),
-                        lambda p, v: f"-({LOSSES[p].error_source(*v)})",
-                        lambda p, names, t: LOSSES[p].flipped_error_formula(*t)),
+    "flipped_error": Op(lambda p, n: (lambda t, o, size, error=LOSSES[p].error: -error(t, o, size)),
+                        lambda p, v: "-" + call(f"error_{identifier(p)}", v),
+                        lambda p, names, t: f"−({LOSSES[p].error_formula(*t)})"),
     "back_sum": Op(lambda p, n: back_sum(n),
                    lambda p, v: sum_source([f"{d} * {w}" for d, w in pairs_of(v)], "0.0"),
                    lambda p, names, t: add_up([f"{d} × {w}" for d, w in pairs_of(t)])),
@@ -140,6 +169,17 @@ OPS: dict[str, Op] = {
               lambda p, names, t: "1 (derivative left out)"),
     "product": Op(lambda p, n: (lambda a, b: a * b), lambda p, v: f"{v[0]} * {v[1]}",
                   lambda p, names, t: f"{t[0]} × {t[1]}"),
+    "softmax_delta": Op(lambda p, n: softmax_delta(n),
+                        lambda p, v: f"{v[0]} * ({v[1]} - {sum_source([f'{e} * {o}' for e, o in pairs_of(v[2:])], '0.0')})",
+                        lambda p, names, t: f"{t[0]} × ({t[1]} − {sum_text([f'{e} × {o}' for e, o in pairs_of(t[2:])])})"),
+    "shortcut_delta": Op(lambda p, n: (lambda t, o: t - o), lambda p, v: f"{v[0]} - {v[1]}",
+                         lambda p, names, t: f"{t[0]} − {t[1]} ({SHORTCUT_NOTE})"),
+    "flipped_shortcut": Op(lambda p, n: (lambda t, o: o - t), lambda p, v: f"{v[1]} - {v[0]}",
+                           lambda p, names, t: f"{t[1]} − {t[0]}"),
+    "gradient": Op(lambda p, n: (lambda delta, x: -(delta * x)), lambda p, v: f"-({v[0]} * {v[1]})",
+                   lambda p, names, t: f"−{t[0]} × {t[1]}"),
+    "bias_gradient": Op(lambda p, n: (lambda delta: -delta), lambda p, v: f"-{v[0]}",
+                        lambda p, names, t: f"−{t[0]}"),
     "sgd": Op(lambda p, n: (lambda w, x, delta, lr: w + x * delta * lr),
               lambda p, v: f"{v[0]} + {v[1]} * {v[2]} * {v[3]}",
               lambda p, names, t: f"{t[0]} + {t[1]} × {t[2]} × {t[3]}"),
@@ -149,6 +189,15 @@ OPS: dict[str, Op] = {
     "keep": Op(lambda p, n: (lambda value: value), lambda p, v: v[0],
                lambda p, names, t: f"{t[0]} (frozen)", carried=False),
 }
+SHORTCUT_NOTE = "the loss's shortcut: −∂E/∂net = target − out"
+
+
+def identifier(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def sum_text(terms: Sequence[str]) -> str:
+    return terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
 
 
 @dataclass(frozen=True)
@@ -188,42 +237,89 @@ def state_names(layers: Sequence[int], biases: bool) -> tuple[str, ...]:
     return tuple(found)
 
 
+def below(l: int, i: int) -> str:
+    """What neuron i of layer l − 1 hands forward: an input, or a hidden neuron's output."""
+    return N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out"
+
+
 def forward(layers: Sequence[int], activations: Sequence[str], biases: bool) -> list[Assign]:
     """Layer by layer: every net input (bias first, then w·x left to right), then every output."""
     found = []
     for l in range(1, len(layers)):
-        below = [N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out" for i in range(1, layers[l - 1] + 1)]
-        for j in range(1, layers[l] + 1):
+        nets = [f"L{l}.n{j}.net" for j in range(1, layers[l] + 1)]
+        for j, net in enumerate(nets, 1):
             operands = [N.bias(l, j) if biases else N.ZERO]
-            for i, x in enumerate(below, 1):
-                operands += [N.weight(l, j, i), x]
-            found.append(Assign(f"L{l}.n{j}.net", "weighted_sum", tuple(operands), "net", l))
-        found += [Assign(f"L{l}.n{j}.out", "activate", (f"L{l}.n{j}.net",), "out", l, activations[l - 1])
-                  for j in range(1, layers[l] + 1)]
+            for i in range(1, layers[l - 1] + 1):
+                operands += [N.weight(l, j, i), below(l, i)]
+            found.append(Assign(net, "weighted_sum", tuple(operands), "net", l))
+        f = activations[l - 1]
+        if ACTIVATIONS[f].of_layer:
+            found += [Assign(f"L{l}.n{j}.out", "softmax", (net, *nets), "out", l, f)
+                      for j, net in enumerate(nets, 1)]
+        else:
+            found += [Assign(f"L{l}.n{j}.out", "activate", (net,), "out", l, f)
+                      for j, net in enumerate(nets, 1)]
     return found
 
 
-def backward(layers: Sequence[int], activations: Sequence[str], loss: str) -> list[Assign]:
-    """The loss, then from the output layer down: every error, then each derivative and delta."""
+def output_layer(layers: Sequence[int], activation: str, loss: str) -> list[Assign]:
+    """The loss, then the output layer's errors −∂E/∂out, derivatives and deltas: from the
+    Jacobian for softmax, target − out where the loss has that shortcut."""
+    l, size = len(layers) - 1, layers[-1]
+    p = [f"L{l}.n{j}" for j in range(1, size + 1)]
+    outputs, targets = [f"{q}.out" for q in p], [N.target_name(j) for j in range(1, size + 1)]
+    found = [Assign("loss", "loss", (*outputs, *targets, *(f"{q}.net" for q in p)), "loss", 0, loss)]
+    found += [Assign(f"{q}.error", "output_error", (t, f"{q}.out", str(size)), "error", l, loss)
+              for q, t in zip(p, targets)]
+    shortcut = LOSSES[loss].shortcut and LOSSES[loss].needs == activation
+    for q, t in zip(p, targets):
+        if shortcut:
+            delta = Assign(f"{q}.delta", "shortcut_delta", (t, f"{q}.out"), "delta", l)
+        elif ACTIVATIONS[activation].of_layer:
+            jacobian = [x for r in p for x in (f"{r}.error", f"{r}.out")]
+            delta = Assign(f"{q}.delta", "softmax_delta", (f"{q}.out", f"{q}.error", *jacobian), "delta", l)
+        else:
+            delta = Assign(f"{q}.delta", "product", (f"{q}.deriv", f"{q}.error"), "delta", l)
+        if not ACTIVATIONS[activation].of_layer:
+            found.append(Assign(f"{q}.deriv", "derivative", (f"{q}.net", f"{q}.out"), "deriv", l, activation))
+        found.append(delta)
+    return found
+
+
+def hidden_layer(layers: Sequence[int], l: int, activation: str) -> list[Assign]:
+    """Every error (Σ over the layer above of delta × weight), then each derivative and delta."""
+    found = []
+    for j in range(1, layers[l] + 1):
+        operands = []
+        for k in range(1, layers[l + 1] + 1):
+            operands += [f"L{l + 1}.n{k}.delta", N.weight(l + 1, k, j)]
+        found.append(Assign(f"L{l}.n{j}.error", "back_sum", tuple(operands), "error", l))
+    for j in range(1, layers[l] + 1):
+        q = f"L{l}.n{j}"
+        found.append(Assign(f"{q}.deriv", "derivative", (f"{q}.net", f"{q}.out"), "deriv", l, activation))
+        found.append(Assign(f"{q}.delta", "product", (f"{q}.deriv", f"{q}.error"), "delta", l))
+    return found
+
+
+def gradients(layers: Sequence[int], l: int, biases: bool) -> list[Assign]:
+    """∂E/∂w = −delta × input and ∂E/∂b = −delta, PyTorch's .grad of the layer."""
+    found = []
+    for j in range(1, layers[l] + 1):
+        delta = f"L{l}.n{j}.delta"
+        found += [Assign(f"{N.weight(l, j, i)}.grad", "gradient", (delta, below(l, i)), "grad", l)
+                  for i in range(1, layers[l - 1] + 1)]
+        if biases:
+            found.append(Assign(f"{N.bias(l, j)}.grad", "bias_gradient", (delta,), "grad", l))
+    return found
+
+
+def backward(layers: Sequence[int], activations: Sequence[str], biases: bool, loss: str) -> list[Assign]:
+    """The loss, then from the output layer down: each layer's errors, derivatives, deltas
+    and gradients."""
     last = len(layers) - 1
-    outputs = [f"L{last}.n{j}.out" for j in range(1, layers[last] + 1)]
-    targets = [N.target_name(j) for j in range(1, layers[last] + 1)]
-    found = [Assign("loss", "loss", (*outputs, *targets), "loss", 0, loss)]
-    for l in range(last, 0, -1):
-        for j in range(1, layers[l] + 1):
-            if l == last:
-                found.append(Assign(f"L{l}.n{j}.error", "output_error",
-                                    (N.target_name(j), f"L{l}.n{j}.out"), "error", l, loss))
-            else:
-                operands = []
-                for k in range(1, layers[l + 1] + 1):
-                    operands += [f"L{l + 1}.n{k}.delta", N.weight(l + 1, k, j)]
-                found.append(Assign(f"L{l}.n{j}.error", "back_sum", tuple(operands), "error", l))
-        for j in range(1, layers[l] + 1):
-            p = f"L{l}.n{j}"
-            found.append(Assign(f"{p}.deriv", "derivative", (f"{p}.net", f"{p}.out"), "deriv", l,
-                                activations[l - 1]))
-            found.append(Assign(f"{p}.delta", "product", (f"{p}.deriv", f"{p}.error"), "delta", l))
+    found = output_layer(layers, activations[-1], loss) + gradients(layers, last, biases)
+    for l in range(last - 1, 0, -1):
+        found += hidden_layer(layers, l, activations[l - 1]) + gradients(layers, l, biases)
     return found
 
 
@@ -234,9 +330,8 @@ def updates(layers: Sequence[int], biases: bool) -> list[Assign]:
         for j in range(1, layers[l] + 1):
             delta = f"L{l}.n{j}.delta"
             for i in range(1, layers[l - 1] + 1):
-                x = N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out"
                 w = N.weight(l, j, i)
-                found.append(Assign(w, "sgd", (w, x, delta, N.LEARNING_RATE), "weight", l))
+                found.append(Assign(w, "sgd", (w, below(l, i), delta, N.LEARNING_RATE), "weight", l))
             if biases:
                 b = N.bias(l, j)
                 found.append(Assign(b, "sgd_bias", (b, delta, N.LEARNING_RATE), "bias", l))
@@ -249,7 +344,8 @@ Rewrite = Callable[[list[Assign]], list[Assign]]
 def build(layers: Sequence[int], activations: Sequence[str], biases: bool, loss: str,
           rewrites: Sequence[Rewrite] = ()) -> Program:
     """The step for this shape: forward, loss, backward, updates; then each rewrite (a slip)."""
-    assigns = forward(layers, activations, biases) + backward(layers, activations, loss) + updates(layers, biases)
+    assigns = forward(layers, activations, biases) + backward(layers, activations, biases, loss) \
+        + updates(layers, biases)
     for rewrite in rewrites:
         assigns = rewrite(assigns)
     return Program(tuple(layers), biases, tuple(assigns))

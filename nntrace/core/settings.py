@@ -12,7 +12,9 @@ from typing import Any, Sequence
 
 from ..errors import ArgumentError
 from .conventions import CONVENTIONS, DEFAULT_CONVENTION, Convention
+from .activations import ACTIVATIONS
 from .losses import DEFAULT_LOSS, LOSSES
+from .network import Network
 from .numbers import DECIMAL, Carry, Numbers
 from .program import Rewrite
 from .slips import SLIPS, precision_carry
@@ -83,6 +85,27 @@ def finite_number(argument: str, value: Any) -> float:
     if not math.isfinite(number):
         raise ArgumentError(argument, "not a finite number", value)
     return number
+
+
+def check_fits(settings: Settings, network: Network) -> None:
+    """Refuse settings the network cannot be computed with, naming the argument at fault."""
+    loss, output = LOSSES[settings.loss], ACTIVATIONS[network.activations[-1]]
+    if loss.needs and network.activations[-1] != loss.needs:
+        raise ArgumentError("loss", f"{loss.name} needs {loss.needs} outputs; the network "
+                                    f"{network.shape}'s output layer is {output.name}", settings.loss)
+    convention = CONVENTIONS[settings.convention]
+    if convention.scalar_only and (settings.loss != DEFAULT_LOSS or output.of_layer):
+        what = f"a {output.name} output layer" if output.of_layer else f"the loss {settings.loss}"
+        raise ArgumentError("convention", f"{convention.name} computes {DEFAULT_LOSS} with scalar "
+                                          f"activations only, not {what}", settings.convention)
+    if output.of_layer and any(SLIPS[s].needs_derivative for s in settings.slips if s in SLIPS):
+        raise ArgumentError("slips", f"a {output.name} layer has no derivative of its own to "
+                                     f"leave out", list(settings.slips))
+
+
+def target_problem(settings: Settings, targets: Sequence[float]) -> str:
+    """What is wrong with a sample's targets for the loss ("" when nothing)."""
+    return LOSSES[settings.loss].targets(targets)
 
 
 @dataclass(frozen=True)
