@@ -1,7 +1,8 @@
 import pytest
 
 from nntrace import article
-from nntrace.engine import Engine, value_names
+from nntrace.core.engine import Engine, value_names
+from nntrace.core.settings import make_settings
 
 
 def test_every_figure_has_a_trace_name_the_engine_records(article_network):
@@ -36,10 +37,10 @@ def test_xor_target():
 
 def test_differences_explain_each_departure(article_network):
     exact = {}
-    Engine(article_network).step(article.INPUT, article.TARGET, article.LEARNING_RATE, exact.__setitem__)
+    Engine(article_network, make_settings(article.LEARNING_RATE)).step(article.INPUT, article.TARGET, exact.__setitem__)
     reasons = article.differences(exact)
-    assert reasons["L2.n1.net"] == "truncated"      # 1.2982 vs 1.28 from truncated outputs
-    assert reasons["L2.n1.error"] == "truncated"    # 0.2145 vs 1 - 0.78
+    assert reasons["L2.n1.net"] == "truncation"     # 1.2982 vs 1.28 from truncated outputs
+    assert reasons["L2.n1.error"] == "truncation"   # 0.2145 vs 1 - 0.78
     assert reasons["L2.n1.deriv"] == "derivative"   # 0.1685 vs deriv(0.78) = 0.2155
     assert reasons["L2.n1.delta"] == "carried"
     assert "L1.n1.out" not in reasons               # 0.6457 matches 0.64 at printed digits

@@ -24,7 +24,7 @@ def test_json_prints_the_trace_and_digits_do_not_change_it():
     a = json.loads(invoke("step", "--input", "0", "1", "--json").stdout)
     b = json.loads(invoke("step", "--input", "0", "1", "--json", "--digits", "2").stdout)
     assert a == b
-    assert a["format"] == "nntrace-trace/1"
+    assert a["format"] == "nntrace-trace/2"
     assert a["steps"][0]["values"]["L2.n1.w1"] == pytest.approx(0.6000233291, abs=1e-10)
 
 
@@ -55,7 +55,7 @@ def test_a_network_file_with_two_outputs_and_negative_inputs(tmp_path):
     (["step", "--input", "0.5", "1"], "'--target': required here"),
     (["step", "--input", "0", "1", "--target", "1", "0"], "has 1 output(s), got 2"),
     (["step", "--input", "0", "1", "--lr", "inf"], "'inf' is not a finite number"),
-    (["step", "--input", "0", "1", "--slip", "typo"], "--slip: unknown 'typo'"),
+    (["step", "--input", "0", "1", "--slip", "typo"], "Invalid value for '--slip': unknown 'typo'"),
     (["step", "--input", "0", "1", "--trace", "/no/such/folder/t.json"], "folder '/no/such/folder' does not exist"),
     (["step", "--input", "0", "1", "--weights", "/no/such.json"], "/no/such.json: cannot read"),
     (["step"], "Missing option '--input'"),
@@ -178,7 +178,7 @@ def test_show_refuses_a_bad_network_file(tmp_path):
     result = invoke("show", "--weights", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"nntrace: {path}: activation: unknown activation \"cosine\" " \
-                                    "(choose from sigmoid, tanh, relu, identity)"
+                                    "(choose from sigmoid, tanh, relu, leaky_relu, identity)"
 
 
 def test_styled_on_a_terminal_and_plain_with_no_color(monkeypatch):

@@ -185,10 +185,10 @@ def test_bad_tolerances_exit_2(traces, option, value):
 
 
 def test_the_default_tolerances_are_the_librarys():
-    from nntrace import diff
+    from nntrace.check import compare
 
     defaults = {p.name: p.default for p in cli.commands["diff"].params}
-    assert (defaults["rtol"], defaults["atol"]) == (diff.RTOL, diff.ATOL)
+    assert (defaults["rtol"], defaults["atol"]) == (compare.RTOL, compare.ATOL)
     assert "[default: 1e-12]" in invoke("diff", "--help").output
 
 

@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from nntrace import article
 from nntrace.cli import cli
-from nntrace.engine import Engine
-from nntrace.conventions import make_convention
-from nntrace.network import Network, load_network
-from nntrace.render import network_after
+from nntrace.core.engine import Engine
+from nntrace.core.network import Network, load_network
+from nntrace.core.settings import make_settings
 from nntrace.trace import read_trace
+from nntrace.trace.model import network_after
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,8 +125,8 @@ def test_a_diverging_run_exits_1_naming_iteration_and_value_and_saves_last_finit
                                      f"number; kept the last finite weights; weights saved to {saved}")
     assert "it diverged" in result.stdout
     weight = load_network(saved).weights[0][0][0]
-    engine = Engine(load_network(saved), make_convention())
-    assert engine.step([1.0], [2.0], 5.0) == float("inf")   # the very next iteration overflows
+    engine = Engine(load_network(saved), make_settings(5.0))
+    assert engine.step([1.0], [2.0]) == float("inf")   # the very next iteration overflows
     assert abs(weight) > 1e150
 
 
@@ -223,11 +223,11 @@ def test_a_stop_signal_ends_at_an_iteration_end_and_leaves_valid_files(tmp_path,
     # The saved weights are those after exactly `iterations` iterations: continue by hand
     # from the last traced step's weights.
     last = trace.steps[-1]
-    engine = Engine(network_after(trace.network, last), make_convention())
+    engine = Engine(network_after(trace.network, last), make_settings(0.5))
     order = article.XOR * 100
     for k in range(last.iteration + 1, iterations + 1):
         x, t = order[(k - 1) % 4]
-        engine.step(x, t, 0.5)
+        engine.step(x, t)
     assert load_network(saved) == engine.network()
     assert "Interrupted at the end of iteration" in out
 
@@ -258,10 +258,12 @@ def test_a_decimal_divergence_prints_valid_json_and_a_report(tmp_path, as_json):
 def test_train_exports_leave_the_timing_out_so_a_run_gives_the_same_file(tmp_path, extension):
     import dataclasses
 
-    from nntrace import data, training
-    from nntrace.export import render, train_document
+    from nntrace.render.export import render
+    from nntrace.train.data import xor
+    from nntrace.train.loop import train
+    from nntrace.views.document import train_document
 
-    result = training.train(article.network(), data.xor(), 30, 0.5)
+    result = train(article.network(), xor(), 30, make_settings(0.5))
     slower = dataclasses.replace(result, seconds=result.seconds + 12.5)
     assert render(train_document(result), extension) == render(train_document(slower), extension)
     first = CliRunner().invoke(cli, ["train", "--epochs", "30", "--lr", "0.5",

@@ -7,7 +7,7 @@ import pytest
 
 from nntrace import notebook as nt
 from nntrace.errors import NntraceError
-from nntrace.network import random_network
+from nntrace.core.network import random_network
 
 
 def sigmoid(x):
@@ -47,7 +47,7 @@ def test_a_picture_displays_as_svg_and_text():
 def test_show_and_load(tmp_path):
     net = random_network([3, 2], "relu", seed=1, biases=True)
     path = tmp_path / "net.json"
-    from nntrace.network import save_network
+    from nntrace.core.network import save_network
     save_network(net, path)
     assert nt.load(path) == net
     assert "L1 output · relu" in nt.show(nt.load(path)).text()
@@ -84,7 +84,7 @@ def test_bad_arguments_raise_one_line(kwargs, message):
     (lambda: nt.step(slips="wrong-signs"), "slips='wrong-signs': unknown 'wrong-signs' (choose from"),
     (lambda: nt.train(slips=["rounded:x"], epochs=1),
      "slips=['rounded:x']: 'rounded:x': expected rounded:N with N decimals from 0 to 20"),
-    (lambda: nt.step(network=3), "network=3: expected a Network, a network file's path or None"),
+    (lambda: nt.step(network=3), "network=3: expected a Network, a network file's path, a dict or None"),
     (lambda: nt.step("no-such-net.json"), "no-such-net.json: cannot read"),
     (lambda: nt.train(epochs=2.5), "epochs=2.5: expected a whole number of at least 1"),
     (lambda: nt.train(epochs=0), "epochs=0: expected a whole number of at least 1"),
@@ -101,15 +101,15 @@ def test_bad_arguments_name_the_python_argument_in_one_line(call, message):
 
 
 def test_a_string_network_is_a_path_and_a_string_slip_is_one_slip(tmp_path):
-    from nntrace import run
-    from nntrace.network import save_network
+    from nntrace import api
+    from nntrace.core.network import save_network
 
     net = random_network([2, 3, 1], seed=4, biases=True)
     save_network(net, tmp_path / "net.json")
     result = nt.step(str(tmp_path / "net.json"), [1, 0], [1], slips="wrong-sign")
-    expected = run.step(net, [1, 0], [1], slips=["wrong-sign"])
+    expected = api.step(net, [1, 0], [1], slips=["wrong-sign"])
     assert result.values == expected.steps[0].values
-    assert result.trace.slips == ["wrong-sign"]
+    assert list(result.trace.settings.slips) == ["wrong-sign"]
     assert nt.train(tmp_path / "net.json", epochs=3).network == nt.train(net, epochs=3).network
 
 
@@ -137,10 +137,12 @@ def test_repr_is_short():
 
 
 def test_train_matches_the_library_and_displays_as_the_terminal_report(tmp_path):
-    from nntrace import data, training
+    from nntrace.core.settings import make_settings
+    from nntrace.train.data import xor
+    from nntrace.train.loop import train
 
-    run = nt.train(epochs=200, lr=0.5)
-    reference = training.train(nt.article_network(), data.xor(), 200, 0.5)
+    run = nt.train(epochs=200, lr=0.5, digits=4)   # the picture below reads 4 digits
+    reference = train(nt.article_network(), xor(), 200, make_settings(0.5))
     assert run.network == reference.network                   # the same loop, the same weights
     assert run.learned == reference.verdict.learned and run.verdict == reference.verdict.describe()
     assert [loss for _, loss in run.losses] == [loss for _, loss in reference.curve.series()]

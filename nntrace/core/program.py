@@ -76,10 +76,10 @@ MAX_TERMS = 8
 
 
 def add_up(terms: list[str]) -> str:
-    """`a + b + c`; a sum over a wide layer keeps its first and last terms and counts the rest."""
+    """`a + b + c`; a sum over a wide layer keeps its first and last terms and counts the rest,
+    so one line of a 300-neuron layer stays a line."""
     if len(terms) > MAX_TERMS:
-        hidden = len(terms) - MAX_TERMS + 2
-        terms = terms[:MAX_TERMS - 2] + [f"… ({hidden} more terms) …"] + terms[-2:]
+        terms = [*terms[:3], f"… {len(terms) - 4} more terms …", terms[-1]]
     return " + ".join(terms)
 
 

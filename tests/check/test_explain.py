@@ -1,16 +1,17 @@
 import copy
+import dataclasses
 import json
 import math
 from pathlib import Path
 
 import pytest
 
-from nntrace import article, run
-from nntrace.conventions import SLIPS
-from nntrace.explain import Candidate, candidates, explain, opposite_sign, replay_setup, spans
-from nntrace.conventions import make_convention
-from nntrace.engine import Engine
-from nntrace.network import Network
+from nntrace import api, article
+from nntrace.check.explain import Candidate, candidates, explain, opposite_sign, replay_setup, spans
+from nntrace.core.engine import Engine
+from nntrace.core.network import Network
+from nntrace.core.settings import make_settings
+from nntrace.core.slips import SLIPS
 from nntrace.trace import Recorder, Trace
 
 # A 2-2-2 sigmoid network with biases and two outputs (the common published worked example).
@@ -18,7 +19,7 @@ BIASED = Network.from_dict({"layers": [2, 2, 2], "activation": "sigmoid",
                             "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
                             "biases": [[0.35, 0.35], [0.6, 0.6]]})
 # Two hidden layers of tanh, with biases: the fixture network of fixtures/shapes.
-TANH = Network.from_dict(json.loads((Path(__file__).parent.parent / "fixtures/networks/2-3-2-1-tanh.json").read_text()))
+TANH = Network.from_dict(json.loads((Path(__file__).parents[2] / "fixtures/networks/2-3-2-1-tanh.json").read_text()))
 CASES = {"article": (article.network(), [0.0, 1.0], [1.0], 0.001),
          "biased": (BIASED, [0.05, 0.1], [0.01, 0.99], 0.5),
          "tanh": (TANH, [0.5, -1.0], [0.25], 0.1)}
@@ -26,7 +27,7 @@ CASES = {"article": (article.network(), [0.0, 1.0], [1.0], 0.001),
 
 def trace(case: str, convention: str = "exact", slips=()) -> Trace:
     network, x, t, lr = CASES[case]
-    return run.step(network, x, t, lr, convention, slips)
+    return api.step(network, x, t, lr, convention, slips)
 
 
 def test_candidates_are_every_slip_and_pair_simplest_first():
@@ -83,10 +84,10 @@ def test_a_partial_trace_is_explained_from_what_it_holds():
 def xor_run(slips=(), switch_at=None) -> Trace:
     """Four XOR steps; with `switch_at`, exact math until that iteration, the slips after."""
     network, rate = article.network(), 0.5
-    result = Trace(learning_rate=rate, network=network)
+    result = Trace(make_settings(rate), network=network)
     for iteration, (x, t) in enumerate(article.XOR * 2, 1):
         use = slips if switch_at is None or iteration >= switch_at else ()
-        step = run.step(network, x, t, rate, "exact", use)
+        step = api.step(network, x, t, rate, "exact", use)
         network = network.copy()
         for l, matrix in enumerate(network.weights, 1):
             for j, row in enumerate(matrix, 1):
@@ -118,7 +119,8 @@ def test_without_a_network_or_learning_rate_there_is_no_replay():
     assert explain(expected, actual).message == ("cannot replay: neither trace records the network "
                                                  "(the header's \"network\")")
     expected, actual = trace("article"), trace("article", slips=["wrong-sign"])
-    expected.learning_rate = actual.learning_rate = None
+    for each in (expected, actual):
+        each.settings = dataclasses.replace(each.settings, learning_rate=None)
     assert "learning rate" in explain(expected, actual).message
 
 
@@ -186,7 +188,7 @@ def diverged(slips=()) -> Trace:
     network = Network.from_dict({"layers": [1, 1], "activation": "identity", "weights": [[[1e200]]]})
     recorder = Recorder(learning_rate=0.001, network=network)
     recorder.begin_step([1e200], [0.0])
-    Engine(network, make_convention("exact", slips)).step([1e200], [0.0], 0.001, recorder.record)
+    Engine(network, make_settings(0.001, "exact", slips)).step([1e200], [0.0], recorder.record)
     return recorder.trace
 
 

@@ -4,16 +4,16 @@ import json
 
 import pytest
 
-from nntrace import article, run
-from nntrace.diff import compare, computation_order, grammar_key
-from nntrace.engine import value_names
+from nntrace import api, article
+from nntrace.check.compare import compare, computation_order, grammar_key
+from nntrace.core.engine import value_names
+from nntrace.core.network import random_network
 from nntrace.errors import NntraceError
-from nntrace.network import random_network
 from nntrace.trace import Step, Trace, read_trace, write_trace
 
 
 def exact() -> Trace:
-    return run.step(article.network(), [0, 1], [1])
+    return api.step(article.network(), [0, 1], [1])
 
 
 def test_grammar_order_written_out_by_hand_for_a_1_1_1_network():
@@ -98,7 +98,7 @@ def test_a_partial_trace_is_checked_on_what_it_holds():
 def test_extra_values_and_steps_are_listed_but_do_not_make_a_difference():
     expected, actual = exact(), exact()
     actual.steps[0].values["L1.n1.gradient"] = 1.0
-    actual.steps.append(run.step(article.network(), [1, 1], [0]).steps[0])
+    actual.steps.append(api.step(article.network(), [1, 1], [0]).steps[0])
     actual.steps[-1].iteration = 2
     report = compare(expected, actual)
     assert report.same and not report.identical
@@ -108,7 +108,7 @@ def test_extra_values_and_steps_are_listed_but_do_not_make_a_difference():
 
 
 def test_steps_are_aligned_by_iteration_not_position():
-    two = Trace(steps=[run.step(article.network(), x, t).steps[0] for x, t in article.XOR[:2]])
+    two = Trace(steps=[api.step(article.network(), x, t).steps[0] for x, t in article.XOR[:2]])
     for number, step in enumerate(two.steps, 1):
         step.iteration = number
     backwards = Trace(steps=copy.deepcopy(list(reversed(two.steps))))
@@ -120,16 +120,16 @@ def test_steps_are_aligned_by_iteration_not_position():
 
 def test_different_setups_are_differences():
     expected = exact()
-    other_rate = run.step(article.network(), [0, 1], [1], learning_rate=0.5)
+    other_rate = api.step(article.network(), [0, 1], [1], lr=0.5)
     report = compare(expected, other_rate)
     assert not report.same
     assert report.setup_differences[0] == "learning rate 0.001 expected, 0.5 in ACTUAL"
-    other_input = run.step(article.network(), [1, 1], [1])
+    other_input = api.step(article.network(), [1, 1], [1])
     assert compare(expected, other_input).setup_differences == [
         "iteration 1: input [0.0, 1.0] expected, [1.0, 1.0] in ACTUAL"]
     network = article.network()
     network.weights[0][0][0] = 0.3
-    assert "starting weights" in compare(expected, run.step(network, [0, 1], [1])).setup_differences[0]
+    assert "starting weights" in compare(expected, api.step(network, [0, 1], [1])).setup_differences[0]
 
 
 def test_nothing_in_common_is_not_the_same():
@@ -158,7 +158,7 @@ def test_two_steps_with_one_iteration_number_are_refused():
 
 
 def test_non_finite_values_agree_only_with_non_finite_ones():
-    from nntrace.diff import close
+    from nntrace.check.compare import close
     inf, nan = math.inf, math.nan
     assert close(inf, inf, 1e-12, 1e-12) and close(-inf, -inf, 0, 0) and close(nan, nan, 1e-12, 1e-12)
     assert not close(inf, -inf, 1e-12, 1e-12)

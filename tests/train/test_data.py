@@ -1,7 +1,7 @@
 import pytest
 
 from nntrace import article
-from nntrace.data import Sample, load_csv, parse_csv, xor
+from nntrace.train.data import Sample, load_csv, parse_csv, xor
 from nntrace.errors import NntraceError
 
 
@@ -57,8 +57,8 @@ def test_unreadable_file(tmp_path):
 
 def test_training_data_defaults_to_xor_only_where_it_fits():
     from nntrace.errors import ArgumentError
-    from nntrace.network import random_network
-    from nntrace.data import training_data
+    from nntrace.core.network import random_network
+    from nntrace.train.data import training_data
 
     assert len(training_data(random_network([2, 3, 1], seed=1)).samples) == 4
     with pytest.raises(ArgumentError, match="required for the network 3-1"):

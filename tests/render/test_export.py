@@ -5,17 +5,21 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from nntrace import run
+from nntrace import api
+from nntrace.core.network import random_network
+from nntrace.core.settings import make_settings
 from nntrace.errors import NntraceError
-from nntrace.export import (Document, Heading, Paragraph, Table, export, export_format, latex,
-                            markdown, render, show_document, step_document, tex_text,
-                            train_document)
-from nntrace.network import random_network
+from nntrace.render.blocks import blocks_of
+from nntrace.render.export import export, export_format, render
+from nntrace.render.markdown import markdown
+from nntrace.train.data import xor
+from nntrace.train.loop import train
+from nntrace.views.document import show_document, step_document, train_document
 
 
 @pytest.fixture
 def article_trace(article_network):
-    return run.step(article_network, [0, 1], [1])
+    return api.step(article_network, [0, 1], [1])
 
 
 def close(text: str, value: float, digits: int) -> bool:
@@ -103,24 +107,6 @@ def test_latex_is_balanced_ascii_and_carries_the_numbers(article_trace):
     assert "$\\frac{1}{2}$ $\\times$ (1 $-$ 0.7855)$^2$" in text
 
 
-def test_tex_text_escapes_every_special():
-    assert tex_text("a_b & 50% #1 $x {y} ~ ^ \\") == (
-        "a\\_b \\& 50\\% \\#1 \\$x \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}")
-    assert tex_text("0.6 → 0.7, 1 ≠ 2, 3 > 2") == "0.6 $\\to$ 0.7, 1 $\\neq$ 2, 3 $>$ 2"
-    assert tex_text("ж") == "?"
-    assert tex_text("-0.5 × relu-like") == "$-$0.5 $\\times$ relu-like"
-    assert tex_text("network 2-4-1, 1.6 µs, (-2)") == "network 2-4-1, 1.6 $\\mu$s, ($-$2)"
-
-
-def test_markdown_and_latex_of_hand_made_blocks():
-    blocks = [Heading("A | b"), Paragraph("x*y_z"),
-              Table("t", ["name", "value"], [[[("L1.n1.b", "code")], [("2", "bold")]]])]
-    assert markdown(blocks).splitlines()[:7] == [
-        "## A \\| b", "", "x\\*y\\_z", "", "**t**", "", "| name | value |"]
-    assert "| `L1.n1.b` | **2** |" in markdown(blocks)
-    assert "\\texttt{L1.n1.b} & \\textbf{2} \\tabularnewline" in latex("T", blocks)
-
-
 def test_show_document_lists_every_connection(tmp_path):
     net = random_network([3, 2, 2], "tanh", seed=4, biases=True, low=-1)
     rows = markdown_rows(render(show_document(net, 6), ".md"))
@@ -164,16 +150,13 @@ def test_export_writes_the_file_whole(tmp_path, article_trace):
 
 def test_a_document_without_article_figures_has_two_columns():
     net = random_network([2, 2, 1], seed=1)
-    trace = run.step(net, [0.5, 0.25], [1.0], 0.1)
-    doc = Document("t")
-    doc.blocks = step_document(trace).blocks
-    assert all(len(row) == 2 for row in markdown_rows(markdown(doc.blocks)))
+    trace = api.step(net, [0.5, 0.25], [1.0], 0.1)
+    blocks = [block for part in step_document(trace).parts for block in blocks_of(part)]
+    assert all(len(row) == 2 for row in markdown_rows(markdown(blocks)))
 
 
 def test_a_training_run_exports_its_chart_samples_and_verdict():
-    from nntrace import data, training
-
-    result = training.train(random_network([2, 3, 1], seed=2), data.xor(), 50, 0.5)
+    result = train(random_network([2, 3, 1], seed=2), xor(), 50, make_settings(0.5))
     document = train_document(result, digits=5)
     text = render(document, ".md")
     chart = re.search(r"```\n(.*?)\n```", text, re.S)[1]
@@ -192,9 +175,7 @@ def test_a_training_run_exports_its_chart_samples_and_verdict():
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_tex_exports_compile_with_pdflatex(tmp_path, article_trace):
-    from nntrace import data, training
-
-    result = training.train(random_network([2, 3, 1], seed=2, biases=True), data.xor(), 50, 0.5)
+    result = train(random_network([2, 3, 1], seed=2, biases=True), xor(), 50, make_settings(0.5))
     documents = {"step": step_document(article_trace, 7, show=True), "train": train_document(result),
                  "show": show_document(random_network([3, 2, 2], seed=1, low=-1))}
     for name, document in documents.items():

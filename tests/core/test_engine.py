@@ -7,9 +7,9 @@ import random
 import pytest
 
 from nntrace import article
-from nntrace.conventions import make_convention
-from nntrace.engine import Engine, value_names
-from nntrace.network import Network, random_network
+from nntrace.core.engine import Engine, value_names
+from nntrace.core.network import Network, random_network
+from nntrace.core.settings import make_settings
 
 # The exact figures listed at the end of ../shared/article.md (float64, textbook backprop).
 EXACT_FIGURES = {
@@ -29,8 +29,8 @@ EXACT_FIGURES = {
 
 def run(network, inputs, targets, lr=0.001, convention="exact", slips=()):
     values = {}
-    engine = Engine(network, make_convention(convention, slips))
-    loss = engine.step(inputs, targets, lr, values.__setitem__)
+    engine = Engine(network, make_settings(lr, convention, slips))
+    loss = engine.step(inputs, targets, values.__setitem__)
     return values, engine, loss
 
 
@@ -70,10 +70,11 @@ def test_traced_and_untraced_runs_give_identical_numbers():
     for seed in range(5):
         net = random_network([3, 4, 2], "tanh", seed=seed, biases=True, low=-1)
         for convention in ("exact", "article"):
-            traced, untraced = Engine(net, make_convention(convention)), Engine(net, make_convention(convention))
+            settings = make_settings(0.3, convention)
+            traced, untraced = Engine(net, settings), Engine(net, settings)
             for x, t in [([0.1, -0.5, 0.9], [0.2, 0.8]), ([1, 0, 1], [0, 1])]:
-                loss_a = traced.step(x, t, 0.3, lambda name, value: None)
-                loss_b = untraced.step(x, t, 0.3)
+                loss_a = traced.step(x, t, lambda name, value: None)
+                loss_b = untraced.step(x, t)
                 assert loss_a == loss_b
             assert traced.network() == untraced.network()
 
@@ -184,8 +185,8 @@ def test_precision_slips_carry_values_at_n_decimals(article_network, slip, expec
 
 def test_engine_leaves_the_network_it_was_given_untouched(article_network):
     before = article_network.copy()
-    engine = Engine(article_network)
-    engine.step([0, 1], [1], 0.5)
+    engine = Engine(article_network, make_settings(0.5))
+    engine.step([0, 1], [1])
     assert article_network == before
     assert engine.network() != before
 
@@ -197,14 +198,3 @@ def test_article_numbers_do_not_depend_on_the_callers_decimal_context(article_ne
         values, _, _ = run(article_network, article.INPUT, article.TARGET, convention="article")
     assert str(values["L2.n1.w1"]) == "0.6000256"
 
-
-def test_parse_name_reads_back_every_name_the_engine_records():
-    from nntrace.engine import ValueName, parse_name
-
-    net = random_network([2, 3, 1], seed=1, biases=True)
-    for name in value_names(net):
-        parsed = parse_name(name)
-        assert (parsed is None) == (name == "loss"), name
-    assert parse_name("L2.n1.w3") == ValueName(2, 1, "w", 3)
-    assert parse_name("L1.n4.b") == ValueName(1, 4, "b")
-    assert parse_name("L1.n1.nte") is None

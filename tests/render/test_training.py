@@ -3,14 +3,17 @@ import io
 from rich.console import Console
 
 from nntrace import article
-from nntrace.data import xor
-from nntrace.render_training import LossChart, TrainingReport, progress_bar
-from nntrace.training import LossCurve, Stop, train
+from nntrace.core.settings import make_settings
+from nntrace.render.training import TrainingReport, progress_bar
+from nntrace.train.data import xor
+from nntrace.train.loop import train
+from nntrace.train.signals import Stop
+from nntrace.views.train import train_view
 
 
 def test_report_of_a_learned_run(render):
-    result = train(article.network(), xor(), 5000, 0.5)
-    text = render(TrainingReport(result))
+    result = train(article.network(), xor(), 5000, make_settings(0.5))
+    text = render(TrainingReport(train_view(result)))
     assert text.startswith("Trained 5000 of 5000 epoch(s) (20000 iterations) on the article's XOR")
     assert "network 2-4-1 sigmoid, no biases, convention exact, learning rate 0.5" in text
     assert "loss per epoch (mean over the samples), each point the mean of 8 epochs" in text
@@ -26,30 +29,11 @@ def test_report_of_a_learned_run(render):
 def test_report_of_an_interrupted_run_says_how_far_it_got(render):
     stop = Stop()
     stop.requested = True
-    result = train(article.network(), xor(), 100, 0.5, stop=stop)
-    text = render(TrainingReport(result, digits=3))
+    result = train(article.network(), xor(), 100, make_settings(0.5), stop=stop)
+    text = render(TrainingReport(train_view(result, digits=3)))
     assert "Interrupted at the end of iteration 1 (0 epoch(s) complete)" in text
     assert "loss per epoch" not in text   # no complete epoch, no curve
     assert "Not learned: 2 of 4 samples" in text
-
-
-def test_the_loss_chart_is_drawn_by_plotext_with_epoch_ticks(render):
-    curve = LossCurve()
-    for epoch in range(1, 401):
-        curve.add(0.2 / epoch)
-    text = render(LossChart(curve, height=10), width=60)
-    lines = text.splitlines()
-    assert len(lines) == 10 and max(map(len, lines)) <= 60
-    assert "loss per epoch" in lines[0]
-    ticks = lines[-1].split()
-    assert ticks == ["1", "100", "200", "300", "400"]
-    assert "0.2" in text   # the first loss labels the log-scale axis
-
-
-def test_a_single_epoch_draws_no_chart(render):
-    curve = LossCurve()
-    curve.add(0.1)
-    assert render(LossChart(curve)).strip() == ""
 
 
 def test_progress_bar_with_a_fake_clock():
@@ -70,23 +54,10 @@ def test_a_disabled_progress_bar_costs_the_loop_nothing():
 
 
 def test_a_long_data_set_shows_the_first_rows_and_counts_the_rest(render):
-    from nntrace.data import Dataset, Sample
+    from nntrace.train.data import Dataset, Sample
     rows = tuple(Sample((float(i % 2), float(i % 3 == 0)), (float(i % 2),)) for i in range(50))
-    result = train(article.network(), Dataset(rows, "many"), 2, 0.5)
-    text = render(TrainingReport(result, max_rows=10))
+    result = train(article.network(), Dataset(rows, "many"), 2, make_settings(0.5))
+    text = render(TrainingReport(train_view(result, max_rows=10)))
     hidden = sum(s.right for s in result.samples[10:])
     assert f"… and 40 more sample(s), {hidden} of them right (--json lists every one)" in text
     assert text.count("✓") + text.count("✗") == 10
-
-
-def test_a_linear_chart_after_a_log_one_is_linear_again(render):
-    steep, gentle = LossCurve(), LossCurve()
-    for epoch in range(1, 101):
-        steep.add(1.0 / epoch ** 2)
-        gentle.add(0.2 - epoch / 1000)
-    render(LossChart(steep))
-    text = render(LossChart(gentle))
-    labels = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
-    values = [float(label) for label in labels]
-    gaps = [a - b for a, b in zip(values, values[1:])]
-    assert max(gaps) - min(gaps) < 0.002   # evenly spaced: a linear axis

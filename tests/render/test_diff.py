@@ -1,8 +1,11 @@
-from nntrace import article, run
-from nntrace.diff import compare
-from nntrace.explain import explain
-from nntrace.network import random_network
-from nntrace.render_diff import DiffReport, distinct
+import dataclasses
+
+from nntrace import api, article
+from nntrace.check.compare import compare
+from nntrace.check.explain import explain
+from nntrace.core.network import random_network
+from nntrace.render.diff import DiffReport, distinct
+from nntrace.views.diff import diff_view
 
 
 def test_distinct_shows_enough_digits_to_tell_numbers_apart():
@@ -12,11 +15,10 @@ def test_distinct_shows_enough_digits_to_tell_numbers_apart():
 
 
 def test_the_report_of_a_slip(render):
-    expected = run.step(article.network(), [0, 1], [1])
-    actual = run.step(article.network(), [0, 1], [1], slips=["updated-weights"])
-    report = compare(expected, actual)
-    report.explanation = explain(expected, actual)
-    lines = render(DiffReport(report), width=80).splitlines()
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = api.step(article.network(), [0, 1], [1], slips=["updated-weights"])
+    view = diff_view(compare(expected, actual), explain(expected, actual))
+    lines = render(DiffReport(view), width=80).splitlines()
     assert lines[0].rstrip() == "Earliest recorded difference: iteration 1, L1.n1.error. It is the cause only if"
     row = next(line for line in lines if line.strip().startswith("L1.n1.error"))
     assert row.split() == ["L1.n1.error", "error1_h", "0.02167944", "0.02168029", "+8.43e-07"]
@@ -30,10 +32,10 @@ def test_the_report_of_a_slip(render):
 
 def test_long_reports_are_cut_and_other_shapes_have_no_article_column(render):
     network = random_network([3, 5, 2], seed=1, biases=True)
-    expected = run.step(network, [1, 0, 1], [0, 1], 0.5)
-    actual = run.step(network, [1, 0, 1], [0, 1], 0.5, slips=["wrong-sign"])
+    expected = api.step(network, [1, 0, 1], [0, 1], 0.5)
+    actual = api.step(network, [1, 0, 1], [0, 1], 0.5, slips=["wrong-sign"])
     del actual.steps[0].values["loss"]
-    text = " ".join(render(DiffReport(compare(expected, actual)), width=100).split())
+    text = " ".join(render(DiffReport(diff_view(compare(expected, actual))), width=100).split())
     assert "trace name expected actual difference" in text
     # wrong-sign changes 2 errors, 2 deltas, 5 + 5 hidden ones, 10 + 2 output weights and
     # biases, 10 + 5 hidden ones (input 2 is 0): 41 values, 9 in the table.
@@ -43,39 +45,39 @@ def test_long_reports_are_cut_and_other_shapes_have_no_article_column(render):
 
 
 def test_a_different_setup_with_equal_values_is_said_so(render):
-    expected = run.step(article.network(), [0, 1], [1])
-    actual = run.step(article.network(), [0, 1], [1])
-    actual.learning_rate = 0.5
-    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = api.step(article.network(), [0, 1], [1])
+    actual.settings = dataclasses.replace(actual.settings, learning_rate=0.5)
+    text = " ".join(render(DiffReport(diff_view(compare(expected, actual)))).split())
     assert text == ("Setup differs, and it comes before every value computed from it: learning rate 0.001 "
                     "expected, 0.5 in ACTUAL. Different: all 38 values compared agree within rtol 1e-12, "
                     "atol 1e-12, but the traces were computed from the different setups above.")
 
 
 def test_setup_differences_come_before_the_earliest_recorded_difference(render):
-    expected = run.step(article.network(), [0, 1], [1])
-    actual = run.step(article.network(), [1, 1], [1])
-    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = api.step(article.network(), [1, 1], [1])
+    text = " ".join(render(DiffReport(diff_view(compare(expected, actual)))).split())
     assert text.startswith("Setup differs, and it comes before every value computed from it: "
                            "iteration 1: input [0.0, 1.0] expected, [1.0, 1.0] in ACTUAL. "
                            "Earliest recorded difference: iteration 1, L1.n1.net.")
 
 
 def test_values_unrecorded_before_the_earliest_difference_are_counted(render):
-    expected = run.step(article.network(), [0, 1], [1])
-    actual = run.step(article.network(), [0, 1], [1], slips=["updated-weights"])
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = api.step(article.network(), [0, 1], [1], slips=["updated-weights"])
     # Drop the forward pass and the output delta: 5 values computed before L1.n1.error.
     for name in ("L1.n1.net", "L1.n2.out", "L2.n1.net", "loss", "L2.n1.delta"):
         del actual.steps[0].values[name]
     report = compare(expected, actual)
     assert report.unrecorded_before_first == 5
-    text = " ".join(render(DiffReport(report)).split())
+    text = " ".join(render(DiffReport(diff_view(report))).split())
     assert "follow from it. ACTUAL does not record 5 value(s) computed before it." in text
 
 
 def test_likely_typos_are_pointed_out(render):
-    expected = run.step(article.network(), [0, 1], [1])
-    actual = run.step(article.network(), [0, 1], [1])
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = api.step(article.network(), [0, 1], [1])
     actual.steps[0].values["L1.n1.nte"] = actual.steps[0].values.pop("L1.n1.net")
-    text = " ".join(render(DiffReport(compare(expected, actual))).split())
+    text = " ".join(render(DiffReport(diff_view(compare(expected, actual)))).split())
     assert "L1.n1.nte (only in ACTUAL) is not a trace name: a typo of L1.n1.net?" in text

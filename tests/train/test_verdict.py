@@ -5,14 +5,16 @@ import math
 import pytest
 
 from nntrace import article
-from nntrace.data import xor
-from nntrace.network import Network
-from nntrace.training import Stop, train
-from nntrace.verdict import SampleResult, classified_right, stuck_near
+from nntrace.core.network import Network
+from nntrace.core.settings import make_settings
+from nntrace.train.data import xor
+from nntrace.train.loop import train
+from nntrace.train.signals import Stop
+from nntrace.train.verdict import SampleResult, classified_right, stuck_near
 
 
 def article_run(epochs, lr, convention="exact"):
-    return train(article.network(), xor(), epochs, lr, convention)
+    return train(article.network(), xor(), epochs, make_settings(lr, convention))
 
 
 def test_the_articles_settings_learn_nothing():
@@ -67,7 +69,7 @@ def test_too_short_a_run_says_so():
     stop = Stop()
     stop.requested = True
     net = Network.from_dict({"layers": [2, 1], "activation": "sigmoid", "weights": [[[1.0, -1.0]]]})
-    verdict = train(net, xor(), 10, 0.5, stop=stop).verdict
+    verdict = train(net, xor(), 10, make_settings(0.5), stop=stop).verdict
     assert verdict.reasons == ("short",)
     assert verdict.describe() == (f"Not learned: {verdict.right} of 4 samples classified right; "
                                   f"too few epochs ran to judge the loss.")

@@ -1,26 +1,32 @@
 import json
 import math
-import os
 import random
-import signal
-import time
 
 import pytest
 
-from nntrace import article, run
-from nntrace.conventions import make_convention
-from nntrace.data import Dataset, Sample, xor
-from nntrace.engine import Engine
-from nntrace.network import Network, random_network
-from nntrace.render import network_after
+from nntrace import api, article
+from nntrace.core.compiled import compiled_step
+from nntrace.core.engine import Engine
+from nntrace.core.network import Network, random_network
+from nntrace.core.settings import make_settings
 from nntrace.trace import read_trace
-from nntrace.training import Interrupted, LossCurve, Stop, interruptible, signals_deferred, train
+from nntrace.trace.model import network_after
+from nntrace.train import loop
+from nntrace.train.data import Dataset, Sample, xor
+from nntrace.train.loop import fast_step, train
+from nntrace.train.signals import Stop
+
+XOR_LIKE = [([0.0, 0.5], [0.1, 0.9]), ([1.0, 0.0], [0.9, 0.1]), ([0.5, 1.0], [0.2, 0.7])]
+
+
+def xor_like() -> Dataset:
+    return Dataset(tuple(Sample(tuple(x), tuple(t)) for x, t in XOR_LIKE), "three samples")
 
 
 def chained_steps(network, samples, lr, convention="exact", slips=()):
     """What `nntrace step` gives when each step's weights feed the next, by hand."""
     for x, t in samples:
-        trace = run.step(network, x, t, lr, convention, slips)
+        trace = api.step(network, x, t, lr, convention, slips)
         network = network_after(trace.network, trace.steps[0])
     return network
 
@@ -48,7 +54,7 @@ def plain_sigmoid_training(weights, samples, lr, epochs):
 @pytest.mark.parametrize("convention", ["exact", "article"])
 @pytest.mark.parametrize("lr", [0.001, 0.5])
 def test_one_epoch_ends_on_the_weights_of_four_chained_steps(convention, lr):
-    result = train(article.network(), xor(), 1, lr, convention)
+    result = train(article.network(), xor(), 1, make_settings(lr, convention))
     assert result.network == chained_steps(article.network(), article.XOR, lr, convention)
     assert result.iterations == 4 and result.epochs_run == 1
 
@@ -57,13 +63,13 @@ def test_several_epochs_with_biases_tanh_and_a_slip_equal_chained_steps():
     net = random_network([3, 2, 2], "tanh", seed=4, biases=True, low=-1)
     rows = [((0.5, -1.0, 0.2), (0.1, 0.9)), ((1.0, 0.0, -0.3), (0.8, -0.2)), ((0.0, 0.4, 1.0), (0.0, 0.5))]
     data = Dataset(tuple(Sample(x, t) for x, t in rows), "rows")
-    result = train(net, data, 3, 0.3, "exact", ["updated-weights"])
+    result = train(net, data, 3, make_settings(0.3, "exact", ["updated-weights"]))
     assert result.network == chained_steps(net, [r for _ in range(3) for r in rows], 0.3,
                                            "exact", ["updated-weights"])
 
 
 def test_exact_training_agrees_with_an_independent_implementation():
-    result = train(article.network(), xor(), 200, 0.5)
+    result = train(article.network(), xor(), 200, make_settings(0.5))
     expected = plain_sigmoid_training(article.network().weights, article.XOR, 0.5, 200)
     for got_layer, want_layer in zip(result.network.weights, expected):
         for got_row, want_row in zip(got_layer, want_layer):
@@ -72,16 +78,16 @@ def test_exact_training_agrees_with_an_independent_implementation():
 
 def test_the_network_handed_in_is_left_untouched():
     net = article.network()
-    train(net, xor(), 3, 0.5)
+    train(net, xor(), 3, make_settings(0.5))
     assert net == article.network()
 
 
 def test_the_loss_per_epoch_is_the_mean_of_the_iterations_losses():
-    result = train(article.network(), xor(), 2, 0.5)
+    result = train(article.network(), xor(), 2, make_settings(0.5))
     losses = []
     net = article.network()
     for x, t in article.XOR * 2:
-        trace = run.step(net, x, t, 0.5)
+        trace = api.step(net, x, t, 0.5)
         losses.append(trace.steps[0].values["loss"])
         net = network_after(trace.network, trace.steps[0])
     assert [loss for _, loss in result.curve.series()] == pytest.approx(
@@ -91,8 +97,8 @@ def test_the_loss_per_epoch_is_the_mean_of_the_iterations_losses():
 @pytest.mark.parametrize("convention", ["exact", "article"])
 def test_trace_every_k_round_trips_and_matches_a_full_trace(tmp_path, convention):
     full, sparse = tmp_path / "full.jsonl", tmp_path / "sparse.jsonl"
-    train(article.network(), xor(), 3, 0.5, convention, trace=full)
-    result = train(article.network(), xor(), 3, 0.5, convention, trace=sparse, every=5)
+    train(article.network(), xor(), 3, make_settings(0.5, convention), trace=full)
+    result = train(article.network(), xor(), 3, make_settings(0.5, convention), trace=sparse, every=5)
     everything, some = read_trace(full), read_trace(sparse)
     assert [s.iteration for s in everything.steps] == list(range(1, 13))
     assert [s.iteration for s in some.steps] == [5, 10] and result.traced == 2
@@ -100,8 +106,8 @@ def test_trace_every_k_round_trips_and_matches_a_full_trace(tmp_path, convention
     by_iteration = {s.iteration: s for s in everything.steps}
     for step in some.steps:
         assert step == by_iteration[step.iteration]
-    assert some.network == article.network() and some.learning_rate == 0.5
-    assert some.convention == convention
+    assert some.network == article.network() and some.settings.learning_rate == 0.5
+    assert some.settings.convention == convention
     assert some.extra["epochs"] == 3 and some.extra["every"] == 5
     assert some.extra["data"] == "the article's XOR table"
     # The last full-trace step holds the final weights.
@@ -109,19 +115,19 @@ def test_trace_every_k_round_trips_and_matches_a_full_trace(tmp_path, convention
 
 
 def test_a_traced_run_records_what_step_records(tmp_path):
-    train(article.network(), xor(), 2, 0.5, trace=tmp_path / "t.jsonl")
+    train(article.network(), xor(), 2, make_settings(0.5), trace=tmp_path / "t.jsonl")
     net = article.network()
     for recorded, (x, t) in zip(read_trace(tmp_path / "t.jsonl").steps, article.XOR * 2):
-        step = run.step(net, x, t, 0.5).steps[0]
+        step = api.step(net, x, t, 0.5).steps[0]
         assert (recorded.input, recorded.target, recorded.values) == (step.input, step.target, step.values)
         assert list(recorded.values) == list(step.values)   # the same order too
         net = network_after(net, step)
 
 
 def test_shuffle_is_repeatable_by_seed_and_not_file_order():
-    a = train(article.network(), xor(), 5, 0.5, shuffle=True, seed=3)
-    b = train(article.network(), xor(), 5, 0.5, shuffle=True, seed=3)
-    plain = train(article.network(), xor(), 5, 0.5)
+    a = train(article.network(), xor(), 5, make_settings(0.5), shuffle=True, seed=3)
+    b = train(article.network(), xor(), 5, make_settings(0.5), shuffle=True, seed=3)
+    plain = train(article.network(), xor(), 5, make_settings(0.5))
     assert a.network == b.network and a.seed == 3
     assert a.network != plain.network
     order = list(article.XOR)
@@ -133,9 +139,9 @@ def test_shuffle_is_repeatable_by_seed_and_not_file_order():
 
 
 def test_shuffle_without_a_seed_draws_one_and_reports_it():
-    a = train(article.network(), xor(), 2, 0.5, shuffle=True)
+    a = train(article.network(), xor(), 2, make_settings(0.5), shuffle=True)
     assert a.seed is not None
-    assert train(article.network(), xor(), 2, 0.5, shuffle=True, seed=a.seed).network == a.network
+    assert train(article.network(), xor(), 2, make_settings(0.5), shuffle=True, seed=a.seed).network == a.network
 
 
 def test_a_stop_request_ends_at_the_end_of_the_current_iteration(tmp_path):
@@ -145,7 +151,7 @@ def test_a_stop_request_ends_at_the_end_of_the_current_iteration(tmp_path):
         if epoch == 5:
             stop.requested = True
 
-    result = train(article.network(), xor(), 100, 0.5, trace=tmp_path / "t.jsonl",
+    result = train(article.network(), xor(), 100, make_settings(0.5), trace=tmp_path / "t.jsonl",
                    progress=progress, stop=stop)
     assert result.stopped == "interrupted"
     assert result.iterations == 21 and result.epochs_run == 5   # the one iteration after epoch 5
@@ -162,16 +168,16 @@ def identity_network():
 
 
 def test_a_diverging_run_stops_names_the_value_and_keeps_the_last_finite_weights(tmp_path):
-    result = train(identity_network(), identity_data(), 1000, 5.0, trace=tmp_path / "t.jsonl")
+    result = train(identity_network(), identity_data(), 1000, make_settings(5.0), trace=tmp_path / "t.jsonl")
     assert result.stopped == "non-finite"
     problem = result.problem
     # Replaying by hand: the first iteration whose loss overflows, and the weights before it.
     net, iteration = identity_network(), 0
     for x, t in [([1.0], [2.0]), ([2.0], [4.0]), ([3.0], [6.0])] * 1000:
         iteration += 1
-        engine = Engine(net, make_convention())
+        engine = Engine(net, make_settings(5.0))
         values = {}
-        engine.step(x, t, 5.0, values.__setitem__)
+        engine.step(x, t, values.__setitem__)
         bad = [name for name, value in values.items() if not math.isfinite(value)]
         if bad:
             break
@@ -193,14 +199,14 @@ def test_a_weight_overflowing_on_the_last_update_is_caught():
     # The loss (½ · 15²) is finite; only the update 0.5 + 10 · 15 · 1e308 overflows.
     net = Network.from_dict({"layers": [1, 1], "activation": "identity", "weights": [[[0.5]]]})
     data = Dataset((Sample((10.0,), (20.0,)),), "one")
-    result = train(net, data, 1, 1e308)
+    result = train(net, data, 1, make_settings(1e308))
     assert result.stopped == "non-finite" and result.iterations == 0
     assert result.network == net
     assert result.problem.iteration == 1 and result.problem.name == "L1.n1.w1"
 
 
 def test_summary_dict_holds_what_json_prints():
-    result = train(article.network(), xor(), 3, 0.5)
+    result = train(article.network(), xor(), 3, make_settings(0.5))
     data = result.to_dict()
     assert data["epochs_run"] == 3 and data["iterations"] == 12
     assert data["network"] == result.network.to_dict()
@@ -211,77 +217,20 @@ def test_summary_dict_holds_what_json_prints():
 
 
 def test_final_outputs_are_a_forward_pass_with_the_final_weights():
-    result = train(article.network(), xor(), 50, 0.5)
+    result = train(article.network(), xor(), 50, make_settings(0.5))
     for sample in result.samples:
-        trace = run.step(result.network, list(sample.inputs), list(sample.targets), 0.0)
+        trace = api.step(result.network, list(sample.inputs), list(sample.targets), 0.0)
         assert sample.outputs == (trace.steps[0].values["L2.n1.out"],)
-
-
-def test_loss_curve_keeps_at_most_capacity_points_each_a_mean():
-    curve = LossCurve(capacity=8)
-    losses = [float(i * i) for i in range(1, 30)]
-    for loss in losses:
-        curve.add(loss)
-    assert curve.epochs == 29 and curve.first == 1.0 and curve.last == 841.0
-    assert len(curve.points) < 8 and curve.width == 4
-    series = curve.series()
-    expected = [sum(losses[i:i + 4]) / 4 for i in range(0, 28, 4)] + [losses[28]]
-    assert [loss for _, loss in series] == pytest.approx(expected)
-    assert [epoch for epoch, _ in series] == [2.5 + 4 * i for i in range(7)] + [29]
 
 
 def test_a_decimal_run_beyond_float_range_stops_like_a_float_one():
     # The article convention computes in decimal, which does not overflow at 1e308; the
     # trace holds floats, so a value beyond a float's range counts as not finite.
-    result = train(identity_network(), identity_data(), 1000, 1e300, "article")
+    result = train(identity_network(), identity_data(), 1000, make_settings(1e300, "article"))
     assert result.stopped == "non-finite" and result.problem.name == "loss"
     assert result.problem.iteration == 2 and result.iterations == 1
     assert result.curve.points == [] and result.epochs_run == 0
     assert all(math.isfinite(w) for w in result.network.weights[0][0])
-
-
-@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_interruptible_sets_the_flag_then_a_second_signal_interrupts_at_once(name):
-    signum = getattr(signal, name)
-    before = signal.getsignal(signum)
-    with interruptible() as stop:
-        os.kill(os.getpid(), signum)
-        assert stop.requested and stop.signum == signum
-        with pytest.raises(KeyboardInterrupt) as raised:
-            os.kill(os.getpid(), signal.SIGINT if name == "SIGTERM" else signal.SIGTERM)
-            time.sleep(1)   # the handler runs at the next bytecode; never reached
-        assert isinstance(raised.value, Interrupted)
-    assert signal.getsignal(signum) is before
-
-
-def test_a_signal_ignored_on_entry_stays_ignored():
-    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)   # as under nohup
-    try:
-        with interruptible() as stop:
-            os.kill(os.getpid(), signal.SIGHUP)
-            assert not stop.requested and signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGHUP, before)
-
-
-@pytest.mark.parametrize("other_thread", [False, True])
-def test_signals_deferred_holds_a_signal_until_the_block_ends(other_thread):
-    # Another thread (rich's progress bar runs one) may be the one the signal reaches.
-    import threading
-    finished = threading.Event()
-    if other_thread:
-        threading.Thread(target=finished.wait, args=(5,), daemon=True).start()
-    done = []
-    with interruptible():
-        os.kill(os.getpid(), signal.SIGTERM)   # a first signal asks to stop; a second interrupts
-        with pytest.raises(Interrupted):
-            with signals_deferred():
-                os.kill(os.getpid(), signal.SIGTERM)
-                time.sleep(0.05)
-                done.append("closed")
-            time.sleep(1)
-    finished.set()
-    assert done == ["closed"]
 
 
 @pytest.mark.parametrize("epochs, every, rows", [(0, 1, 1), (1, 0, 1), (1, 1, 0)])
@@ -293,43 +242,39 @@ def test_train_refuses_nonsense(epochs, every, rows):
 
 
 def test_a_failure_preparing_the_step_leaves_no_temporary_trace(tmp_path, monkeypatch):
-    from nntrace import training
-
     def broken(*args, **kwargs):
         raise RuntimeError("cannot prepare")
-    monkeypatch.setattr(training, "compiled_step", broken)
+    monkeypatch.setattr(loop, "compiled_step", broken)
     with pytest.raises(RuntimeError, match="cannot prepare"):
-        train(article.network(), xor(), 1, 0.5, trace=tmp_path / "t.jsonl")
+        train(article.network(), xor(), 1, make_settings(0.5), trace=tmp_path / "t.jsonl")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_replay_that_names_the_value_starts_at_the_epoch_under_way(monkeypatch):
-    from nntrace import training
     replayed = []
-    real = training.check_finite   # called once for each replayed iteration
-    monkeypatch.setattr(training, "check_finite", lambda trace: (replayed.append(trace.steps[0].iteration),
+    real = loop.first_non_finite   # called once for each replayed iteration
+    monkeypatch.setattr(loop, "first_non_finite", lambda trace: (replayed.append(trace.steps[0].iteration),
                                                                  real(trace)))
-    result = train(identity_network(), identity_data(), 1000, 2.0)
+    result = train(identity_network(), identity_data(), 1000, make_settings(2.0))
     assert result.problem.iteration == 225 and result.problem.name == "loss"   # epoch 75's third
     assert replayed == [223, 224, 225] and result.iterations == 224 and result.epochs_run == 74
 
 
 def test_a_stop_during_the_replay_ends_it_on_finite_weights(monkeypatch):
-    from nntrace import training
-    stop, real = Stop(), training.check_finite
+    stop, real = Stop(), loop.first_non_finite
 
     def check_then_stop(trace):
         stop.requested = True   # as a Ctrl-C during the replay
         real(trace)
-    monkeypatch.setattr(training, "check_finite", check_then_stop)
-    result = train(identity_network(), identity_data(), 1000, 2.0, stop=stop)
+    monkeypatch.setattr(loop, "first_non_finite", check_then_stop)
+    result = train(identity_network(), identity_data(), 1000, make_settings(2.0), stop=stop)
     assert result.stopped == "non-finite" and result.iterations == 223
     assert str(result.problem) == ("a value stopped being finite by iteration 225; interrupted at the end of "
                                    "iteration 223 (epoch 75) while looking for the first one")
-    engine = Engine(identity_network(), make_convention())
+    engine = Engine(identity_network(), make_settings(2.0))
     for k in range(223):
         x, t = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)][k % 3]
-        engine.step([x], [t], 2.0)
+        engine.step([x], [t])
     assert result.network == engine.network()
 
 
@@ -339,23 +284,23 @@ def test_a_weight_that_overflowed_while_the_loss_stayed_finite_is_found_from_the
     # snapshots are not finite.
     net = Network.from_dict({"layers": [1, 1], "activation": "sigmoid", "weights": [[[0.0]]]})
     data = Dataset((Sample((1e300,), (1.0,)), Sample((1e300,), (1.0,))), "big")
-    result = train(net, data, 20, 1e10)
+    result = train(net, data, 20, make_settings(1e10))
     assert result.stopped == "non-finite" and result.problem.iteration == 1
     assert result.problem.name == "L1.n1.w1" and result.iterations == 0 and result.epochs_run == 0
     assert result.network == net
 
 
 def test_a_shuffled_run_is_replayed_in_the_order_of_its_epoch():
-    result = train(identity_network(), identity_data(), 1000, 2.0, shuffle=True, seed=5)
+    result = train(identity_network(), identity_data(), 1000, make_settings(2.0), shuffle=True, seed=5)
     # By hand: the same shuffles, step by step, until a value is not finite.
     rng, order = random.Random(5), [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)]
-    engine, iteration = Engine(identity_network(), make_convention()), 0
+    engine, iteration = Engine(identity_network(), make_settings(2.0)), 0
     while True:
         rng.shuffle(order)
         for x, t in order:
             before = engine.network()
             values = {}
-            engine.step([x], [t], 2.0, values.__setitem__)
+            engine.step([x], [t], values.__setitem__)
             iteration += 1
             if not all(map(math.isfinite, values.values())):
                 break
@@ -364,3 +309,26 @@ def test_a_shuffled_run_is_replayed_in_the_order_of_its_epoch():
         break
     assert result.problem.iteration == iteration and result.iterations == iteration - 1
     assert result.network == before
+
+
+# Whether a run uses the compiled step is decided here: float math without a carry rule is
+# compiled, slips included (a slip is a rewrite of the step's list); decimal carries are not.
+@pytest.mark.parametrize("convention, slips", [("article", ()), ("exact", ("rounded:3",))])
+def test_carried_arithmetic_keeps_the_engine(convention, slips):
+    engine = Engine(article.network(), make_settings(0.001, convention, slips))
+    assert fast_step(engine) is not compiled_step(engine.program)
+
+
+@pytest.mark.parametrize("slips", [("wrong-sign",), ("updated-weights",), ("derivative-on-output",),
+                                   ("missing-derivative", "frozen-biases")])
+def test_a_slip_in_float_math_is_compiled_and_ends_on_the_engines_weights(slips):
+    network = random_network([2, 3, 2], "tanh", seed=5, biases=True)
+    settings = make_settings(0.3, "exact", slips)
+    engine = Engine(network, settings)
+    assert fast_step(engine) is compiled_step(engine.program)
+    compiled = train(network, xor_like(), 20, settings).network
+    reference = Engine(network, settings)
+    for _ in range(20):
+        for x, t in XOR_LIKE:
+            reference.step(x, t)
+    assert compiled == reference.network()

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from nntrace.errors import NntraceError
-from nntrace.network import Network, load_network, random_network, save_network
+from nntrace.core.network import Network, load_network, random_network, save_network
 
 GOOD = {
     "layers": [2, 3, 2],
