@@ -28,7 +28,8 @@ from .check import ATOL, RTOL
 from .core.engine import Engine
 from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
-from .core.settings import DEFAULT_LEARNING_RATE, Settings, finite_number, make_settings
+from .core.settings import (DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number, make_settings,
+                            target_problem)
 from .errors import ArgumentError, NntraceError, NonFiniteError
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
@@ -53,8 +54,12 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
     """
     network = network_argument(network)
     settings = make_settings(lr, convention, slips, loss)
+    check_fits(settings, network)
     inputs = numbers("input", input)
     targets = sample_target(network, inputs, None if target is None else numbers("target", target))
+    problem = target_problem(settings, targets)
+    if problem:
+        raise ArgumentError("target", problem, targets)
     recorder = Recorder.for_run(settings, network)
     recorder.begin_step(inputs, targets, iteration=1, epoch=1)
     try:
@@ -96,10 +101,16 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
 
     network = network_argument(network)
     settings = make_settings(lr, convention, slips, loss)
+    check_fits(settings, network)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
-    return train_loop(network, dataset(data, network), epochs, settings, bool(shuffle), seed,
-                      trace, every, progress, stop)
+    samples = dataset(data, network)
+    for number, sample in enumerate(samples.samples, 1):
+        problem = target_problem(settings, sample.targets)
+        if problem:
+            raise NntraceError(f"{samples.source}: sample {number}: {problem}")
+    return train_loop(network, samples, epochs, settings, bool(shuffle), seed, trace, every,
+                      progress, stop)
 
 
 def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,

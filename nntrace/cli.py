@@ -17,6 +17,7 @@ import click
 
 from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from .core.losses import DEFAULT_LOSS, LOSSES
 from .core.slips import SLIP_CHOICES
 from .errors import ArgumentError, NntraceError, NonFiniteError
 
@@ -191,6 +192,9 @@ lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
 convention_option = click.option(
     "--convention", type=click.Choice(list(CONVENTIONS)), default=DEFAULT_CONVENTION, show_default=True,
     help=" ".join(f"{c.name}: {c.description}." for c in CONVENTIONS.values()))
+loss_option = click.option(
+    "--loss", type=click.Choice(list(LOSSES)), default=DEFAULT_LOSS, show_default=True, metavar="NAME",
+    help="The loss, per sample: " + "; ".join(f"{l.name}: {l.description}" for l in LOSSES.values()) + ".")
 slip_option = click.option(
     "--slip", "slips", multiple=True, metavar="NAME",
     help="Reproduce a known mistake (repeatable): "
@@ -231,6 +235,7 @@ def cli() -> None:
 @click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...",
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @lr_option
+@loss_option
 @convention_option
 @slip_option
 @digits_option
@@ -244,7 +249,7 @@ def cli() -> None:
               help="Also draw the network as an SVG picture, each weight's line labelled "
                    "old → new (as `show --export FILE.svg` draws it).")
 def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[float, ...],
-         lr: float, convention: str, slips: tuple[str, ...], digits: int,
+         lr: float, loss: str, convention: str, slips: tuple[str, ...], digits: int,
          trace_path: str | None, as_json: bool, export_path: str | None, show: bool,
          picture_path: str | None = None) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
@@ -273,7 +278,7 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
     if as_json and show:
         raise click.BadParameter("not with --json, which prints the trace alone; draw the "
                                  "network with --picture FILE.svg or --export", param_hint="'--show'")
-    trace = api.step(weights_path, inputs, targets or None, lr, convention, slips)
+    trace = api.step(weights_path, inputs, targets or None, lr, convention, slips, loss)
     if trace_path:
         write_trace(trace, trace_path, "--trace")
     document = step_document(trace, digits, show)
@@ -405,6 +410,7 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
 @lr_option
+@loss_option
 @convention_option
 @slip_option
 @click.option("--shuffle", is_flag=True, help="Shuffle the samples every epoch (default: file order).")
@@ -423,8 +429,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
               help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
                    "nntrace[plot] (matplotlib). From 1000 epochs on, each point is the mean of "
                    "a stretch of epochs (2, 4, 8, ...), as the title says.")
-def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, convention: str,
-          slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
+def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, loss: str,
+          convention: str, slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
           trace_path: str | None, every: int, as_json: bool, digits: int,
           export_path: str | None = None, plot_path: str | None = None) -> int:
     """Train by online gradient descent and say whether the network learned.
@@ -459,7 +465,7 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
     console, bar_console = make_console(), make_console(stderr=True)
     show_bar = console.is_terminal and bar_console.is_terminal and not as_json
     with signals.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:
-        result = api.train(weights_path, data_path, epochs, lr, convention, slips, shuffle=shuffle,
+        result = api.train(weights_path, data_path, epochs, lr, convention, slips, loss, shuffle=shuffle,
                            seed=seed, trace=trace_path, every=every, progress=progress, stop=stop)
     if save_path:
         with signals.signals_deferred():   # a second signal waits until the file is whole
@@ -523,21 +529,34 @@ def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list
 @cli.command()
 @click.argument("layers", callback=parse_layers)
 @click.option("--seed", type=int, help="Seed of the random weights, to draw the same network again.")
-@click.option("--activation", type=click.Choice(list(ACTIVATIONS)),
-              default=DEFAULT_ACTIVATION, show_default=True, help="Activation of every layer.")
+@click.option("--activation", "activations", default=DEFAULT_ACTIVATION, show_default=True,
+              metavar="NAME[,NAME...]",
+              help="Activation of every layer, or one per layer after the input joined by commas "
+                   "(sigmoid,softmax): " + ", ".join(ACTIVATIONS) + ".")
 @click.option("--biases", is_flag=True, help="Give every neuron a bias (the article's network has none).")
-def init(layers: list[int], seed: int | None, activation: str, biases: bool) -> None:
+def init(layers: list[int], seed: int | None, activations: str, biases: bool) -> None:
     """Print a fresh network file, weights drawn uniformly from [0, 1] like the article's.
 
     \b
     Examples:
       nntrace init 2-4-1 --seed 7 > net.json
       nntrace init 3-5-2 --activation tanh --biases > net.json
+      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
       nntrace train --weights net.json --lr 0.5
     """
-    from .core.network import dumps_network, random_network
+    from .core.network import dumps_network, placement, random_network
 
-    click.echo(dumps_network(random_network(layers, activation, seed, biases)), nl=False)
+    names = activations.split(",")
+    names = names * (len(layers) - 1) if len(names) == 1 else names
+    problem = "" if len(names) == len(layers) - 1 else (
+        f"{len(names)} names for {len(layers) - 1} layers after the input")
+    for l, name in enumerate(names, 1):
+        if not problem and name not in ACTIVATIONS:
+            problem = f"unknown {name!r} (choose from {', '.join(ACTIVATIONS)})"
+        problem = problem or placement(name, l, layers)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--activation'")
+    click.echo(dumps_network(random_network(layers, names, seed, biases)), nl=False)
 
 
 def main() -> None:

@@ -178,7 +178,7 @@ def test_show_refuses_a_bad_network_file(tmp_path):
     result = invoke("show", "--weights", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"nntrace: {path}: activation: unknown activation \"cosine\" " \
-                                    "(choose from sigmoid, tanh, relu, leaky_relu, identity)"
+                                    "(choose from sigmoid, tanh, relu, leaky_relu, identity, softmax)"
 
 
 def test_styled_on_a_terminal_and_plain_with_no_color(monkeypatch):

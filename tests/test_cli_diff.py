@@ -114,7 +114,7 @@ def test_same_traces_exit_0(traces):
     first, second = traces("a", "--input", "1", "0"), traces("b", "--input", "1", "0")
     result = invoke("diff", first, second)
     assert result.exit_code == 0, result.output
-    assert "Same: all 38 values compared in 1 iteration(s) agree" in " ".join(result.stdout.split())
+    assert "Same: all 50 values compared in 1 iteration(s) agree" in " ".join(result.stdout.split())
 
 
 def test_different_traces_exit_1_with_the_first_divergence_and_its_article_name(traces):
@@ -125,7 +125,7 @@ def test_different_traces_exit_1_with_the_first_divergence_and_its_article_name(
     assert ("Earliest recorded difference: iteration 1, L1.n1.out. It is the cause only if nothing "
             "computed before it went unrecorded; the values computed after it follow from it. trace name") in text
     assert "L1.n1.out output1_h 0.6456563 0.64 -0.00566" in text
-    assert "Different: 30 of 38 values compared differ" in text
+    assert "Different: 38 of 50 values compared differ" in text
     assert "match the article's arithmetic" in text
 
 
@@ -137,7 +137,7 @@ def test_a_partial_trace_through_the_cli(tmp_path, traces):
     partial.write_text(json.dumps(data))
     result = invoke("diff", expected, partial, "--atol", "1e-9")
     assert result.exit_code == 0, result.output
-    assert "Not checked, 36 value(s) ACTUAL does not record: L1.n1.net," in " ".join(result.stdout.split())
+    assert "Not checked, 48 value(s) ACTUAL does not record: L1.n1.net," in " ".join(result.stdout.split())
     assert invoke("diff", expected, partial).exit_code == 1   # 10 digits are not 1e-12 close
 
 
@@ -212,7 +212,7 @@ def test_a_training_run_with_a_slip_is_explained_step_after_step(tmp_path):
     result = invoke("diff", paths["exact"], paths["slip"], "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["compared"] == 8 * 38
+    assert report["compared"] == 8 * 50
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]
 
 

@@ -25,7 +25,8 @@ PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
 def grammar_key(name: str) -> tuple:
     """Where a value falls in the order the engine computes: forward layer by layer (nets,
     then outputs), the loss, backward from the last layer (errors, then each neuron's
-    derivative and delta), then the updates from the last layer (weights, then bias)."""
+    derivative and delta, then the layer's gradients), then the updates from the last layer
+    (weights, then bias)."""
     if name == "loss":
         return (1,)
     parsed = parse_name(name)
@@ -38,7 +39,10 @@ def grammar_key(name: str) -> tuple:
         return (2, -l, 0, j)
     if kind in ("deriv", "delta"):
         return (2, -l, 1, j, PHASE[kind])
-    return (3, -l, j, math.inf if kind == "b" else parsed.source)
+    source = math.inf if kind == "b" else parsed.source
+    if parsed.part == "grad":
+        return (2, -l, 2, j, source)
+    return (3, -l, j, source)
 
 
 def computation_order(names: Iterable[str], network: Network | None = None) -> list[str]:
@@ -250,11 +254,13 @@ def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> b
 
 
 def header_differences(expected: Trace, actual: Trace, rtol: float, atol: float) -> list[str]:
-    """The learning rate and the starting network, where both traces record them."""
+    """The learning rate, the loss and the starting network, where both traces record them."""
     problems = []
     ours, theirs = expected.settings.learning_rate, actual.settings.learning_rate
     if ours is not None and theirs is not None and not close(ours, theirs, rtol, atol):
         problems.append(f"learning rate {ours} expected, {theirs} in ACTUAL")
+    if expected.settings.loss != actual.settings.loss:
+        problems.append(f"loss {expected.settings.loss} expected, {actual.settings.loss} in ACTUAL")
     if expected.network is not None and actual.network is not None:
         a, b = expected.network, actual.network
         if (a.layers, a.activations) != (b.layers, b.activations):

@@ -83,7 +83,7 @@ def dumps_network(network: Network) -> str:
     return json.dumps(network.to_dict(), indent=2) + "\n"
 
 
-def random_network(layers: list[int], activation: str = DEFAULT_ACTIVATION, seed: int | None = None,
+def random_network(layers: list[int], activation: str | list[str] = DEFAULT_ACTIVATION, seed: int | None = None,
                    biases: bool = False, low: float = 0.0, high: float = 1.0) -> Network:
     """A fresh network, weights uniform in [low, high] as the article draws them."""
     rng = random.Random(seed)

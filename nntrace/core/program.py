@@ -58,6 +58,7 @@ class Op:
     source: Callable[[str, Sequence[str]], str]
     formula: Callable[[str, Sequence[str], Sequence[str]], str]
     carried: bool = True      # False: the value is copied, never written down anew
+    symbol: str = ""          # how a text names the value, where a worked example gives no name
 
 
 def weighted_sum(start: Number, *pairs: Number) -> Number:
@@ -173,13 +174,13 @@ OPS: dict[str, Op] = {
                         lambda p, v: f"{v[0]} * ({v[1]} - {sum_source([f'{e} * {o}' for e, o in pairs_of(v[2:])], '0.0')})",
                         lambda p, names, t: f"{t[0]} × ({t[1]} − {sum_text([f'{e} × {o}' for e, o in pairs_of(t[2:])])})"),
     "shortcut_delta": Op(lambda p, n: (lambda t, o: t - o), lambda p, v: f"{v[0]} - {v[1]}",
-                         lambda p, names, t: f"{t[0]} − {t[1]} ({SHORTCUT_NOTE})"),
+                         lambda p, names, t: f"{t[0]} − {t[1]} ({LOSSES[p].needs} with {p}: target − out)"),
     "flipped_shortcut": Op(lambda p, n: (lambda t, o: o - t), lambda p, v: f"{v[1]} - {v[0]}",
                            lambda p, names, t: f"{t[1]} − {t[0]}"),
     "gradient": Op(lambda p, n: (lambda delta, x: -(delta * x)), lambda p, v: f"-({v[0]} * {v[1]})",
-                   lambda p, names, t: f"−{t[0]} × {t[1]}"),
+                   lambda p, names, t: f"−{t[0]} × {t[1]}", symbol="∂E/∂w"),
     "bias_gradient": Op(lambda p, n: (lambda delta: -delta), lambda p, v: f"-{v[0]}",
-                        lambda p, names, t: f"−{t[0]}"),
+                        lambda p, names, t: f"−{t[0]}", symbol="∂E/∂b"),
     "sgd": Op(lambda p, n: (lambda w, x, delta, lr: w + x * delta * lr),
               lambda p, v: f"{v[0]} + {v[1]} * {v[2]} * {v[3]}",
               lambda p, names, t: f"{t[0]} + {t[1]} × {t[2]} × {t[3]}"),
@@ -189,7 +190,6 @@ OPS: dict[str, Op] = {
     "keep": Op(lambda p, n: (lambda value: value), lambda p, v: v[0],
                lambda p, names, t: f"{t[0]} (frozen)", carried=False),
 }
-SHORTCUT_NOTE = "the loss's shortcut: −∂E/∂net = target − out"
 
 
 def identifier(name: str) -> str:
@@ -274,7 +274,7 @@ def output_layer(layers: Sequence[int], activation: str, loss: str) -> list[Assi
     shortcut = LOSSES[loss].shortcut and LOSSES[loss].needs == activation
     for q, t in zip(p, targets):
         if shortcut:
-            delta = Assign(f"{q}.delta", "shortcut_delta", (t, f"{q}.out"), "delta", l)
+            delta = Assign(f"{q}.delta", "shortcut_delta", (t, f"{q}.out"), "delta", l, loss)
         elif ACTIVATIONS[activation].of_layer:
             jacobian = [x for r in p for x in (f"{r}.error", f"{r}.out")]
             delta = Assign(f"{q}.delta", "softmax_delta", (f"{q}.out", f"{q}.error", *jacobian), "delta", l)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+from ..core.activations import ACTIVATIONS
 from ..core.compiled import compiled_step
 from ..core.engine import Engine
 from ..core.network import Network
@@ -29,7 +30,7 @@ from ..trace.write import sample_fields
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Stop, signals_deferred
-from .verdict import SampleResult, Verdict, classified_right, judge
+from .verdict import SampleResult, Verdict, classified_right, judge, largest_where_largest
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
 
@@ -309,8 +310,12 @@ def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], flo
             outputs.append(tuple(math.nan for _ in t))
     originals = [sample for _, _, sample in samples]
     kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(originals[0].targets))]
+    one_class = ACTIVATIONS[engine.network_shape.activations[-1]].of_layer   # softmax: a class per output
     results = []
     for sample, out in zip(originals, outputs):
-        right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
+        if one_class:
+            right = largest_where_largest(out, sample.targets)
+        else:
+            right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
         results.append(SampleResult(sample.inputs, sample.targets, out, right))
     return results, sum(losses) / len(losses)

@@ -57,6 +57,8 @@ def section_of(name: str, last_layer: int) -> str:
         return f"Forward, {where} (L{layer})"
     if kind in ("error", "deriv", "delta"):
         return f"Backward, {where} (L{layer})"
+    if parsed.part == "grad":
+        return f"Gradients, {where} (L{layer})"
     return f"Updates into the {where} (L{layer})"
 
 
@@ -76,10 +78,10 @@ def formulas(program: Program, step: Step, before: Network, learning_rate: float
     known: dict[str, float | None] = dict(zip(program.state, state_values(before)))
     known.update(zip(program.inputs, step.input))
     known.update(zip(program.targets, step.target))
-    known[N.LEARNING_RATE], known[N.ZERO] = learning_rate, 0.0
+    known[N.LEARNING_RATE] = learning_rate
     found = {}
     for a in program.assigns:
-        texts = [operand(known.get(x), digits) for x in a.args]
+        texts = [operand(known.get(x, N.constant(x)), digits) for x in a.args]
         found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
         known[a.name] = step.values.get(a.name)
     return found
@@ -91,8 +93,9 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     step = trace.steps[index]
     before = before or (trace.network if index == 0 else None)
     settings = trace.settings
-    written = {} if before is None else formulas(program_of(trace, before), step, before,
-                                                 settings.learning_rate, digits)
+    program = None if before is None else program_of(trace, before)
+    written = {} if program is None else formulas(program, step, before, settings.learning_rate, digits)
+    symbols = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns if OPS[a.op].symbol}
     last = len(before.layers) - 1 if before else 1
     names = article.article_names(before.layers) if before else {}
     figures: dict[str, str] = {}
@@ -114,7 +117,7 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
             verdict = f"≠{notes.index(reasons[name]) + 1}"
         else:
             verdict = "✓" if article.matches_printed(value, printed) else "≠"
-        sections[-1].lines.append(Line(name, names.get(name, ""), written.get(name, ""),
+        sections[-1].lines.append(Line(name, names.get(name, symbols.get(name, "")), written.get(name, ""),
                                        format_number(value, digits), printed, verdict))
     return StepView(step_title(trace, step, before), sections,
                     [article.REASONS[key] for key in notes], bool(figures))

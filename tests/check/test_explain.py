@@ -194,10 +194,12 @@ def diverged(slips=()) -> Trace:
 
 def test_infinite_values_are_replayed_and_explained():
     exact_run, wrong = diverged(), diverged(["wrong-sign"])
-    # Worked out by hand: net = out = loss = inf; error = 0 − inf; the weight 1e200 + 0.001 × 1e200 × delta.
+    # Worked out by hand: net = out = loss = inf; error = 0 − inf; ∂E/∂w = −delta × 1e200;
+    # the weight 1e200 + 0.001 × 1e200 × delta.
     assert exact_run.steps[0].values == {"L1.n1.net": math.inf, "L1.n1.out": math.inf, "loss": math.inf,
                                          "L1.n1.error": -math.inf, "L1.n1.deriv": 1.0,
-                                         "L1.n1.delta": -math.inf, "L1.n1.w1": -math.inf}
+                                         "L1.n1.delta": -math.inf, "L1.n1.w1.grad": math.inf,
+                                         "L1.n1.w1": -math.inf}
     assert wrong.steps[0].values["L1.n1.w1"] == math.inf
     assert explain(exact_run, wrong).matches == [Candidate("exact", ("wrong-sign",))]
     assert explain(wrong, exact_run).matches == [Candidate("exact")]
