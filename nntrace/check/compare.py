@@ -74,14 +74,21 @@ class Divergence:
     name: str
     expected: float
     actual: float
+    sample: int | None = None     # in a batch's step: the sample (from 1) whose value it is
 
     @property
     def difference(self) -> float:
         return self.actual - self.expected
 
+    @property
+    def where(self) -> str:
+        """`L1.n1.net`, or in a batch `sample 2: L1.n1.net`."""
+        return self.name if self.sample is None else f"sample {self.sample}: {self.name}"
+
     def to_dict(self) -> dict[str, Any]:
-        return {"iteration": self.iteration, "name": self.name, "expected": finite_or_none(self.expected),
-                "actual": finite_or_none(self.actual), "difference": finite_or_none(self.difference)}
+        found = {"iteration": self.iteration, "name": self.name, "expected": finite_or_none(self.expected),
+                 "actual": finite_or_none(self.actual), "difference": finite_or_none(self.difference)}
+        return found if self.sample is None else {**found, "sample": self.sample}
 
 
 @dataclass
@@ -160,7 +167,7 @@ class Comparison:
         found: dict[str, str] = {}
         for step in self.steps:
             for name in step.extra:
-                if name in found or name == "loss" or parse_name(name):
+                if name in found or name.rpartition(": ")[2] == "loss" or parse_name(name.rpartition(": ")[2]):
                     continue
                 close_names = difflib.get_close_matches(name, step.not_checked, n=1, cutoff=0.75)
                 if close_names:
@@ -211,8 +218,10 @@ def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         want, got = ours[iteration], theirs.get(iteration)
         if got is None:
             continue
-        if order is None or not set(want.values).union(got.values).issubset(order):
-            order = computation_order(set(want.values).union(got.values), network)
+        names = {name for step in (want, got) for values in [step.values, *(s.values for s in step.samples)]
+                 for name in values}
+        if order is None or not names.issubset(order):
+            order = computation_order(names, network)
         report.steps.append(compare_step(want, got, order, rtol, atol))
     return report
 
@@ -228,11 +237,25 @@ def by_iteration(trace: Trace, source: str) -> dict[int, Step]:
 
 
 def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: float) -> StepComparison:
+    """A step's values by name; a batch's samples first, in order, then the batch's own."""
     result = StepComparison(want.iteration)
+    if len(want.samples) != len(got.samples) and want.samples and got.samples:
+        result.setup.append(f"{len(want.samples)} sample(s) in the batch expected, "
+                            f"{len(got.samples)} in ACTUAL")
+    for k, (ours, theirs) in enumerate(zip(want.samples, got.samples), 1):
+        compare_values(result, ours, theirs, order, rtol, atol, k)
+    compare_values(result, want, got, order, rtol, atol)
+    return result
+
+
+def compare_values(result: StepComparison, want: Any, got: Any, order: list[str], rtol: float,
+                   atol: float, sample: int | None = None) -> None:
+    """One step's (or one sample's) input, target and values, into `result`."""
+    prefix = "" if sample is None else f"sample {sample}: "
     for key in ("input", "target"):
         a, b = getattr(want, key), getattr(got, key)
         if a and b and not vectors_close(a, b, rtol, atol):
-            result.setup.append(f"{key} {a} expected, {b} in ACTUAL")
+            result.setup.append(f"{prefix}{key} {a} expected, {b} in ACTUAL")
     for name in order:
         in_want, in_got = name in want.values, name in got.values
         if in_want and in_got:
@@ -241,12 +264,11 @@ def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: flo
             if not close(e, a, rtol, atol):
                 if not result.differing:
                     result.unrecorded_before = len(result.not_checked)
-                result.differing.append(Divergence(want.iteration, name, e, a))
+                result.differing.append(Divergence(result.iteration, name, e, a, sample))
         elif in_want:
-            result.not_checked.append(name)
+            result.not_checked.append(prefix + name)
         elif in_got:
-            result.extra.append(name)
-    return result
+            result.extra.append(prefix + name)
 
 
 def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> bool:

@@ -61,6 +61,8 @@ def target_name(j: int) -> str:
 
 
 LEARNING_RATE = "lr"
+MOMENTUM = "momentum"          # μ of torch.optim.SGD
+WEIGHT_DECAY = "weight_decay"  # λ
 ZERO = "0"    # the constant operand 0, where a sum starts without a bias
 
 

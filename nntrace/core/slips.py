@@ -22,11 +22,17 @@ def each(change: Callable[[Assign], Assign | None]) -> Rewrite:
     return lambda assigns: [change(a) or a for a in assigns]
 
 
+def is_update(a: Assign) -> bool:
+    """Part of a layer's update: its weights and biases, their velocities, a batch's mean gradients."""
+    return a.kind in ("weight", "bias", "velocity") or (a.kind == "grad" and a.scope == "batch")
+
+
 def move_updates_up(assigns: list[Assign]) -> list[Assign]:
     """Each layer's updates right after its own deltas and gradients, before the layer below
-    computes its errors from those (now new) weights."""
-    updates = [a for a in assigns if a.kind in ("weight", "bias")]
-    rest = [a for a in assigns if a.kind not in ("weight", "bias")]
+    computes its errors from those (now new) weights; in a batch, the layers below then run
+    their backward pass for every sample with the new weights."""
+    updates = [a for a in assigns if is_update(a)]
+    rest = [a for a in assigns if not is_update(a)]
     last_delta = {a.layer: index for index, a in enumerate(rest) if a.kind in ("delta", "grad")}
     moved: list[Assign] = []
     for index, a in enumerate(rest):
@@ -70,7 +76,8 @@ SLIPS: dict[str, Slip] = {s.name: s for s in (
     Slip("updated-weights", "hidden errors computed from weights the same step already updated",
          move_updates_up),
     Slip("frozen-biases", "biases never updated",
-         each(lambda a: replace(a, op="keep", args=a.args[:1]) if a.op == "sgd_bias" else None)),
+         lambda assigns: [replace(a, op="keep", args=a.args[:1]) if a.kind == "bias" else a
+                          for a in assigns if not (a.kind == "velocity" and a.name.endswith(".b.velocity"))]),
     Slip("missing-derivative", "delta taken as the error alone",
          derivative_changed(lambda a: replace(a, op="one", args=()) if a.kind == "deriv" else None),
          needs_derivative=True),

@@ -1,4 +1,4 @@
-from nntrace.core.program import add_up
+from nntrace.core.ops import add_up
 
 
 def test_a_wide_layer_sum_is_shortened():

@@ -11,9 +11,10 @@ from nntrace.core.network import Network, random_network
 from nntrace.core.settings import make_settings
 from nntrace.trace import read_trace
 from nntrace.trace.model import network_after
-from nntrace.train import loop
+from nntrace.train import loop, steps
 from nntrace.train.data import Dataset, Sample, xor
-from nntrace.train.loop import fast_step, train
+from nntrace.train.loop import train
+from nntrace.train.steps import fast_step
 from nntrace.train.signals import Stop
 
 XOR_LIKE = [([0.0, 0.5], [0.1, 0.9]), ([1.0, 0.0], [0.9, 0.1]), ([0.5, 1.0], [0.2, 0.7])]
@@ -244,7 +245,7 @@ def test_train_refuses_nonsense(epochs, every, rows):
 def test_a_failure_preparing_the_step_leaves_no_temporary_trace(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("cannot prepare")
-    monkeypatch.setattr(loop, "compiled_step", broken)
+    monkeypatch.setattr(steps, "compiled_step", broken)
     with pytest.raises(RuntimeError, match="cannot prepare"):
         train(article.network(), xor(), 1, make_settings(0.5), trace=tmp_path / "t.jsonl")
     assert list(tmp_path.iterdir()) == []
