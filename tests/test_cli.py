@@ -286,9 +286,9 @@ def network_file(tmp_path, network, name="net.json"):
     ("softmax", ["--target", "1", "0", "--loss", "binary-cross-entropy"],
      "Invalid value for '--loss': binary-cross-entropy needs sigmoid outputs; the network 2-3-2's output layer is softmax"),
     ("sigmoid", ["--target", "1", "1.5", "--loss", "binary-cross-entropy"],
-     "Invalid value for '--target': binary cross-entropy takes targets from 0 to 1, got 1.5"),
+     "Invalid value for '--target': binary-cross-entropy takes targets from 0 to 1, got 1.5"),
     ("sigmoid", ["--target", "-0.5", "1", "--loss", "binary-cross-entropy"],
-     "Invalid value for '--target': binary cross-entropy takes targets from 0 to 1, got -0.5"),
+     "Invalid value for '--target': binary-cross-entropy takes targets from 0 to 1, got -0.5"),
     ("sigmoid", ["--target", "1", "0", "--loss", "mean-squared-error", "--convention", "article"],
      "Invalid value for '--convention': article computes half-squared-error with scalar activations only, "
      "not the loss mean-squared-error"),
