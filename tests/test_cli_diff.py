@@ -307,3 +307,35 @@ def test_a_diverged_training_trace_is_the_same_as_itself_and_its_slip_explained(
     weight = next(d for d in report["steps"][0]["differing"] if d["name"] == "L1.n2.w1")
     assert weight["expected"] == pytest.approx(0.499, abs=1e-15) and weight["actual"] == pytest.approx(0.501, abs=1e-15)
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["wrong-sign"]}]
+
+
+SOFTMAX = {"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+           "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+           "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]}
+SOFTMAX_ARGS = ["--input", "0.5", "-1", "--target", "0", "1", "--lr", "0.5"]
+
+
+def test_diff_of_two_losses_reports_the_loss_as_a_setup_difference(tmp_path):
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps(SOFTMAX))
+    for loss in ("cross-entropy", "squared-error"):
+        result = invoke("step", "--weights", net, *SOFTMAX_ARGS, "--loss", loss, "--trace", tmp_path / f"{loss}.json")
+        assert result.exit_code == 0, result.output
+    result = invoke("diff", tmp_path / "cross-entropy.json", tmp_path / "squared-error.json")
+    assert result.exit_code == 1
+    assert "loss cross-entropy expected, squared-error in ACTUAL" in " ".join(result.stdout.split())
+    report = json.loads(invoke("diff", tmp_path / "cross-entropy.json", tmp_path / "squared-error.json",
+                               "--json").stdout)
+    assert report["setup_differences"] == ["loss cross-entropy expected, squared-error in ACTUAL"]
+
+
+@pytest.mark.parametrize("slip", ["wrong-sign", "updated-weights"])
+def test_diff_explains_a_cross_entropy_slip_replaying_with_the_headers_loss(tmp_path, slip):
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps(SOFTMAX))
+    args = ["step", "--weights", net, *SOFTMAX_ARGS, "--loss", "cross-entropy"]
+    invoke(*args, "--trace", tmp_path / "exact.json")
+    invoke(*args, "--slip", slip, "--trace", tmp_path / "slip.json")
+    result = invoke("diff", tmp_path / "exact.json", tmp_path / "slip.json")
+    assert result.exit_code == 1
+    assert f"your numbers match exact backprop with the slip {slip}." in " ".join(result.stdout.split())

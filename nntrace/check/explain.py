@@ -78,6 +78,7 @@ class Explanation:
     tried: int = 0
     reason: str = ""          # why no replay was possible, if none was
     opposite_sign: bool = False   # ACTUAL is EXPECTED with error = out − target: not a mistake
+    replayed_with: str = ""   # ACTUAL's settings that differ from EXPECTED's, which the replay used
 
     @property
     def message(self) -> str:
@@ -92,7 +93,8 @@ class Explanation:
                     f"computing tried)")
         text = "your numbers match " + self.matches[0].describe()
         others = [c.describe() for c in self.matches[1:]]
-        return text + (f" (as well as {'; '.join(others)})" if others else "")
+        text += f" (as well as {'; '.join(others)})" if others else ""
+        return text + (f", with ACTUAL's own {self.replayed_with}" if self.replayed_with else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
@@ -172,7 +174,15 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         tried += 1
         if reproduces(candidate, setup, rtol, atol):
             matches.append(candidate)
-    return Explanation(matches, tried)
+    return Explanation(matches, tried, replayed_with=differing_settings(expected.settings, setup.settings))
+
+
+def differing_settings(expected: Settings, replayed: Settings) -> str:
+    """What the replay took from ACTUAL's header that EXPECTED's says otherwise: `loss
+    squared-error`, "" when nothing (the learning rate is a setup difference of its own)."""
+    keys = [key for key in expected.header() if key not in ("convention", "learning_rate", "slips")]
+    return ", ".join(f"{key.replace('_', ' ')} {getattr(replayed, key)}" for key in keys
+                     if getattr(expected, key) != getattr(replayed, key))
 
 
 def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> bool:

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .numbers import Number, exp, infinity, ln
+from .numbers import Number, exp, infinity, ln, ln1p
 
 Values = Sequence[Number]
 Texts = Sequence[str]
@@ -43,10 +43,11 @@ def share(a: Number, b: Number) -> Number:
 
 
 def log_sigmoid(net: Number) -> Number:
-    """ln σ(net), stable: −ln(1 + e^(−net)) computed without overflow for any net."""
+    """ln σ(net), stable: −ln(1 + e^(−net)) computed without overflow for any net, and
+    without losing a tiny e^(−net) to the 1 it is added to."""
     if net >= 0:
-        return -ln(1 + exp(-net))
-    return net - ln(1 + exp(net))
+        return -ln1p(exp(-net))
+    return net - ln1p(exp(net))
 
 
 def log_softmax(j: int, nets: Values) -> Number:
@@ -69,7 +70,8 @@ def binary_cross_entropy(outputs: Values, targets: Values, nets: Values) -> Numb
 
 
 def cross_entropy(outputs: Values, targets: Values, nets: Values) -> Number:
-    return -sum(t * log_softmax(j, nets) for j, t in enumerate(targets) if t)
+    # 0 − the sum, not −sum: a perfect output's loss is 0, not −0.
+    return 0 - sum(t * log_softmax(j, nets) for j, t in enumerate(targets) if t)
 
 
 def sum_text(terms: Texts) -> str:
@@ -82,7 +84,7 @@ def square_terms(outputs: Texts, targets: Texts) -> list[str]:
 
 def unit_interval(targets: Sequence[float]) -> str:
     bad = [t for t in targets if not 0 <= t <= 1]
-    return f"binary cross-entropy takes targets from 0 to 1, got {bad[0]:g}" if bad else ""
+    return f"binary-cross-entropy takes targets from 0 to 1, got {bad[0]:g}" if bad else ""
 
 
 def distribution(targets: Sequence[float]) -> str:
@@ -109,7 +111,7 @@ LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
          "targets from 0 to 1)",
          lambda o, t, nets: binary_cross_entropy(o, t, nets),
          lambda t, o, n: share(t, o) - share(1 - t, 1 - o),
-         lambda o, t: "−" + sum_text([f"{t_} × ln {o_} + (1 − {t_}) × ln(1 − {o_})" for t_, o_ in zip(t, o)]),
+         lambda o, t: "−(" + " + ".join(f"{t_} × ln {o_} + (1 − {t_}) × ln(1 − {o_})" for t_, o_ in zip(t, o)) + ")",
          lambda t, o, n: f"{t} / {o} − (1 − {t}) / (1 − {o})",
          "BCELoss(reduction='sum')", needs="sigmoid", shortcut=True, targets=unit_interval),
     Loss("cross-entropy", "−Σ t·ln o (a softmax output layer, targets of 0 or more that sum to 1)",

@@ -51,6 +51,11 @@ def ln(x: Number) -> Number:
     return x.ln() if isinstance(x, Decimal) else math.log(x)
 
 
+def ln1p(x: Number) -> Number:
+    """ln(1 + x), exact for a tiny x in floats (log1p); Decimal carries 28 digits anyway."""
+    return (1 + x).ln() if isinstance(x, Decimal) else math.log1p(x)
+
+
 def infinity(like: Number, sign: Number) -> Number:
     """+inf or −inf, by the sign of `sign`, in the number type of `like`."""
     value = Decimal("Infinity") if isinstance(like, Decimal) else math.inf

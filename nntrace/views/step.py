@@ -159,7 +159,7 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     labels.update(article.article_names(before.layers) if before else {})
     figures: dict[str, str] = {}
     reasons: dict[str, str] = {}
-    if show_article and article.is_article_run(before, step.input, step.target, settings.learning_rate):
+    if show_article and article.is_article_run(before, step.input, step.target, settings):
         figures = article.FIGURES
         if settings.textbook:
             reasons = article.differences(step.values)

@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 import math
 import json
 
@@ -186,3 +187,38 @@ def test_extra_names_that_look_like_a_missing_name_are_likely_typos():
     report = compare(expected, actual)
     assert report.likely_typos == {"L1.n1.nte": "L1.n1.net", "L2.n1.dleta": "L2.n1.delta"}
     assert compare(expected, exact()).likely_typos == {}
+
+
+SOFTMAX = {"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+           "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+           "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]}
+
+
+def test_traces_of_different_losses_differ_in_their_setup():
+    ce = api.step(SOFTMAX, [0.5, -1], [0, 1], 0.5, loss="cross-entropy")
+    se = api.step(SOFTMAX, [0.5, -1], [0, 1], 0.5, loss="squared-error")
+    report = compare(ce, se)
+    assert report.setup_differences == ["loss cross-entropy expected, squared-error in ACTUAL"]
+    assert not report.same
+    # The forward pass agrees; the first difference is the loss itself.
+    assert report.first.name == "loss"
+    assert compare(ce, copy.deepcopy(ce)).identical
+
+
+def test_a_loss_that_differs_alone_is_still_a_setup_difference(tmp_path):
+    # Same numbers, one header says another loss: not the same run.
+    ce = api.step(SOFTMAX, [0.5, -1], [0, 1], 0.5, loss="cross-entropy")
+    relabelled = copy.deepcopy(ce)
+    relabelled.settings = dataclasses.replace(ce.settings, loss="half-squared-error")
+    write_trace(relabelled, tmp_path / "r.json")
+    report = compare(ce, read_trace(tmp_path / "r.json"))
+    assert report.differing == 0 and not report.same
+    assert "loss cross-entropy expected, half-squared-error in ACTUAL" in report.setup_differences
+
+
+def test_an_infinite_error_read_back_as_null_agrees_with_itself(tmp_path):
+    net = {"layers": [1, 1], "activation": "sigmoid", "weights": [[[40.0]]]}
+    trace = api.step(net, [1], [0], loss="binary-cross-entropy")
+    write_trace(trace, tmp_path / "t.json")
+    report = compare(trace, read_trace(tmp_path / "t.json"))
+    assert report.identical
