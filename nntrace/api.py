@@ -18,24 +18,22 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral
-from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import article
 from .check import ATOL, RTOL
 from .core.engine import Engine
 from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
-from .core.settings import DEFAULT_LEARNING_RATE, Settings, finite_number, make_settings
+from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
+                            make_settings, target_problem)
 from .errors import ArgumentError, NntraceError, NonFiniteError
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
 if TYPE_CHECKING:   # the rest is imported by the function that needs it: step starts quickly
     from .check.explain import Explanation
-    from .train.data import Dataset
+    from .train.data import Dataset, Sample
     from .train.loop import Progress, TrainingResult
     from .train.signals import Stop
     from .views.diff import DiffView
@@ -45,25 +43,63 @@ DEFAULT_CONVENTION = Settings().convention
 
 def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
          lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
-         loss: Any = DEFAULT_LOSS) -> Trace:
+         loss: Any = DEFAULT_LOSS, data: Any = None, batch_size: Any = None, momentum: Any = 0.0,
+         weight_decay: Any = 0.0) -> Trace:
     """One iteration (forward, backward, update) with every value recorded.
 
     `network`: a Network, a network file's path, a dict as the file holds, or None for the
     article's. `target` may be left out for the article's XOR table (2 inputs of 0 or 1).
+    With `data` (as train's) instead of `input` and `target`: the update of the first batch
+    of `batch_size` samples (default "all"), each sample's values listed in the step.
     """
     network = network_argument(network)
-    settings = make_settings(lr, convention, slips, loss)
-    inputs = numbers("input", input)
-    targets = sample_target(network, inputs, None if target is None else numbers("target", target))
-    recorder = Recorder.for_run(settings, network)
-    recorder.begin_step(inputs, targets, iteration=1, epoch=1)
+    size = (ALL if data is not None else 1) if batch_size is None else batch_size
+    settings = make_settings(lr, convention, slips, loss, size, momentum, weight_decay)
+    check_fits(settings, network)
+    if data is not None:
+        samples = checked_samples(settings, dataset(data, network))
+        first = samples.samples[:len(samples) if settings.batch_size == ALL else settings.batch_size]
+    elif not settings.online:
+        raise ArgumentError("batch_size", "a batch needs data= (one input and target make a batch of 1)",
+                            batch_size)
+    else:
+        inputs = numbers("input", input)
+        targets = sample_target(network, inputs, None if target is None else numbers("target", target))
+        problem = target_problem(settings, targets)
+        if problem:
+            raise ArgumentError("target", problem, targets)
+        from .train.data import Sample
+
+        first = [Sample(tuple(inputs), tuple(targets))]
+    return recorded_step(network, settings, first)
+
+
+def recorded_step(network: Network, settings: Settings, samples: Sequence["Sample"]) -> Trace:
+    """One update from `samples` (online: the one sample), every value recorded."""
+    recorder, engine = Recorder.for_run(settings, network), Engine(network, settings)
+    xs, ts = [list(s.inputs) for s in samples], [list(s.targets) for s in samples]
     try:
-        Engine(network, settings).step(inputs, targets, recorder.record)
+        if settings.online:
+            recorder.begin_step(xs[0], ts[0], iteration=1, epoch=1)
+            engine.step(xs[0], ts[0], recorder.record)
+        else:
+            recorder.begin_batch(xs, ts, iteration=1, epoch=1)
+            engine.step_batch([engine.convert(x) for x in xs], [engine.convert(t) for t in ts],
+                              recorder.record)
     except (decimal.Overflow, decimal.InvalidOperation, OverflowError):
         raise NonFiniteError("iteration 1: a value grew beyond what the arithmetic can hold",
                              iteration=1) from None
     first_non_finite(recorder.trace)
     return recorder.trace
+
+
+def checked_samples(settings: Settings, samples: "Dataset") -> "Dataset":
+    """The data set, each sample's targets fit for the loss."""
+    for number, sample in enumerate(samples.samples, 1):
+        problem = target_problem(settings, sample.targets)
+        if problem:
+            raise NntraceError(f"{samples.source}: sample {number}: {problem}")
+    return samples
 
 
 def sample_target(network: Network, inputs: Sequence[float],
@@ -89,17 +125,22 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
           lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
           loss: Any = DEFAULT_LOSS, shuffle: bool = False, seed: Any = None,
           trace: str | os.PathLike | None = None, every: Any = 1,
-          progress: "Progress | None" = None, stop: "Stop | None" = None) -> "TrainingResult":
-    """Online gradient descent on `data` (None: the article's XOR table; a CSV file's path;
-    or (inputs, targets) pairs), then the verdict. `network` is left untouched."""
+          progress: "Progress | None" = None, stop: "Stop | None" = None, batch_size: Any = 1,
+          momentum: Any = 0.0, weight_decay: Any = 0.0) -> "TrainingResult":
+    """Gradient descent on `data` (None: the article's XOR table; a CSV file's path; or
+    (inputs, targets) pairs), one update per batch of `batch_size` samples (1: online, as
+    the article; "all": full batch), with torch.optim.SGD's `momentum` and `weight_decay`;
+    then the verdict. `network` is left untouched."""
     from .train.loop import train as train_loop
 
     network = network_argument(network)
-    settings = make_settings(lr, convention, slips, loss)
+    settings = make_settings(lr, convention, slips, loss, batch_size, momentum, weight_decay)
+    check_fits(settings, network)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
-    return train_loop(network, dataset(data, network), epochs, settings, bool(shuffle), seed,
-                      trace, every, progress, stop)
+    samples = checked_samples(settings, dataset(data, network))
+    return train_loop(network, samples, epochs, settings, bool(shuffle), seed, trace, every,
+                      progress, stop)
 
 
 def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,

@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from functools import cache
 
 from .core.network import Network
+from .core.settings import Settings
 
 NETWORK = {
     "layers": [2, 4, 1],
@@ -77,10 +78,11 @@ def matches_printed(value: float, printed: str) -> bool:
 
 
 def is_article_run(network: Network | None, inputs: list[float], targets: list[float],
-                   learning_rate: float | None) -> bool:
+                   settings: "Settings") -> bool:
     """Is this the article's own example, so its printed figures apply?"""
     return (network is not None and network.to_dict() == Network.from_dict(NETWORK).to_dict()
-            and list(inputs) == INPUT and list(targets) == TARGET and learning_rate == LEARNING_RATE)
+            and list(inputs) == INPUT and list(targets) == TARGET
+            and settings.learning_rate == LEARNING_RATE and settings.loss == Settings().loss)
 
 
 # Why a figure of the article differs from exact math, for the side-by-side view.

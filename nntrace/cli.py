@@ -17,6 +17,7 @@ import click
 
 from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from .core.losses import DEFAULT_LOSS, LOSSES
 from .core.slips import SLIP_CHOICES
 from .errors import ArgumentError, NntraceError, NonFiniteError
 
@@ -122,6 +123,23 @@ class FiniteFloat(click.ParamType):
 NUMBER = FiniteFloat()
 
 
+class BatchSize(click.ParamType):
+    """A whole number of samples, at least 1, or all."""
+
+    name = "N|all"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | str:
+        from .core.settings import batch_argument
+
+        try:
+            return batch_argument(value)
+        except ArgumentError as error:
+            self.fail(f"{value!r}: {error.problem}", param, ctx)
+
+
+BATCH = BatchSize()
+
+
 def make_console(**options: Any):
     from rich.console import Console
 
@@ -191,6 +209,34 @@ lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
 convention_option = click.option(
     "--convention", type=click.Choice(list(CONVENTIONS)), default=DEFAULT_CONVENTION, show_default=True,
     help=" ".join(f"{c.name}: {c.description}." for c in CONVENTIONS.values()))
+loss_option = click.option(
+    "--loss", type=click.Choice(list(LOSSES)), default=DEFAULT_LOSS, show_default=True, metavar="NAME",
+    help="The loss, per sample: " + "; ".join(f"{l.name}: {l.description}" for l in LOSSES.values()) + ".")
+momentum_option = click.option(
+    "--momentum", type=NUMBER, default=0.0, show_default=True, callback=lambda c, p, v: not_negative(v, p),
+    help="Momentum μ, as torch.optim.SGD: v ← μ·v + g, w ← w − lr·v (v = g at the first update).")
+decay_option = click.option(
+    "--weight-decay", "weight_decay", type=NUMBER, default=0.0, show_default=True,
+    callback=lambda c, p, v: not_negative(v, p),
+    help="Weight decay λ, as torch.optim.SGD: g ← g + λ·w, for weights and biases.")
+
+
+def data_option(text: str):
+    return click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False), help=text)
+
+
+def batch_option(default: str):
+    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all",
+                        help=f"Samples per update (default {default}): the gradient is their mean; "
+                             f"the last batch of an epoch may be short; all: the whole data set.")
+
+
+def not_negative(value: float, param: click.Parameter) -> float:
+    if value < 0:
+        raise click.BadParameter(f"{value:g} is negative; it is 0 or more", param=param)
+    return value
+
+
 slip_option = click.option(
     "--slip", "slips", multiple=True, metavar="NAME",
     help="Reproduce a known mistake (repeatable): "
@@ -226,11 +272,17 @@ def cli() -> None:
 
 @cli.command()
 @weights_option
-@click.option("--input", "inputs", type=NUMBER, multiple=True, required=True, metavar="X...",
+@click.option("--input", "inputs", type=NUMBER, multiple=True, metavar="X...",
               help="The input values, one per input neuron, e.g. --input 0 1.")
 @click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...",
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
+@data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
+             "inputs then targets a row), one update from their mean gradient.")
+@batch_option("all with --data, else 1")
 @lr_option
+@loss_option
+@momentum_option
+@decay_option
 @convention_option
 @slip_option
 @digits_option
@@ -243,16 +295,17 @@ def cli() -> None:
 @click.option("--picture", "picture_path", metavar="FILE.svg", callback=picturable,
               help="Also draw the network as an SVG picture, each weight's line labelled "
                    "old → new (as `show --export FILE.svg` draws it).")
-def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[float, ...],
-         lr: float, convention: str, slips: tuple[str, ...], digits: int,
-         trace_path: str | None, as_json: bool, export_path: str | None, show: bool,
-         picture_path: str | None = None) -> None:
+@click.option("--save", "save_path", metavar="FILE", callback=writable,
+              help="Write the updated network to FILE (a network file, for --weights), so steps "
+                   "chain: --weights FILE --save FILE updates it in place.")
+def step(**options: Any) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
     Every value is shown with its formula filled in, under its trace name (L1.n1.net)
     and, for the article's 2-4-1 network, the article's name (net1_h). For the
-    article's own example under the exact convention, the figure the article printed
-    stands beside each line, and the lines where it differs say why.
+    article's own example, the figure the article printed stands beside each line
+    (✓ where the value, cut to the printed digits, equals it); under exact math without
+    a slip, the lines where it differs say why.
 
     \b
     Examples:
@@ -262,36 +315,66 @@ def step(weights_path: str | None, inputs: tuple[float, ...], targets: tuple[flo
       nntrace step --input 0 1 --json > step.json
       nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
                    --target 0.01 0.99
+      nntrace step --weights net.json --data samples.csv --batch-size 2 --momentum 0.9
       nntrace step --input 0 1 --export step.md     # also .html .svg .tex
       nntrace step --input 0 1 --lr 0.5 --show      # the network, old → new
       nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
     """
     from . import api
-    from .trace.write import dumps_trace, write_trace
     from .views.document import step_document
 
-    if as_json and show:
-        raise click.BadParameter("not with --json, which prints the trace alone; draw the "
-                                 "network with --picture FILE.svg or --export", param_hint="'--show'")
-    trace = api.step(weights_path, inputs, targets or None, lr, convention, slips)
-    if trace_path:
-        write_trace(trace, trace_path, "--trace")
-    document = step_document(trace, digits, show)
-    if as_json:
+    o = options
+    check_step_options(o)
+    trace = api.step(o["weights_path"], o["inputs"], o["targets"] or None, o["lr"],
+                     o["convention"], o["slips"], o["loss"], o["data_path"], o["batch_size"],
+                     o["momentum"], o["weight_decay"])
+    document = step_document(trace, o["digits"], o["show"])
+    if o["as_json"]:
+        from .trace.write import dumps_trace
+
         click.echo(dumps_trace(trace), nl=False)
     else:
         print_parts(document.parts)
-    if export_path:
+    write_step_files(trace, document, o)
+
+
+def check_step_options(o: dict) -> None:
+    """Options that cannot go together, refused before any work."""
+    if o["as_json"] and o["show"]:
+        raise click.BadParameter("not with --json, which prints the trace alone; draw the "
+                                 "network with --picture FILE.svg or --export", param_hint="'--show'")
+    if o["data_path"] and (o["inputs"] or o["targets"]):
+        raise click.BadParameter("not with --data, whose rows are the inputs and targets",
+                                 param_hint="'--input'" if o["inputs"] else "'--target'")
+    if not o["data_path"] and not o["inputs"]:
+        raise click.UsageError("Missing option '--input' (or --data FILE)")
+    if o["save_path"] and o["momentum"]:
+        raise click.BadParameter("not with --momentum: a network file has no place for the "
+                                 "velocities, which the next step would need", param_hint="'--save'")
+
+
+def write_step_files(trace, document, o: dict) -> None:
+    """`step --trace`, `--export`, `--picture` and `--save`, each written whole."""
+    from .trace.model import network_after
+
+    if o["trace_path"]:
+        from .trace.write import write_trace
+
+        write_trace(trace, o["trace_path"], "--trace")
+    if o["export_path"]:
         from .render.export import export
 
-        export(document, export_path)
-    if picture_path:
+        export(document, o["export_path"])
+    after = network_after(trace.network, trace.steps[0])
+    if o["picture_path"]:
         from .files import write_atomically
         from .render.svg import network_svg
-        from .trace.model import network_after
 
-        after = network_after(trace.network, trace.steps[0])
-        write_atomically(picture_path, network_svg(trace.network, after, digits), "--picture")
+        write_atomically(o["picture_path"], network_svg(trace.network, after, o["digits"]), "--picture")
+    if o["save_path"]:
+        from .core.network import save_network
+
+        save_network(after, o["save_path"])
 
 
 @cli.command()
@@ -399,22 +482,25 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 
 @cli.command()
 @weights_option
-@click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False),
-              help="CSV of training samples: the inputs then the targets on each row, a header "
-                   "line optional. Default: the article's XOR table.")
+@data_option("CSV of training samples: the inputs then the targets on each row, a header line "
+             "optional. Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
+@batch_option("1, online descent as the article")
 @lr_option
+@loss_option
+@momentum_option
+@decay_option
 @convention_option
 @slip_option
 @click.option("--shuffle", is_flag=True, help="Shuffle the samples every epoch (default: file order).")
 @click.option("--seed", type=int, help="Seed of --shuffle, to repeat a shuffled run.")
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
-              help="Write the trained network to FILE (a network file, for step, train or diff).")
+              help="Write the trained network to FILE (a network file, for --weights).")
 @click.option("--trace", "trace_path", metavar="FILE.jsonl", callback=jsonl_writable,
               help="Stream the trace of the recorded iterations to FILE.jsonl as they run.")
 @click.option("--every", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
-              help="With --trace, record every K-th iteration.")
+              help="With --trace, record every K-th iteration (an iteration is an update).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON summary (epochs, losses, outputs, verdict, network) instead of tables.")
 @digits_option
@@ -423,18 +509,16 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
               help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
                    "nntrace[plot] (matplotlib). From 1000 epochs on, each point is the mean of "
                    "a stretch of epochs (2, 4, 8, ...), as the title says.")
-def train(weights_path: str | None, data_path: str | None, epochs: int, lr: float, convention: str,
-          slips: tuple[str, ...], shuffle: bool, seed: int | None, save_path: str | None,
-          trace_path: str | None, every: int, as_json: bool, digits: int,
-          export_path: str | None = None, plot_path: str | None = None) -> int:
-    """Train by online gradient descent and say whether the network learned.
+def train(**options: Any) -> int:
+    """Train by gradient descent and say whether the network learned.
 
-    One iteration is one sample forward, backward and update, exactly as `step` does it;
-    one epoch is every sample once, in file order. While it runs a progress bar shows
-    the epoch, the loss and the speed (on a terminal); at the end come the loss curve,
-    every sample's output against its target, and a verdict in plain words. Ctrl-C
-    (or SIGTERM, SIGHUP) stops at the end of the current iteration and still writes
-    --save and --trace; exit status 128 + the signal (130, 143, 129).
+    One iteration is one update: by default one sample forward, backward and update,
+    exactly as `step` does it (online descent, the article's); with --batch-size N the
+    mean gradient of N samples. One epoch is every sample once, in file order. While it
+    runs a progress bar shows the epoch, the loss and the speed (on a terminal); at the
+    end come the loss curve, every sample's output against its target, and a verdict in
+    plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at the end of the current iteration
+    and still writes --save and --trace; exit status 128 + the signal (130, 143, 129).
 
     \b
     Examples:
@@ -442,34 +526,38 @@ def train(weights_path: str | None, data_path: str | None, epochs: int, lr: floa
       nntrace train --lr 0.5             # exact math at 0.5: learns XOR
       nntrace train --lr 0.5 --save trained.json --trace run.jsonl --every 100
       nntrace train --weights net.json --data samples.csv --shuffle --seed 1
+      nntrace train --lr 0.5 --batch-size all --momentum 0.9 --epochs 2000
       nntrace train --lr 0.5 --plot loss.png --export train.md
     """
     import json
 
     from . import api
-    from .core.network import save_network
     from .render.training import progress_bar
     from .train import signals
     from .views.document import train_document
 
-    if seed is not None and not shuffle:
+    o = options
+    if o["seed"] is not None and not o["shuffle"]:
         raise click.BadParameter("only means something with --shuffle", param_hint="'--seed'")
-    if every != 1 and trace_path is None:
+    if o["every"] != 1 and o["trace_path"] is None:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
     console, bar_console = make_console(), make_console(stderr=True)
-    show_bar = console.is_terminal and bar_console.is_terminal and not as_json
-    with signals.interruptible() as stop, progress_bar(bar_console, epochs, show_bar) as progress:
-        result = api.train(weights_path, data_path, epochs, lr, convention, slips, shuffle=shuffle,
-                           seed=seed, trace=trace_path, every=every, progress=progress, stop=stop)
-    if save_path:
+    show_bar = console.is_terminal and bar_console.is_terminal and not o["as_json"]
+    with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
+        result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
+                           o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
+                           progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"])
+    if o["save_path"]:
+        from .core.network import save_network
+
         with signals.signals_deferred():   # a second signal waits until the file is whole
-            save_network(result.network, save_path)
-    if as_json:
+            save_network(result.network, o["save_path"])
+    if o["as_json"]:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        print_parts(train_document(result, digits, timing=True).parts, console)
-    write_training_files(result, digits, export_path, plot_path)
-    return exit_status(result, epochs, stop, save_path, trace_path)
+        print_parts(train_document(result, o["digits"], timing=True).parts, console)
+    write_training_files(result, o["digits"], o["export_path"], o["plot_path"])
+    return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:
@@ -523,21 +611,34 @@ def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list
 @cli.command()
 @click.argument("layers", callback=parse_layers)
 @click.option("--seed", type=int, help="Seed of the random weights, to draw the same network again.")
-@click.option("--activation", type=click.Choice(list(ACTIVATIONS)),
-              default=DEFAULT_ACTIVATION, show_default=True, help="Activation of every layer.")
+@click.option("--activation", "activations", default=DEFAULT_ACTIVATION, show_default=True,
+              metavar="NAME[,NAME...]",
+              help="Activation of every layer, or one per layer after the input joined by commas "
+                   "(sigmoid,softmax): " + ", ".join(ACTIVATIONS) + ".")
 @click.option("--biases", is_flag=True, help="Give every neuron a bias (the article's network has none).")
-def init(layers: list[int], seed: int | None, activation: str, biases: bool) -> None:
+def init(layers: list[int], seed: int | None, activations: str, biases: bool) -> None:
     """Print a fresh network file, weights drawn uniformly from [0, 1] like the article's.
 
     \b
     Examples:
       nntrace init 2-4-1 --seed 7 > net.json
       nntrace init 3-5-2 --activation tanh --biases > net.json
+      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
       nntrace train --weights net.json --lr 0.5
     """
-    from .core.network import dumps_network, random_network
+    from .core.network import dumps_network, placement, random_network
 
-    click.echo(dumps_network(random_network(layers, activation, seed, biases)), nl=False)
+    names = activations.split(",")
+    names = names * (len(layers) - 1) if len(names) == 1 else names
+    problem = "" if len(names) == len(layers) - 1 else (
+        f"{len(names)} names for {len(layers) - 1} layers after the input")
+    for l, name in enumerate(names, 1):
+        if not problem and name not in ACTIVATIONS:
+            problem = f"unknown {name!r} (choose from {', '.join(ACTIVATIONS)})"
+        problem = problem or placement(name, l, layers)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--activation'")
+    click.echo(dumps_network(random_network(layers, names, seed, biases)), nl=False)
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
+import math
+
 import pytest
 
 from nntrace import api
 from nntrace.core.network import Network
-from nntrace.errors import NonFiniteError
+from nntrace.errors import ArgumentError, NntraceError, NonFiniteError
 
 
 def test_step_records_header_and_one_step(article_network):
@@ -36,3 +38,76 @@ def test_sample_target_checks_counts_and_falls_back_on_xor(article_network):
         with pytest.raises(ArgumentError) as error:
             api.sample_target(article_network, inputs, targets)
         assert error.value.argument == argument
+
+
+# Losses through the front door: refusals name the argument the Python way.
+SOFTMAX = {"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+           "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+           "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]}
+SIGMOID = {"layers": [2, 2, 2], "activation": "sigmoid",
+           "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]}
+
+
+@pytest.mark.parametrize("network, kwargs, argument, problem", [
+    (SIGMOID, {"target": [1, 0], "loss": "hinge"}, "loss", "unknown 'hinge' (choose from half-squared-error, "
+     "squared-error, mean-squared-error, binary-cross-entropy, cross-entropy)"),
+    (SIGMOID, {"target": [1, 0], "loss": "cross-entropy"}, "loss", "cross-entropy needs softmax outputs"),
+    (SOFTMAX, {"target": [-0.5, 1.5], "loss": "cross-entropy"}, "target", "targets of 0 or more that sum to 1"),
+    (SOFTMAX, {"target": [0.5, 0.6], "loss": "cross-entropy"}, "target", "targets of 0 or more that sum to 1"),
+    (SOFTMAX, {"target": [1, 0], "loss": "binary-cross-entropy"}, "loss", "needs sigmoid outputs"),
+    (SIGMOID, {"target": [1, 1.5], "loss": "binary-cross-entropy"}, "target", "targets from 0 to 1, got 1.5"),
+    (SIGMOID, {"target": [-0.25, 1], "loss": "binary-cross-entropy"}, "target", "targets from 0 to 1, got -0.25"),
+    (SIGMOID, {"target": [1, 0], "loss": "squared-error", "convention": "article"}, "convention",
+     "not the loss squared-error"),
+    (SOFTMAX, {"target": [1, 0], "convention": "article"}, "convention", "not a softmax output layer"),
+    (SOFTMAX, {"target": [1, 0], "loss": "cross-entropy", "slips": "missing-derivative"}, "slips",
+     "a softmax layer has no derivative of its own to leave out"),
+])
+def test_step_refuses_what_a_loss_cannot_take_naming_the_argument(network, kwargs, argument, problem):
+    with pytest.raises(ArgumentError) as raised:
+        api.step(network, [0.5, -1], **kwargs)
+    assert raised.value.argument == argument
+    assert str(raised.value).startswith(f"{argument}=")
+    assert problem in raised.value.problem
+    assert "\n" not in str(raised.value)
+
+
+def test_train_refuses_the_same_before_training():
+    with pytest.raises(ArgumentError) as raised:
+        api.train(SIGMOID, [([0, 1], [1, 0])], epochs=1, loss="cross-entropy")
+    assert raised.value.argument == "loss"
+    with pytest.raises(ArgumentError) as raised:
+        api.train(SOFTMAX, [([0, 1], [1, 0])], epochs=1, convention="article")
+    assert raised.value.argument == "convention"
+    # A sample's targets are data, not an argument: the message names the sample.
+    with pytest.raises(NntraceError, match=r"sample 2: cross-entropy takes targets of 0 or more that sum to 1"):
+        api.train(SOFTMAX, [([0, 1], [1, 0]), ([1, 0], [1, 1])], epochs=1, loss="cross-entropy")
+
+
+def test_step_records_the_loss_in_the_header_and_computes_with_it():
+    trace = api.step(SOFTMAX, [0.5, -1], [0, 1], lr=0.5, loss="cross-entropy")
+    assert trace.settings.loss == "cross-entropy" and trace.header()["loss"] == "cross-entropy"
+    values = trace.steps[0].values
+    assert values["loss"] == pytest.approx(-math.log(values["L2.n2.out"]), rel=1e-14)
+    assert api.step(SOFTMAX, [0.5, -1], [0, 1]).settings.loss == "half-squared-error"   # the default
+
+
+def test_an_infinite_error_does_not_stop_a_step():
+    # Saturated sigmoid, binary cross-entropy: −∂E/∂out is −inf, the delta target − out is finite.
+    trace = api.step({"layers": [1, 1], "activation": "sigmoid", "weights": [[[40.0]]]}, [1], [0],
+                     loss="binary-cross-entropy")
+    assert trace.steps[0].values["L1.n1.error"] == -math.inf
+    assert trace.steps[0].values["L1.n1.delta"] == -1.0
+
+
+@pytest.mark.parametrize("activation, layers, message", [
+    (["softmax", "sigmoid"], [2, 2, 2], "network: activation[0]: softmax is for the output layer only, not layer 1"),
+    (["sigmoid", "softmax"], [2, 2, 1], "network: activation[1]: softmax needs an output layer of 2 neurons or "
+                                        "more (layer 2 has 1)"),
+])
+def test_a_network_dict_with_softmax_out_of_place_is_refused_naming_the_layer(activation, layers, message):
+    network = {"layers": layers, "activation": activation,
+               "weights": [[[0.1] * layers[l] for _ in range(layers[l + 1])] for l in range(len(layers) - 1)]}
+    with pytest.raises(NntraceError) as raised:
+        api.step(network, [0, 1], [1] * layers[-1])
+    assert str(raised.value) == message

@@ -48,6 +48,8 @@ def test_differences_explain_each_departure(article_network):
 
 
 def test_is_article_run(article_network):
-    assert article.is_article_run(article_network, [0.0, 1.0], [1.0], 0.001)
-    assert not article.is_article_run(article_network, [1.0, 1.0], [0.0], 0.001)
-    assert not article.is_article_run(article_network, [0.0, 1.0], [1.0], 0.5)
+    assert article.is_article_run(article_network, [0.0, 1.0], [1.0], make_settings(0.001))
+    assert not article.is_article_run(article_network, [1.0, 1.0], [0.0], make_settings(0.001))
+    assert not article.is_article_run(article_network, [0.0, 1.0], [1.0], make_settings(0.5))
+    assert not article.is_article_run(article_network, [0.0, 1.0], [1.0],
+                                      make_settings(0.001, loss="squared-error"))

@@ -178,7 +178,7 @@ def test_show_refuses_a_bad_network_file(tmp_path):
     result = invoke("show", "--weights", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"nntrace: {path}: activation: unknown activation \"cosine\" " \
-                                    "(choose from sigmoid, tanh, relu, leaky_relu, identity)"
+                                    "(choose from sigmoid, tanh, relu, leaky_relu, identity, softmax)"
 
 
 def test_styled_on_a_terminal_and_plain_with_no_color(monkeypatch):
@@ -255,3 +255,144 @@ def test_the_readme_picture_is_what_show_export_draws(tmp_path):
     assert result.exit_code == 0, result.output
     assert path.read_text(encoding="utf-8") == docs.read_text(encoding="utf-8"), \
         "docs/network.svg is stale: python -m nntrace show --export docs/network.svg"
+
+
+# Losses through the CLI.
+
+SOFTMAX_NET = {"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+               "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+               "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]}
+SIGMOID_NET = {"layers": [2, 2, 2], "activation": "sigmoid",
+               "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+               "biases": [[0.35, 0.35], [0.6, 0.6]]}
+
+
+def network_file(tmp_path, network, name="net.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(network))
+    return str(path)
+
+
+@pytest.mark.parametrize("net, args, message", [
+    ("sigmoid", ["--target", "1", "0", "--loss", "hinge"],
+     "Invalid value for '--loss': 'hinge' is not one of 'half-squared-error', 'squared-error', "
+     "'mean-squared-error', 'binary-cross-entropy', 'cross-entropy'"),
+    ("sigmoid", ["--target", "1", "0", "--loss", "cross-entropy"],
+     "Invalid value for '--loss': cross-entropy needs softmax outputs; the network 2-2-2's output layer is sigmoid"),
+    ("softmax", ["--target", "-0.5", "1.5", "--loss", "cross-entropy"],
+     "Invalid value for '--target': cross-entropy takes targets of 0 or more that sum to 1, got -0.5 1.5"),
+    ("softmax", ["--target", "0.5", "0.6", "--loss", "cross-entropy"],
+     "Invalid value for '--target': cross-entropy takes targets of 0 or more that sum to 1, got 0.5 0.6"),
+    ("softmax", ["--target", "1", "0", "--loss", "binary-cross-entropy"],
+     "Invalid value for '--loss': binary-cross-entropy needs sigmoid outputs; the network 2-3-2's output layer is softmax"),
+    ("sigmoid", ["--target", "1", "1.5", "--loss", "binary-cross-entropy"],
+     "Invalid value for '--target': binary-cross-entropy takes targets from 0 to 1, got 1.5"),
+    ("sigmoid", ["--target", "-0.5", "1", "--loss", "binary-cross-entropy"],
+     "Invalid value for '--target': binary-cross-entropy takes targets from 0 to 1, got -0.5"),
+    ("sigmoid", ["--target", "1", "0", "--loss", "mean-squared-error", "--convention", "article"],
+     "Invalid value for '--convention': article computes half-squared-error with scalar activations only, "
+     "not the loss mean-squared-error"),
+    ("softmax", ["--target", "1", "0", "--convention", "article"],
+     "Invalid value for '--convention': article computes half-squared-error with scalar activations only, "
+     "not a softmax output layer"),
+    ("softmax", ["--target", "1", "0", "--loss", "cross-entropy", "--slip", "missing-derivative"],
+     "Invalid value for '--slip': a softmax layer has no derivative of its own to leave out"),
+    ("softmax", ["--target", "1", "0", "--slip", "missing-derivative"],
+     "Invalid value for '--slip': a softmax layer has no derivative of its own to leave out"),
+])
+def test_step_refuses_what_a_loss_cannot_take_in_one_line(tmp_path, net, args, message):
+    path = network_file(tmp_path, SOFTMAX_NET if net == "softmax" else SIGMOID_NET)
+    result = invoke("step", "--weights", path, "--input", "0.5", "-1", *args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"nntrace step: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("activation, layers, message", [
+    (["softmax", "sigmoid"], [2, 2, 2], "activation[0]: softmax is for the output layer only, not layer 1"),
+    (["sigmoid", "softmax"], [2, 2, 1], "activation[1]: softmax needs an output layer of 2 neurons or more "
+                                        "(layer 2 has 1)"),
+    ("softmax", [2, 2, 2], "activation: softmax is for the output layer only, not layer 1"),
+])
+def test_a_network_file_with_softmax_out_of_place_is_refused_naming_the_layer(tmp_path, activation, layers, message):
+    network = {"layers": layers, "activation": activation,
+               "weights": [[[0.1] * layers[l] for _ in range(layers[l + 1])] for l in range(len(layers) - 1)]}
+    path = network_file(tmp_path, network)
+    result = invoke("step", "--weights", path, "--input", "0", "1", "--target", *["1"] * layers[-1])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"nntrace: {path}: {message}"
+
+
+@pytest.mark.parametrize("layers, activation, message", [
+    ("2-3-2", "softmax,sigmoid", "softmax is for the output layer only, not layer 1"),
+    ("2-3-2", "softmax", "softmax is for the output layer only, not layer 1"),
+    ("2-3-1", "sigmoid,softmax", "softmax needs an output layer of 2 neurons or more (layer 2 has 1)"),
+    ("2-3-2", "sigmoid,tanh,softmax", "3 names for 2 layers after the input"),
+    ("2-3-2", "sigmoid,softplus", "unknown 'softplus'"),
+])
+def test_init_refuses_softmax_out_of_place(layers, activation, message):
+    result = invoke("init", layers, "--activation", activation)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--activation': {message}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_init_draws_a_softmax_classifier_one_activation_per_layer():
+    result = invoke("init", "4-8-3", "--activation", "sigmoid,softmax", "--biases", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    network = json.loads(result.stdout)
+    assert network["activation"] == ["sigmoid", "softmax"] and network["layers"] == [4, 8, 3]
+    assert len(network["biases"][1]) == 3
+
+
+def test_a_saturated_binary_cross_entropy_step_writes_an_infinite_error_as_null(tmp_path):
+    # net = 40 × 1: σ(40) is 1.0 in float64; target 0. Loss −ln σ(−40) = 40 + ln(1 + e^−40) ≈ 40.
+    path = network_file(tmp_path, {"layers": [1, 1], "activation": "sigmoid", "weights": [[[40.0]]]})
+    result = invoke("step", "--weights", path, "--input", "1", "--target", "0",
+                    "--loss", "binary-cross-entropy", "--json")
+    assert result.exit_code == 0, result.output
+    trace = json.loads(result.stdout)
+    assert trace["loss"] == "binary-cross-entropy"
+    values = trace["steps"][0]["values"]
+    assert values["L1.n1.out"] == 1.0
+    assert values["loss"] == pytest.approx(40.0, rel=1e-15)
+    assert values["L1.n1.error"] is None                 # −inf: JSON has no spelling for it
+    assert values["L1.n1.delta"] == -1.0                 # target − out
+    assert values["L1.n1.w1.grad"] == 1.0 and values["L1.n1.w1"] == pytest.approx(39.999, rel=1e-15)
+    assert all(v is not None for name, v in values.items() if name != "L1.n1.error")
+    # The tables say so too, and the run still exits 0.
+    result = invoke("step", "--weights", path, "--input", "1", "--target", "0", "--loss", "binary-cross-entropy")
+    assert result.exit_code == 0 and "-inf" in result.stdout and "nan" not in result.stdout.lower()
+
+
+def test_step_json_and_trace_record_the_loss(tmp_path):
+    path = network_file(tmp_path, SOFTMAX_NET)
+    args = ["step", "--weights", path, "--input", "0.5", "-1", "--target", "0", "1", "--lr", "0.5"]
+    printed = json.loads(invoke(*args, "--loss", "cross-entropy", "--json").stdout)
+    assert printed["loss"] == "cross-entropy"
+    invoke(*args, "--loss", "squared-error", "--trace", str(tmp_path / "t.jsonl"))
+    header = json.loads((tmp_path / "t.jsonl").read_text().splitlines()[0])
+    assert header["loss"] == "squared-error"
+    assert json.loads(invoke(*args, "--json").stdout)["loss"] == "half-squared-error"
+
+
+def test_step_tables_write_the_formulas_as_a_tutorial_does(tmp_path):
+    # 2-1-2, hidden sigmoid at net 0 (out 0.5), output nets 1.5 and −1.5: softmax outputs
+    # 1/(1 + e^−3) = 0.9525741 and 0.04742587; target 1 0.
+    path = network_file(tmp_path, {"layers": [2, 1, 2], "activation": ["sigmoid", "softmax"],
+                                   "weights": [[[0.5, -0.75]], [[2.0], [-2.0]]], "biases": [[0.25], [0.5, -0.5]]})
+    result = invoke("step", "--weights", path, "--input", "1", "1", "--target", "1", "0",
+                    "--loss", "cross-entropy", "--lr", "0.5")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())     # the table may wrap a long line
+    assert "e^1.5 / (e^1.5 + e^(-1.5)) = 0.9525741" in text
+    assert "e^(-1.5) / (e^1.5 + e^(-1.5)) = 0.04742587" in text
+    assert "−(1 × ln 0.9525741 + 0 × ln 0.04742587) = 0.04858735" in text
+    assert "1 − 0.9525741 (softmax with cross-entropy: target − out) = 0.04742587" in text
+    assert "∂E/∂w = −0.04742587 × 0.5 = -0.02371294" in text
+    assert "∂E/∂b = −0.04742587 = -0.04742587" in text
+    result = invoke("step", "--weights", network_file(tmp_path, SIGMOID_NET, "s.json"), "--input", "0.05", "0.1",
+                    "--target", "0.01", "0.99", "--loss", "squared-error")
+    text = " ".join(result.stdout.split())
+    assert "2 × (0.01 − 0.7513651) = -1.48273" in text

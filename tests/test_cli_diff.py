@@ -114,7 +114,7 @@ def test_same_traces_exit_0(traces):
     first, second = traces("a", "--input", "1", "0"), traces("b", "--input", "1", "0")
     result = invoke("diff", first, second)
     assert result.exit_code == 0, result.output
-    assert "Same: all 38 values compared in 1 iteration(s) agree" in " ".join(result.stdout.split())
+    assert "Same: all 50 values compared in 1 iteration(s) agree" in " ".join(result.stdout.split())
 
 
 def test_different_traces_exit_1_with_the_first_divergence_and_its_article_name(traces):
@@ -125,7 +125,7 @@ def test_different_traces_exit_1_with_the_first_divergence_and_its_article_name(
     assert ("Earliest recorded difference: iteration 1, L1.n1.out. It is the cause only if nothing "
             "computed before it went unrecorded; the values computed after it follow from it. trace name") in text
     assert "L1.n1.out output1_h 0.6456563 0.64 -0.00566" in text
-    assert "Different: 30 of 38 values compared differ" in text
+    assert "Different: 38 of 50 values compared differ" in text
     assert "match the article's arithmetic" in text
 
 
@@ -137,7 +137,7 @@ def test_a_partial_trace_through_the_cli(tmp_path, traces):
     partial.write_text(json.dumps(data))
     result = invoke("diff", expected, partial, "--atol", "1e-9")
     assert result.exit_code == 0, result.output
-    assert "Not checked, 36 value(s) ACTUAL does not record: L1.n1.net," in " ".join(result.stdout.split())
+    assert "Not checked, 48 value(s) ACTUAL does not record: L1.n1.net," in " ".join(result.stdout.split())
     assert invoke("diff", expected, partial).exit_code == 1   # 10 digits are not 1e-12 close
 
 
@@ -212,7 +212,7 @@ def test_a_training_run_with_a_slip_is_explained_step_after_step(tmp_path):
     result = invoke("diff", paths["exact"], paths["slip"], "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["compared"] == 8 * 38
+    assert report["compared"] == 8 * 50
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]
 
 
@@ -307,3 +307,35 @@ def test_a_diverged_training_trace_is_the_same_as_itself_and_its_slip_explained(
     weight = next(d for d in report["steps"][0]["differing"] if d["name"] == "L1.n2.w1")
     assert weight["expected"] == pytest.approx(0.499, abs=1e-15) and weight["actual"] == pytest.approx(0.501, abs=1e-15)
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["wrong-sign"]}]
+
+
+SOFTMAX = {"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+           "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+           "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]}
+SOFTMAX_ARGS = ["--input", "0.5", "-1", "--target", "0", "1", "--lr", "0.5"]
+
+
+def test_diff_of_two_losses_reports_the_loss_as_a_setup_difference(tmp_path):
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps(SOFTMAX))
+    for loss in ("cross-entropy", "squared-error"):
+        result = invoke("step", "--weights", net, *SOFTMAX_ARGS, "--loss", loss, "--trace", tmp_path / f"{loss}.json")
+        assert result.exit_code == 0, result.output
+    result = invoke("diff", tmp_path / "cross-entropy.json", tmp_path / "squared-error.json")
+    assert result.exit_code == 1
+    assert "loss cross-entropy expected, squared-error in ACTUAL" in " ".join(result.stdout.split())
+    report = json.loads(invoke("diff", tmp_path / "cross-entropy.json", tmp_path / "squared-error.json",
+                               "--json").stdout)
+    assert report["setup_differences"] == ["loss cross-entropy expected, squared-error in ACTUAL"]
+
+
+@pytest.mark.parametrize("slip", ["wrong-sign", "updated-weights"])
+def test_diff_explains_a_cross_entropy_slip_replaying_with_the_headers_loss(tmp_path, slip):
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps(SOFTMAX))
+    args = ["step", "--weights", net, *SOFTMAX_ARGS, "--loss", "cross-entropy"]
+    invoke(*args, "--trace", tmp_path / "exact.json")
+    invoke(*args, "--slip", slip, "--trace", tmp_path / "slip.json")
+    result = invoke("diff", tmp_path / "exact.json", tmp_path / "slip.json")
+    assert result.exit_code == 1
+    assert f"your numbers match exact backprop with the slip {slip}." in " ".join(result.stdout.split())

@@ -1,6 +1,7 @@
 """`nntrace train` and `nntrace init` through the CLI, and Ctrl-C sent to a real process."""
 
 import json
+import math
 import os
 import re
 import signal
@@ -273,3 +274,59 @@ def test_train_exports_leave_the_timing_out_so_a_run_gives_the_same_file(tmp_pat
     text = (tmp_path / f"a{extension}").read_text(encoding="utf-8")
     assert "µs" not in text and "#181;" not in text
     assert extension == ".svg" or "learning rate 0.5" in text   # the svg splits its text in spans
+
+
+# A classifier: softmax outputs under cross-entropy.
+
+THREE_CLASSES = """x1,x2,c1,c2,c3
+1,0,1,0,0
+0.9,0.2,1,0,0
+0,1,0,1,0
+0.1,0.8,0,1,0
+1,1,0,0,1
+0.8,0.9,0,0,1
+"""
+
+
+def test_train_with_cross_entropy_learns_three_separable_classes(tmp_path):
+    data = tmp_path / "classes.csv"
+    data.write_text(THREE_CLASSES)
+    net = invoke("init", "2-4-3", "--activation", "sigmoid,softmax", "--biases", "--seed", "3")
+    weights = tmp_path / "net.json"
+    weights.write_text(net.stdout)
+    trace = tmp_path / "run.jsonl"
+    result = invoke("train", "--weights", weights, "--data", data, "--loss", "cross-entropy", "--lr", 0.5,
+                    "--epochs", 2000, "--json", "--trace", trace, "--every", 1000)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["loss"] == "cross-entropy"
+    assert summary["learned"] is True and summary["right"] == 6
+    assert summary["loss_last_epoch"] < summary["loss_first_epoch"] / 10
+    for sample in summary["samples"]:
+        # right: the largest output is where the target's 1 is; and the outputs are a softmax's
+        out, target = sample["output"], sample["target"]
+        assert out.index(max(out)) == target.index(1.0) and sample["right"]
+        assert sum(out) == pytest.approx(1.0, abs=1e-12)
+    header = json.loads(trace.read_text().splitlines()[0])
+    assert header["loss"] == "cross-entropy"
+    # The recorded loss of each traced iteration is −ln of the output where the target is 1.
+    for line in trace.read_text().splitlines()[1:]:
+        step = json.loads(line)
+        k = step["target"].index(1.0) + 1
+        assert step["values"]["loss"] == pytest.approx(-math.log(step["values"][f"L2.n{k}.out"]), rel=1e-12)
+
+
+def test_train_refuses_targets_a_loss_cannot_take_in_one_line(tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("x1,x2,c1,c2\n1,0,1,0\n0,1,0.5,0.6\n")
+    weights = tmp_path / "net.json"
+    weights.write_text(invoke("init", "2-2", "--activation", "softmax", "--seed", "1").stdout)
+    result = invoke("train", "--weights", weights, "--data", data, "--loss", "cross-entropy", "--epochs", 1)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"nntrace: {data}: sample 2: cross-entropy takes targets of 0 or more "
+                                     f"that sum to 1, got 0.5 0.6")
+    result = invoke("train", "--weights", weights, "--data", data, "--loss", "binary-cross-entropy", "--epochs", 1)
+    assert result.exit_code == 2
+    assert "Invalid value for '--loss': binary-cross-entropy needs sigmoid outputs" in result.stderr
+    result = invoke("train", "--weights", weights, "--data", data, "--loss", "nope", "--epochs", 1)
+    assert result.exit_code == 2 and "Invalid value for '--loss'" in result.stderr

@@ -26,8 +26,9 @@ def test_own_backprop_is_caught_and_explained(tmp_path):
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["first_divergence"]["name"] == "L1.n1.error"
-    # Everything before the slip, the output neuron's update included, is right.
-    assert report["compared"] == 32 and report["not_checked"] == 6
+    # Everything before the slip, the output neuron's update included, is right. The
+    # example records no gradient (12) and no derivative (5), and no loss.
+    assert report["compared"] == 32 and report["not_checked"] == 18
     assert report["explanation"]["matches"] == [{"convention": "exact", "slips": ["updated-weights"]}]
 
 

@@ -167,3 +167,16 @@ def test_train_on_pairs_and_on_a_csv(tmp_path):
         nt.train(net, [([0.0], [0.0]), ([1.0, 2.0], [1.0])])
     with pytest.raises(NntraceError, match="data=: required for the network 1-2-1"):
         nt.train(net)
+
+
+def test_step_takes_a_loss():
+    # 1-2 softmax: nets 0.5 × 1 = 0.5 and −0.5 × 1 = −0.5; outputs e^0.5 / (e^0.5 + e^−0.5) =
+    # 1 / (1 + e^−1) and e^−1 / (1 + e^−1); target 0 1: loss −ln o2 = ln(1 + e) = 1.3132617.
+    net = {"layers": [1, 2], "activation": "softmax", "weights": [[[0.5], [-0.5]]]}
+    result = nt.step(net, [1], [0, 1], lr=0.5, loss="cross-entropy")
+    assert result.trace.settings.loss == "cross-entropy"
+    assert result["loss"] == pytest.approx(math.log(1 + math.e), rel=1e-14)
+    assert result["L1.n2.delta"] == pytest.approx(1 - math.exp(-1) / (1 + math.exp(-1)), rel=1e-14)
+    assert "softmax with cross-entropy: target − out" in result.text()
+    with pytest.raises(NntraceError, match=r"^loss='binary-cross-entropy': "):
+        nt.step(net, [1], [0, 1], loss="binary-cross-entropy")

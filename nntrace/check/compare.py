@@ -25,7 +25,8 @@ PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
 def grammar_key(name: str) -> tuple:
     """Where a value falls in the order the engine computes: forward layer by layer (nets,
     then outputs), the loss, backward from the last layer (errors, then each neuron's
-    derivative and delta), then the updates from the last layer (weights, then bias)."""
+    derivative and delta, then the layer's gradients), then the updates from the last layer
+    (weights, then bias)."""
     if name == "loss":
         return (1,)
     parsed = parse_name(name)
@@ -38,7 +39,10 @@ def grammar_key(name: str) -> tuple:
         return (2, -l, 0, j)
     if kind in ("deriv", "delta"):
         return (2, -l, 1, j, PHASE[kind])
-    return (3, -l, j, math.inf if kind == "b" else parsed.source)
+    source = math.inf if kind == "b" else parsed.source
+    if parsed.part == "grad":
+        return (2, -l, 2, j, source)
+    return (3, -l, j, source)
 
 
 def computation_order(names: Iterable[str], network: Network | None = None) -> list[str]:
@@ -70,14 +74,21 @@ class Divergence:
     name: str
     expected: float
     actual: float
+    sample: int | None = None     # in a batch's step: the sample (from 1) whose value it is
 
     @property
     def difference(self) -> float:
         return self.actual - self.expected
 
+    @property
+    def where(self) -> str:
+        """`L1.n1.net`, or in a batch `sample 2: L1.n1.net`."""
+        return self.name if self.sample is None else f"sample {self.sample}: {self.name}"
+
     def to_dict(self) -> dict[str, Any]:
-        return {"iteration": self.iteration, "name": self.name, "expected": finite_or_none(self.expected),
-                "actual": finite_or_none(self.actual), "difference": finite_or_none(self.difference)}
+        found = {"iteration": self.iteration, "name": self.name, "expected": finite_or_none(self.expected),
+                 "actual": finite_or_none(self.actual), "difference": finite_or_none(self.difference)}
+        return found if self.sample is None else {**found, "sample": self.sample}
 
 
 @dataclass
@@ -156,7 +167,7 @@ class Comparison:
         found: dict[str, str] = {}
         for step in self.steps:
             for name in step.extra:
-                if name in found or name == "loss" or parse_name(name):
+                if name in found or name.rpartition(": ")[2] == "loss" or parse_name(name.rpartition(": ")[2]):
                     continue
                 close_names = difflib.get_close_matches(name, step.not_checked, n=1, cutoff=0.75)
                 if close_names:
@@ -207,8 +218,10 @@ def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         want, got = ours[iteration], theirs.get(iteration)
         if got is None:
             continue
-        if order is None or not set(want.values).union(got.values).issubset(order):
-            order = computation_order(set(want.values).union(got.values), network)
+        names = {name for step in (want, got) for values in [step.values, *(s.values for s in step.samples)]
+                 for name in values}
+        if order is None or not names.issubset(order):
+            order = computation_order(names, network)
         report.steps.append(compare_step(want, got, order, rtol, atol))
     return report
 
@@ -224,11 +237,25 @@ def by_iteration(trace: Trace, source: str) -> dict[int, Step]:
 
 
 def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: float) -> StepComparison:
+    """A step's values by name; a batch's samples first, in order, then the batch's own."""
     result = StepComparison(want.iteration)
+    if len(want.samples) != len(got.samples) and want.samples and got.samples:
+        result.setup.append(f"{len(want.samples)} sample(s) in the batch expected, "
+                            f"{len(got.samples)} in ACTUAL")
+    for k, (ours, theirs) in enumerate(zip(want.samples, got.samples), 1):
+        compare_values(result, ours, theirs, order, rtol, atol, k)
+    compare_values(result, want, got, order, rtol, atol)
+    return result
+
+
+def compare_values(result: StepComparison, want: Any, got: Any, order: list[str], rtol: float,
+                   atol: float, sample: int | None = None) -> None:
+    """One step's (or one sample's) input, target and values, into `result`."""
+    prefix = "" if sample is None else f"sample {sample}: "
     for key in ("input", "target"):
         a, b = getattr(want, key), getattr(got, key)
         if a and b and not vectors_close(a, b, rtol, atol):
-            result.setup.append(f"{key} {a} expected, {b} in ACTUAL")
+            result.setup.append(f"{prefix}{key} {a} expected, {b} in ACTUAL")
     for name in order:
         in_want, in_got = name in want.values, name in got.values
         if in_want and in_got:
@@ -237,12 +264,11 @@ def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: flo
             if not close(e, a, rtol, atol):
                 if not result.differing:
                     result.unrecorded_before = len(result.not_checked)
-                result.differing.append(Divergence(want.iteration, name, e, a))
+                result.differing.append(Divergence(result.iteration, name, e, a, sample))
         elif in_want:
-            result.not_checked.append(name)
+            result.not_checked.append(prefix + name)
         elif in_got:
-            result.extra.append(name)
-    return result
+            result.extra.append(prefix + name)
 
 
 def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> bool:
@@ -250,11 +276,13 @@ def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> b
 
 
 def header_differences(expected: Trace, actual: Trace, rtol: float, atol: float) -> list[str]:
-    """The learning rate and the starting network, where both traces record them."""
+    """The learning rate, the loss and the starting network, where both traces record them."""
     problems = []
     ours, theirs = expected.settings.learning_rate, actual.settings.learning_rate
     if ours is not None and theirs is not None and not close(ours, theirs, rtol, atol):
         problems.append(f"learning rate {ours} expected, {theirs} in ACTUAL")
+    if expected.settings.loss != actual.settings.loss:
+        problems.append(f"loss {expected.settings.loss} expected, {actual.settings.loss} in ACTUAL")
     if expected.network is not None and actual.network is not None:
         a, b = expected.network, actual.network
         if (a.layers, a.activations) != (b.layers, b.activations):

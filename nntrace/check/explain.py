@@ -15,11 +15,14 @@ from typing import Any
 
 from ..core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from ..core.engine import Engine
+from ..core.losses import LOSSES
+from ..errors import ArgumentError
 from ..core.names import parse_name
 from ..core.network import Network
 from ..core.settings import Settings, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
 from ..trace import Step, Trace
+from ..trace.model import SampleValues
 from .compare import ATOL, RTOL, close
 
 PRECISIONS = tuple(f"{kind}:{n}" for kind in PRECISION_SLIPS for n in range(0, MAX_DECIMALS + 1))
@@ -40,7 +43,8 @@ class Candidate:
 
     def settings(self, replayed: Settings) -> Settings:
         """The settings of the trace replayed, computed this way instead."""
-        return make_settings(replayed.learning_rate, self.base, self.slips, replayed.loss)
+        return make_settings(replayed.learning_rate, self.base, self.slips, replayed.loss,
+                             replayed.batch_size, replayed.momentum, replayed.weight_decay)
 
     def describe(self) -> str:
         base = CONVENTIONS[self.base].replay
@@ -74,6 +78,7 @@ class Explanation:
     tried: int = 0
     reason: str = ""          # why no replay was possible, if none was
     opposite_sign: bool = False   # ACTUAL is EXPECTED with error = out − target: not a mistake
+    replayed_with: str = ""   # ACTUAL's settings that differ from EXPECTED's, which the replay used
 
     @property
     def message(self) -> str:
@@ -88,7 +93,8 @@ class Explanation:
                     f"computing tried)")
         text = "your numbers match " + self.matches[0].describe()
         others = [c.describe() for c in self.matches[1:]]
-        return text + (f" (as well as {'; '.join(others)})" if others else "")
+        text += f" (as well as {'; '.join(others)})" if others else ""
+        return text + (f", with ACTUAL's own {self.replayed_with}" if self.replayed_with else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
@@ -113,6 +119,8 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
         return "neither trace records the network (the header's \"network\")"
     if settings.learning_rate is None:
         return "neither trace records the learning rate (the header's \"learning_rate\")"
+    if settings.loss not in LOSSES:
+        return f"the loss {settings.loss!r} is not one nntrace computes ({', '.join(LOSSES)})"
     theirs = {step.iteration: step for step in actual.steps}
     ours = {step.iteration: step for step in expected.steps}
     schedule = []
@@ -125,12 +133,18 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
                 f"replay needs every iteration's input and target from the first on")
     for iteration in range(1, last + 1):
         step = theirs.get(iteration)
-        if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
+        if step is None or not fits(step, network):
             step = ours.get(iteration)
-        if step is None or len(step.input) != network.inputs or len(step.target) != network.outputs:
+        if step is None or not fits(step, network):
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
     return Replay(network, settings, schedule, theirs)
+
+
+def fits(step: Step, network: Network) -> bool:
+    """The step's sample (a batch's: each of its samples) fits the network's inputs and outputs."""
+    samples = step.samples or [step]
+    return all(len(s.input) == network.inputs and len(s.target) == network.outputs for s in samples)
 
 
 def spans(numbers: list[int]) -> str:
@@ -160,7 +174,15 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         tried += 1
         if reproduces(candidate, setup, rtol, atol):
             matches.append(candidate)
-    return Explanation(matches, tried)
+    return Explanation(matches, tried, replayed_with=differing_settings(expected.settings, setup.settings))
+
+
+def differing_settings(expected: Settings, replayed: Settings) -> str:
+    """What the replay took from ACTUAL's header that EXPECTED's says otherwise: `loss
+    squared-error`, "" when nothing (the learning rate is a setup difference of its own)."""
+    keys = [key for key in expected.header() if key not in ("convention", "learning_rate", "slips")]
+    return ", ".join(f"{key.replace('_', ' ')} {getattr(replayed, key)}" for key in keys
+                     if getattr(expected, key) != getattr(replayed, key))
 
 
 def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = ATOL) -> bool:
@@ -189,18 +211,37 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
 
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
     """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
-    engine = Engine(setup.network, candidate.settings(setup.settings))
+    try:
+        engine = Engine(setup.network, candidate.settings(setup.settings))
+    except ArgumentError:   # a way of computing these settings cannot take (the article's with softmax)
+        return False
     compared = 0
     for step in setup.schedule:
-        values: dict[str, Any] = {}
         try:
-            engine.step(step.input, step.target, values.__setitem__)
+            replayed = replay_step(engine, step)
         except ArithmeticError:  # overflow, in floats or decimals: not this candidate
             return False
         recorded = setup.recorded.get(step.iteration)
-        for name, value in (recorded.values.items() if recorded else ()):
-            if name in values:
-                compared += 1
-                if not close(float(values[name]), value, rtol, atol):
-                    return False
+        pairs = [] if recorded is None else [(recorded.values, replayed.values), *(
+            (theirs.values, ours.values) for theirs, ours in zip(recorded.samples, replayed.samples))]
+        for theirs, ours in pairs:
+            for name, value in theirs.items():
+                if name in ours:
+                    compared += 1
+                    if not close(float(ours[name]), value, rtol, atol):
+                        return False
     return compared > 0
+
+
+def replay_step(engine: Engine, step: Step) -> Step:
+    """The step recomputed by `engine` from its sample (a batch's: its samples)."""
+    replayed = Step(step.iteration, step.epoch, step.input, step.target, {},
+                    [SampleValues(s.input, s.target) for s in step.samples])
+    if step.samples:
+        def record(name: str, value: Any, k: int | None) -> None:
+            (replayed.values if k is None else replayed.samples[k].values)[name] = value
+        engine.step_batch([engine.convert(s.input) for s in step.samples],
+                          [engine.convert(s.target) for s in step.samples], record)
+    else:
+        engine.step(step.input, step.target, replayed.values.__setitem__)
+    return replayed

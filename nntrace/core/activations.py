@@ -5,6 +5,10 @@ of its derivative's formula. A derivative takes (net, out), so that the textbook
 reuse out (sigmoid: out·(1 − out)) instead of computing f(net) again. Adding an
 activation is adding an entry here: the network file, `init --activation`, the CLI's
 help, the tables and both conventions read this registry.
+
+`softmax` is the one activation of a whole layer: each output depends on every net input
+of its layer, so its derivative is a matrix, and the step computes its delta from the
+Jacobian (core/program.py). It is allowed on the output layer only, of two neurons or more.
 """
 
 from __future__ import annotations
@@ -12,20 +16,36 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import Callable, Sequence
+
+from .numbers import Number, exp
 
 D0, D1 = Decimal(0), Decimal(1)
+Scalar = Callable[[float], float] | None
 
 
 @dataclass(frozen=True)
 class Activation:
     name: str
     description: str                                   # the function, for help and docs
-    forward: Callable[[float], float]
-    derivative: Callable[[float, float], float]        # (net, out) -> f'(net)
-    decimal_forward: Callable[[Decimal], Decimal]
-    decimal_derivative: Callable[[Decimal, Decimal], Decimal]
-    derivative_formula: Callable[[str, str], str]      # (net, out) as text -> the formula
+    forward: Callable[[float], float] | None           # None for a function of the whole layer
+    derivative: Callable[[float, float], float] | None    # (net, out) -> f'(net)
+    decimal_forward: Callable[[Decimal], Decimal] | None
+    decimal_derivative: Callable[[Decimal, Decimal], Decimal] | None
+    derivative_formula: Callable[[str, str], str] | None  # (net, out) as text -> the formula
+    output_only: bool = False     # allowed on the output layer only, of two neurons or more
+
+    @property
+    def of_layer(self) -> bool:
+        """A function of the whole layer (softmax): no scalar derivative, a delta from the Jacobian."""
+        return self.forward is None
+
+
+def softmax(net: Number, nets: Sequence[Number]) -> Number:
+    """The output of `net`, one of its layer's `nets`: e^(net − m) / Σ_k e^(net_k − m), with m
+    the largest net, so that it never overflows."""
+    m = max(nets)
+    return exp(net - m) / sum(exp(other - m) for other in nets)
 
 
 def float_sigmoid(x: float) -> float:
@@ -74,4 +94,6 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
                lambda x: x, lambda net, out: 1.0,
                lambda x: x, lambda net, out: D1,
                lambda net, out: "1"),
+    Activation("softmax", "e^(net_j) / Σ_k e^(net_k) over the layer (the output layer only, of "
+               "2 neurons or more)", None, None, None, None, None, output_only=True),
 )}

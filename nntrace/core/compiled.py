@@ -16,8 +16,10 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from . import names as N
-from .activations import ACTIVATIONS
-from .program import OPS, Assign, Program, pairs_of
+from .activations import ACTIVATIONS, softmax
+from .losses import LOSSES
+from .ops import OPS, identifier, pairs_of
+from .program import Assign, Program
 
 Step = Callable[[list, Sequence[float], Sequence[float], float], object]
 
@@ -29,31 +31,51 @@ TERMS_PER_STATEMENT = 100
 
 
 def variable(name: str) -> str:
-    """A trace name as a Python identifier: L1.n1.w1 -> L1_n1_w1; the constant 0 -> 0.0."""
-    return "0.0" if name == N.ZERO else re.sub(r"\W", "_", name)
+    """A trace name as a Python identifier: L1.n1.w1 -> L1_n1_w1; a constant, 2 -> 2.0."""
+    value = N.constant(name)
+    return repr(value) if value is not None else re.sub(r"\W", "_", name)
 
 
 def compilable(program: Program) -> bool:
     return sum(a * b for a, b in zip(program.layers, program.layers[1:])) <= MAX_WEIGHTS
 
 
-@lru_cache(maxsize=64)
 def compiled_step(program: Program, record: bool = False) -> Step | None:
-    """`step(state, x, targets, lr) -> loss`, updating `state` (Program.state order) in place,
-    for float math without a carry rule; None when the network is too large to be worth it
-    or to compile. With `record` it returns `(loss, values)`: every value in program order."""
+    """`step(state, x, targets, lr, momentum, weight_decay) -> loss`, updating `state`
+    (Program.state order) in place, for float math without a carry rule; None when the
+    network is too large to be worth it or to compile. With `record` it returns
+    `(loss, values)`: every value in program order.
+
+    For a batch (Program.descent.batched): `step(state, xs, ts, lr, momentum, weight_decay)`
+    returns the sum of the samples' losses; None when a slip interleaves the samples'
+    passes with the updates (updated-weights), or with `record`: the engine does those."""
+    return compile_once(program, bool(record))
+
+
+@lru_cache(maxsize=64)
+def compile_once(program: Program, record: bool) -> Step | None:
     if not compilable(program):
         return None
-    source = step_source(program, record)
-    scope: dict = {}
+    if program.descent.batched:
+        if record or len(program.phases()) != 2:
+            return None
+        source = batch_source(program)
+    else:
+        source = step_source(program, record)
+    scope: dict = {"softmax": softmax}
     for name, activation in ACTIVATIONS.items():
         scope[f"f_{name}"], scope[f"g_{name}"] = activation.forward, activation.derivative
+    for name, loss in LOSSES.items():
+        scope[f"loss_{identifier(name)}"], scope[f"error_{identifier(name)}"] = loss.loss, loss.error
     try:
         code = compile(source, f"<nntrace step {'-'.join(map(str, program.layers))}>", "exec")
     except (RecursionError, MemoryError, SyntaxError):
         return None   # a shape this Python cannot compile: the engine computes the same numbers
     exec(code, scope)
     return scope["step"]
+
+
+compiled_step.cache_clear = compile_once.cache_clear   # type: ignore[attr-defined]
 
 
 def statements(a: Assign) -> list[str]:
@@ -66,10 +88,35 @@ def statements(a: Assign) -> list[str]:
     return [f"{target} = {OPS[a.op].source(a.param, args)}"]
 
 
-def step_source(program: Program, record: bool = False) -> str:
-    """Python source of `step(S, x, targets, lr)` for this program."""
+SIGNATURE = f"(S, {{}}, {{}}, {N.LEARNING_RATE}, {N.MOMENTUM}, {N.WEIGHT_DECAY})"
+
+
+def batch_source(program: Program) -> str:
+    """Python source of a batch's step: each sample's pass in a loop that adds up what the
+    means read, in the samples' order (as the engine's mean does), then the update."""
+    (_, each), (_, update) = program.phases()
+    means = {a.args[0]: f"sum_{variable(a.args[0])}" for a in update if a.op == "mean"}
     state = [variable(name) for name in program.state]
-    lines = ["def step(S, x, targets, lr):",
+    lines = [f"def step{SIGNATURE.format('xs', 'ts')}:", f"    ({', '.join(state)},) = S",
+             *(f"    {total} = 0.0" for total in means.values()),
+             "    for x, targets in zip(xs, ts):",
+             f"        ({', '.join(variable(n) for n in program.inputs)},) = x",
+             f"        ({', '.join(variable(n) for n in program.targets)},) = targets"]
+    for a in each:
+        lines += ["        " + line for line in statements(a)]
+    lines += [f"        {total} = {total} + {variable(name)}" for name, total in means.items()]
+    lines.append("    size = len(xs)")
+    for a in update:
+        lines += [f"    {variable(a.name)} = {means[a.args[0]]} / size" if a.op == "mean"
+                  else "    " + line for line in ([None] if a.op == "mean" else statements(a))]
+    lines += [f"    S[:] = ({', '.join(state)},)", f"    return {means['loss']}"]
+    return "\n".join(lines) + "\n"
+
+
+def step_source(program: Program, record: bool = False) -> str:
+    """Python source of `step(S, x, targets, lr, momentum, weight_decay)` for this program."""
+    state = [variable(name) for name in program.state]
+    lines = [f"def step{SIGNATURE.format('x', 'targets')}:",
              f"    ({', '.join(state)},) = S",
              f"    ({', '.join(variable(n) for n in program.inputs)},) = x",
              f"    ({', '.join(variable(n) for n in program.targets)},) = targets"]

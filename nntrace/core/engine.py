@@ -7,6 +7,7 @@ prints. Without a recorder it computes exactly the same numbers.
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 from decimal import localcontext
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -15,24 +16,26 @@ from ..errors import NonFiniteError
 from . import names as N
 from .network import Network
 from .numbers import Number
-from .program import OPS, Program, Rewrite, build
-from .settings import Arithmetic, Settings, arithmetic
+from .ops import OPS
+from .program import Descent, Program, Rewrite, build
+from .settings import Arithmetic, Settings, arithmetic, check_fits
 
 Record = Callable[[str, Number], None]
+BatchRecord = Callable[[str, Number, "int | None"], None]   # (name, value, sample k from 0, or None: the batch's)
 
 
 @lru_cache(maxsize=64)
 def program_for(layers: tuple[int, ...], activations: tuple[str, ...], biases: bool, loss: str,
-                rewrites: tuple[Rewrite, ...]) -> Program:
+                rewrites: tuple[Rewrite, ...], descent: Descent) -> Program:
     """The step of this shape, with these rewrites (slips), built once."""
-    return build(layers, activations, biases, loss, rewrites)
+    return build(layers, activations, biases, loss, rewrites, descent)
 
 
 def network_program(network: Network, settings: Settings = Settings(),
                     how: Arithmetic | None = None) -> Program:
     rewrites = (how or arithmetic(settings)).rewrites
     return program_for(tuple(network.layers), tuple(network.activations),
-                       network.biases is not None, settings.loss, rewrites)
+                       network.biases is not None, settings.loss, rewrites, settings.descent)
 
 
 def value_names(network: Network, settings: Settings = Settings()) -> list[str]:
@@ -53,29 +56,43 @@ class Engine:
         self.arithmetic = how = how or arithmetic(settings)
         self.numbers = how.numbers
         self.network_shape = network
+        check_fits(settings, network)
         self.program = network_program(network, settings, how)
-        self.state = [self.numbers.convert(v) for v in state_values(network)]
+        velocities = [0.0] * (len(self.program.state) - len(state_values(network)))   # v = g at first
+        self.state = [self.numbers.convert(v) for v in state_values(network) + velocities]
         self.lr = self.numbers.convert(settings.learning_rate or 0.0)
+        self.rates = {N.LEARNING_RATE: self.lr, N.MOMENTUM: self.numbers.convert(settings.momentum),
+                      N.WEIGHT_DECAY: self.numbers.convert(settings.weight_decay)}
         self._bind()
 
     def _bind(self) -> None:
         """Resolve names to slots of one list, and each assignment to its function."""
         program, numbers = self.program, self.numbers
         slots: dict[str, int] = {}
-        for name in (*program.state, *program.inputs, *program.targets, N.LEARNING_RATE, N.ZERO):
+        for name in (*program.state, *program.inputs, *program.targets, N.LEARNING_RATE, N.MOMENTUM,
+                     N.WEIGHT_DECAY, N.ZERO):
             slots[name] = len(slots)
+        constants = {x for a in program.assigns for x in a.args if N.constant(x) is not None}
+        for name in sorted(constants):
+            slots.setdefault(name, len(slots))
         for a in program.assigns:
             slots.setdefault(a.name, len(slots))
         self.env: list[Number] = [numbers.zero] * len(slots)
-        self.env[slots[N.ZERO]] = numbers.zero
+        for name in constants | {N.ZERO}:
+            self.env[slots[name]] = numbers.convert(N.constant(name))
         carry = self.arithmetic.carry
         self.code = [(slots[a.name], OPS[a.op].bind(a.param, numbers), tuple(slots[x] for x in a.args),
                       a.kind if carry is not None and OPS[a.op].carried else None, a.name)
                      for a in program.assigns]
+        for name, value in self.rates.items():
+            self.env[slots[name]] = value
         self._inputs = slots[program.inputs[0]]
         self._targets = slots[program.targets[0]]
-        self._lr = slots[N.LEARNING_RATE]
-        self._forward = 1 + max(k for k, a in enumerate(program.assigns) if a.kind == "loss")
+        self._forward = 1 + next(k for k, a in enumerate(program.assigns) if a.kind == "loss")
+        self.phases, start = [], 0
+        for scope, assigns in program.phases():
+            self.phases.append((scope, self.code[start:start + len(assigns)]))
+            start += len(assigns)
         self._outputs = [slots[f"L{len(program.layers) - 1}.n{j}.out"]
                          for j in range(1, program.layers[-1] + 1)]
 
@@ -103,21 +120,46 @@ class Engine:
         env[:k] = self.state
         env[self._inputs:self._inputs + len(x)] = x
         env[self._targets:self._targets + len(targets)] = targets
-        env[self._lr] = self.lr
-        context = self.numbers.context
-        if context is not None:
-            with localcontext(context):
-                self._evaluate(env, record, count)
-        else:
-            self._evaluate(env, record, count)
+        with localcontext(self.numbers.context) if self.numbers.context else nullcontext():
+            self._evaluate(env, self.code[:count] if count < len(self.code) else self.code, record)
         if update:
             self.state[:] = env[:k]
         return env[self._loss_slot]
 
-    def _evaluate(self, env: list[Number], record: Record | None, count: int) -> None:
+    def step_batch(self, xs: Sequence[Sequence[Number]], ts: Sequence[Sequence[Number]],
+                   record: BatchRecord | None = None) -> Number:
+        """One update from a batch of samples (values in the engine's number type); returns the
+        sum of the samples' losses. Each sample runs its own forward and backward pass on the
+        weights as they are when its phase begins; the batch's part (mean gradients, the
+        update) runs once. `record(name, value, k)`: sample k's value, or the batch's (None)."""
+        main, k = self.env, len(self.state)
+        main[:k] = self.state
+        samples = []
+        for x, t in zip(xs, ts):
+            env = main[:]
+            env[self._inputs:self._inputs + len(x)] = x
+            env[self._targets:self._targets + len(t)] = t
+            samples.append(env)
+        with localcontext(self.numbers.context) if self.numbers.context else nullcontext():
+            for scope, code in self.phases:
+                if scope == "batch":
+                    self._evaluate(main, code, record and (lambda n, v: record(n, v, None)), samples)
+                    continue
+                for s, env in enumerate(samples):
+                    env[:k] = main[:k]
+                    self._evaluate(env, code, record and (lambda n, v, s=s: record(n, v, s)))
+        self.state[:] = main[:k]
+        return sum((env[self._loss_slot] for env in samples), self.numbers.zero)
+
+    def _evaluate(self, env: list[Number], code: list, record: Record | None,
+                  samples: list[list[Number]] | None = None) -> None:
+        """Each assignment of `code` in `env`; a batch's mean over `samples`' values."""
         carry = self.arithmetic.carry
-        for out, function, args, kind, name in self.code[:count] if count < len(self.code) else self.code:
-            value = function(*[env[a] for a in args])
+        for out, function, args, kind, name in code:
+            if function is None:   # the mean over the batch's samples, in their order
+                value = sum((each[args[0]] for each in samples), self.numbers.zero) / len(samples)
+            else:
+                value = function(*[env[a] for a in args])
             if kind is not None:
                 value = carry(value, kind)
             env[out] = value
@@ -136,7 +178,8 @@ class Engine:
         """Raise NonFiniteError if any weight or bias has overflowed to infinity or NaN."""
         for name, value in zip(self.program.state, self.state):
             if not math.isfinite(value):
-                what = "bias" if name.endswith(".b") else "weight"
+                what = ("velocity" if name.endswith(".velocity") else
+                        "bias" if name.endswith(".b") else "weight")
                 raise NonFiniteError(f"a {what} is no longer a finite number", iteration=iteration)
 
 

@@ -1,17 +1,23 @@
 """The loss registry: every fact about a loss function, in one entry.
 
-An entry holds the per-sample loss, its −∂E/∂out (the output layer's `error`), the same
-two as Python source for the compiled step, and their formula text. Adding a loss is
-adding an entry here.
+An entry holds the per-sample loss, its −∂E/∂out (the output layer's `error`), their
+formula text, the output activation it needs and the targets it takes. Losses are written
+once for floats and Decimals (numbers.exp and numbers.ln take either). The two
+cross-entropies are computed from the net inputs (log-sigmoid, log-softmax), so that a
+saturated output gives a finite loss, with 0·ln 0 = 0; their `error` may be infinite
+where an output is exactly 0 or 1, and the delta then comes from the stable form
+target − out (`shortcut`). Adding a loss is adding an entry here.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .numbers import Number
+from .numbers import Number, exp, infinity, ln, ln1p
 
+Values = Sequence[Number]
 Texts = Sequence[str]
 
 
@@ -19,38 +25,100 @@ Texts = Sequence[str]
 class Loss:
     name: str
     description: str
-    loss: Callable[[Sequence[Number], Sequence[Number]], Number]    # (outputs, targets)
-    error: Callable[[Number, Number], Number]                       # −∂E/∂out: (target, out)
-    loss_source: Callable[[Texts, Texts], str]     # the same in Python, from variable names
-    error_source: Callable[[str, str], str]
-    loss_formula: Callable[[Texts, Texts], str]    # the same as a formula, from numbers as text
-    error_formula: Callable[[str, str], str]
-    flipped_error_formula: Callable[[str, str], str]   # the slip wrong-sign: +∂E/∂out
+    loss: Callable[[Values, Values, Values], Number]    # (outputs, targets, nets) -> E
+    error: Callable[[Number, Number, Number], Number]   # −∂E/∂out: (target, out, n outputs)
+    loss_formula: Callable[[Texts, Texts], str]         # (outputs, targets) as text
+    error_formula: Callable[[str, str, str], str]       # (target, out, n) as text
+    pytorch: str                                        # the same per sample in PyTorch
+    needs: str = ""              # the output activation it takes ("" for any)
+    shortcut: bool = False       # delta = target − out with the activation it needs
+    targets: Callable[[Sequence[float]], str] = lambda targets: ""   # what is wrong with them, or ""
 
 
-def sum_source(terms: Sequence[str], start: str) -> str:
-    """sum(terms, start) as Python source; one term is start + term, which equals sum() in
-    every Python (3.12's compensated float sum included) and costs no call."""
-    if len(terms) == 1:
-        return f"({start} + {terms[0]})"
-    return f"sum(({', '.join(terms)}), {start})"
+def share(a: Number, b: Number) -> Number:
+    """a / b for a loss's derivative, where a = 0 counts 0 whatever b (0·ln 0 = 0) and a / 0 is infinite."""
+    if not a:
+        return a - a
+    return a / b if b else infinity(a, a)
 
 
-def half_squared_error(outputs: Sequence[Number], targets: Sequence[Number]) -> Number:
-    return sum((t - o) * (t - o) for t, o in zip(targets, outputs)) / 2
+def log_sigmoid(net: Number) -> Number:
+    """ln σ(net), stable: −ln(1 + e^(−net)) computed without overflow for any net, and
+    without losing a tiny e^(−net) to the 1 it is added to."""
+    if net >= 0:
+        return -ln1p(exp(-net))
+    return net - ln1p(exp(net))
 
 
-def half_squared_formula(outputs: Texts, targets: Texts) -> str:
-    terms = [f"({t} − {o})²" for t, o in zip(targets, outputs)]
-    return "½ × " + (terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")")
+def log_softmax(j: int, nets: Values) -> Number:
+    m = max(nets)
+    return nets[j] - m - ln(sum(exp(net - m) for net in nets))
+
+
+def squares(outputs: Values, targets: Values) -> Number:
+    return sum((t - o) * (t - o) for t, o in zip(targets, outputs))
+
+
+def binary_cross_entropy(outputs: Values, targets: Values, nets: Values) -> Number:
+    total = 0
+    for t, net in zip(targets, nets):
+        if t:
+            total -= t * log_sigmoid(net)
+        if 1 - t:
+            total -= (1 - t) * log_sigmoid(-net)
+    return total
+
+
+def cross_entropy(outputs: Values, targets: Values, nets: Values) -> Number:
+    # 0 − the sum, not −sum: a perfect output's loss is 0, not −0.
+    return 0 - sum(t * log_softmax(j, nets) for j, t in enumerate(targets) if t)
+
+
+def sum_text(terms: Texts) -> str:
+    return terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
+
+
+def square_terms(outputs: Texts, targets: Texts) -> list[str]:
+    return [f"({t} − {o})²" for t, o in zip(targets, outputs)]
+
+
+def unit_interval(targets: Sequence[float]) -> str:
+    bad = [t for t in targets if not 0 <= t <= 1]
+    return f"binary-cross-entropy takes targets from 0 to 1, got {bad[0]:g}" if bad else ""
+
+
+def distribution(targets: Sequence[float]) -> str:
+    if any(t < 0 for t in targets) or not math.isclose(sum(targets), 1.0, rel_tol=0, abs_tol=1e-9):
+        return (f"cross-entropy takes targets of 0 or more that sum to 1, got "
+                f"{' '.join(f'{t:g}' for t in targets)}")
+    return ""
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
     Loss("half-squared-error", "½ Σ (t − o)², the article's",
-         half_squared_error, lambda t, o: t - o,
-         lambda outs, targets: sum_source([f"({t} - {o}) * ({t} - {o})" for t, o in zip(targets, outs)],
-                                          "0") + " / 2",
-         lambda t, o: f"{t} - {o}",
-         half_squared_formula, lambda t, o: f"{t} − {o}", lambda t, o: f"{o} − {t}"),
+         lambda o, t, nets: squares(o, t) / 2, lambda t, o, n: t - o,
+         lambda o, t: "½ × " + sum_text(square_terms(o, t)), lambda t, o, n: f"{t} − {o}",
+         "MSELoss(reduction='sum') / 2"),
+    Loss("squared-error", "Σ (t − o)²",
+         lambda o, t, nets: squares(o, t), lambda t, o, n: 2 * (t - o),
+         lambda o, t: " + ".join(square_terms(o, t)), lambda t, o, n: f"2 × ({t} − {o})",
+         "MSELoss(reduction='sum')"),
+    Loss("mean-squared-error", "Σ (t − o)² / n over the n outputs",
+         lambda o, t, nets: squares(o, t) / len(o), lambda t, o, n: 2 * (t - o) / n,
+         lambda o, t: f"{sum_text(square_terms(o, t))} / {len(o)}", lambda t, o, n: f"2 × ({t} − {o}) / {n}",
+         "MSELoss()"),
+    Loss("binary-cross-entropy", "−Σ [t·ln o + (1 − t)·ln(1 − o)] over the outputs (sigmoid outputs, "
+         "targets from 0 to 1)",
+         lambda o, t, nets: binary_cross_entropy(o, t, nets),
+         lambda t, o, n: share(t, o) - share(1 - t, 1 - o),
+         lambda o, t: "−(" + " + ".join(f"{t_} × ln {o_} + (1 − {t_}) × ln(1 − {o_})" for t_, o_ in zip(t, o)) + ")",
+         lambda t, o, n: f"{t} / {o} − (1 − {t}) / (1 − {o})",
+         "BCELoss(reduction='sum')", needs="sigmoid", shortcut=True, targets=unit_interval),
+    Loss("cross-entropy", "−Σ t·ln o (a softmax output layer, targets of 0 or more that sum to 1)",
+         lambda o, t, nets: cross_entropy(o, t, nets), lambda t, o, n: share(t, o),
+         lambda o, t: "−" + sum_text([f"{t_} × ln {o_}" for t_, o_ in zip(t, o)]),
+         lambda t, o, n: f"{t} / {o}",
+         "NLLLoss on the log of the outputs, one-hot targets", needs="softmax", shortcut=True,
+         targets=distribution),
 )}
 DEFAULT_LOSS = "half-squared-error"

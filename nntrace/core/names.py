@@ -61,4 +61,11 @@ def target_name(j: int) -> str:
 
 
 LEARNING_RATE = "lr"
+MOMENTUM = "momentum"          # μ of torch.optim.SGD
+WEIGHT_DECAY = "weight_decay"  # λ
 ZERO = "0"    # the constant operand 0, where a sum starts without a bias
+
+
+def constant(name: str) -> float | None:
+    """An operand that is a number written out ("0", "2"): its value; None for a name."""
+    return float(name) if name.isdigit() else None

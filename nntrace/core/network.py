@@ -83,7 +83,7 @@ def dumps_network(network: Network) -> str:
     return json.dumps(network.to_dict(), indent=2) + "\n"
 
 
-def random_network(layers: list[int], activation: str = DEFAULT_ACTIVATION, seed: int | None = None,
+def random_network(layers: list[int], activation: str | list[str] = DEFAULT_ACTIVATION, seed: int | None = None,
                    biases: bool = False, low: float = 0.0, high: float = 1.0) -> Network:
     """A fresh network, weights uniform in [low, high] as the article draws them."""
     rng = random.Random(seed)
@@ -127,6 +127,16 @@ def as_float(value: int | float) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+def placement(activation: str, layer: int, layers: list[int]) -> str:
+    """Why `activation` may not be that of `layer` (1 = the first after the input), or ""."""
+    if ACTIVATIONS[activation].output_only:
+        if layer != len(layers) - 1:
+            return f"{activation} is for the output layer only, not layer {layer}"
+        if layers[layer] < 2:
+            return f"{activation} needs an output layer of 2 neurons or more (layer {layer} has 1)"
+    return ""
+
+
 class _Validator:
     def __init__(self, source: str):
         self.source = source
@@ -162,7 +172,7 @@ class _Validator:
         layers = self.layers(data["layers"])
         if "activation" not in data:
             raise self.fail("activation", f"missing (one of {', '.join(ACTIVATIONS)}, or a list)")
-        activations = self.activations(data["activation"], len(layers) - 1)
+        activations = self.activations(data["activation"], layers)
         if "weights" not in data:
             raise self.fail("weights", "missing")
         weights = self.weights(data["weights"], layers)
@@ -179,7 +189,8 @@ class _Validator:
                 raise self.fail(f"layers[{l}]", f"a layer needs at least 1 neuron, got {size}")
         return list(value)
 
-    def activations(self, value: Any, count: int) -> list[str]:
+    def activations(self, value: Any, layers: list[int]) -> list[str]:
+        count = len(layers) - 1
         names = [value] * count if isinstance(value, str) else value
         place = "activation"
         if not isinstance(names, list):
@@ -191,6 +202,9 @@ class _Validator:
                 where = place if isinstance(value, str) else f"{place}[{l}]"
                 raise self.fail(where, f"unknown activation {json.dumps(name)} "
                                        f"(choose from {', '.join(ACTIVATIONS)})")
+            problem = placement(name, l + 1, layers)
+            if problem:
+                raise self.fail(place if isinstance(value, str) else f"{place}[{l}]", problem)
         return list(names)
 
     def weights(self, value: Any, layers: list[int]) -> list[list[list[float]]]:

@@ -8,6 +8,7 @@ and goes on from what they wrote: that is computed in `decimal`, where 1 − 0.7
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero,
                      InvalidOperation, Overflow)
@@ -40,9 +41,30 @@ FLOAT = Numbers("float", float, 0.0, 1.0)
 DECIMAL = Numbers("decimal", to_decimal, Decimal(0), Decimal(1), DECIMAL_CONTEXT)
 
 
+# exp and ln of either number type: the losses and softmax are written once for both.
+
+def exp(x: Number) -> Number:
+    return x.exp() if isinstance(x, Decimal) else math.exp(x)
+
+
+def ln(x: Number) -> Number:
+    return x.ln() if isinstance(x, Decimal) else math.log(x)
+
+
+def ln1p(x: Number) -> Number:
+    """ln(1 + x), exact for a tiny x in floats (log1p); Decimal carries 28 digits anyway."""
+    return (1 + x).ln() if isinstance(x, Decimal) else math.log1p(x)
+
+
+def infinity(like: Number, sign: Number) -> Number:
+    """+inf or −inf, by the sign of `sign`, in the number type of `like`."""
+    value = Decimal("Infinity") if isinstance(like, Decimal) else math.inf
+    return value if sign > 0 else -value
+
+
 def truncate_significant(value: Decimal, digits: int) -> Decimal:
     """Cut (toward zero) to `digits` significant digits: 1.287 -> 1.28, 0.0473 -> 0.04."""
-    if not value:
+    if not value or not value.is_finite():
         return value
     return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), rounding=ROUND_DOWN)
 
@@ -63,7 +85,7 @@ def decimals_carry(decimals: int, rounding: str) -> Carry:
     step = Decimal(1).scaleb(-decimals)
 
     def carry(value: Decimal, kind: str) -> Decimal:
-        if value.adjusted() + decimals >= 27:  # beyond Decimal's precision
+        if not value.is_finite() or value.adjusted() + decimals >= 27:  # beyond Decimal's precision
             return value
         return value.quantize(step, rounding=rounding)
 

@@ -22,15 +22,12 @@ formula text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from . import names as N
 from .activations import ACTIVATIONS
-from .losses import LOSSES, sum_source
-from .numbers import Number, Numbers
-
-Function = Callable[..., Number]
+from .losses import LOSSES
 
 
 @dataclass(frozen=True)
@@ -40,115 +37,24 @@ class Assign:
     name: str                 # the trace name it is recorded under
     op: str                   # a key of OPS
     args: tuple[str, ...]     # operand names: values computed before, weights, inputs, targets, lr
-    kind: str                 # net, out, loss, error, deriv, delta, weight or bias
+    kind: str                 # net, out, loss, error, deriv, delta, grad, velocity, weight or bias
     layer: int                # 0 for the loss
     param: str = ""           # the activation or loss it applies
+    scope: str = "sample"     # "sample": computed for each sample; "batch": once, for the update
 
 
 @dataclass(frozen=True)
-class Op:
-    """One operation: what it computes for a number type, its Python source, its formula.
+class Descent:
+    """What the step needs to know of the optimizer's settings."""
 
-    `bind(param, numbers)` gives the function of the operands' values; `source(param,
-    variables)` a Python expression of them; `formula(param, names, texts)` the formula
-    with each operand written as `texts` has it (`names` tells a bias from the constant 0).
-    """
+    batched: bool = False     # the update of a batch: mean gradients over its samples
+    momentum: bool = False    # a velocity per weight, μ·v + g
+    decay: bool = False       # g + λ·w
 
-    bind: Callable[[str, Numbers], Function]
-    source: Callable[[str, Sequence[str]], str]
-    formula: Callable[[str, Sequence[str], Sequence[str]], str]
-    carried: bool = True      # False: the value is copied, never written down anew
-
-
-def weighted_sum(start: Number, *pairs: Number) -> Number:
-    """start + w1·x1 + w2·x2 + …, added left to right (pairs are w, x)."""
-    total = start
-    for k in range(0, len(pairs), 2):
-        total += pairs[k] * pairs[k + 1]
-    return total
-
-
-def pairs_of(values: Sequence[str]) -> list[tuple[str, str]]:
-    return list(zip(values[0::2], values[1::2]))
-
-
-MAX_TERMS = 8
-
-
-def add_up(terms: list[str]) -> str:
-    """`a + b + c`; a sum over a wide layer keeps its first and last terms and counts the rest,
-    so one line of a 300-neuron layer stays a line."""
-    if len(terms) > MAX_TERMS:
-        terms = [*terms[:3], f"… {len(terms) - 4} more terms …", terms[-1]]
-    return " + ".join(terms)
-
-
-def net_formula(param: str, names: Sequence[str], texts: Sequence[str]) -> str:
-    # As the article writes it: input × weight for each input, then the bias.
-    terms = [f"{x} × {w}" for w, x in pairs_of(texts[1:])]
-    return add_up(terms + ([] if names[0] == N.ZERO else [texts[0]]))
-
-
-def back_sum(numbers: Numbers) -> Function:
-    zero = numbers.zero
-    return lambda *pairs: sum((pairs[k] * pairs[k + 1] for k in range(0, len(pairs), 2)), zero)
-
-
-def activation(param: str, numbers: Numbers):
-    entry = ACTIVATIONS[param]
-    if numbers.name == "decimal":
-        return entry.decimal_forward, entry.decimal_derivative
-    return entry.forward, entry.derivative
-
-
-def loss_function(param: str, numbers: Numbers) -> Function:
-    loss = LOSSES[param].loss
-    return lambda *values: loss(values[:len(values) // 2], values[len(values) // 2:])
-
-
-def halves(values: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
-    return values[:len(values) // 2], values[len(values) // 2:]
-
-
-OPS: dict[str, Op] = {
-    "weighted_sum": Op(lambda p, n: weighted_sum,
-                       lambda p, v: " + ".join([v[0], *(f"{w} * {x}" for w, x in pairs_of(v[1:]))]),
-                       net_formula),
-    "activate": Op(lambda p, n: activation(p, n)[0],
-                   lambda p, v: f"f_{p}({v[0]})",
-                   lambda p, names, t: f"{p}({t[0]})"),
-    "loss": Op(loss_function,
-               lambda p, v: LOSSES[p].loss_source(*halves(v)),
-               lambda p, names, t: LOSSES[p].loss_formula(*halves(t))),
-    "output_error": Op(lambda p, n: LOSSES[p].error,
-                       lambda p, v: LOSSES[p].error_source(*v),
-                       lambda p, names, t: LOSSES[p].error_formula(*t)),
-    "flipped_error": Op(lambda p, n: (lambda t, o, error=LOSSES[p].error: -error(t, o)),
-                        lambda p, v: f"-({LOSSES[p].error_source(*v)})",
-                        lambda p, names, t: LOSSES[p].flipped_error_formula(*t)),
-    "back_sum": Op(lambda p, n: back_sum(n),
-                   lambda p, v: sum_source([f"{d} * {w}" for d, w in pairs_of(v)], "0.0"),
-                   lambda p, names, t: add_up([f"{d} × {w}" for d, w in pairs_of(t)])),
-    "derivative": Op(lambda p, n: activation(p, n)[1],
-                     lambda p, v: f"g_{p}({v[0]}, {v[1]})",
-                     lambda p, names, t: ACTIVATIONS[p].derivative_formula(*t)),
-    "derivative_on_output": Op(
-        lambda p, n: (lambda out, f=activation(p, n): f[1](out, f[0](out))),
-        lambda p, v: f"g_{p}({v[0]}, f_{p}({v[0]}))",
-        lambda p, names, t: f"{p}′({t[0]})"),
-    "one": Op(lambda p, n: (lambda one=n.one: one), lambda p, v: "1.0",
-              lambda p, names, t: "1 (derivative left out)"),
-    "product": Op(lambda p, n: (lambda a, b: a * b), lambda p, v: f"{v[0]} * {v[1]}",
-                  lambda p, names, t: f"{t[0]} × {t[1]}"),
-    "sgd": Op(lambda p, n: (lambda w, x, delta, lr: w + x * delta * lr),
-              lambda p, v: f"{v[0]} + {v[1]} * {v[2]} * {v[3]}",
-              lambda p, names, t: f"{t[0]} + {t[1]} × {t[2]} × {t[3]}"),
-    "sgd_bias": Op(lambda p, n: (lambda b, delta, lr: b + delta * lr),
-                   lambda p, v: f"{v[0]} + {v[1]} * {v[2]}",
-                   lambda p, names, t: f"{t[0]} + {t[1]} × {t[2]}"),
-    "keep": Op(lambda p, n: (lambda value: value), lambda p, v: v[0],
-               lambda p, names, t: f"{t[0]} (frozen)", carried=False),
-}
+    @property
+    def plain(self) -> bool:
+        """Online descent, nothing added: the article's w + x·delta·lr."""
+        return not (self.batched or self.momentum or self.decay)
 
 
 @dataclass(frozen=True)
@@ -158,6 +64,7 @@ class Program:
     layers: tuple[int, ...]
     biases: bool
     assigns: tuple[Assign, ...]
+    descent: Descent = Descent()
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -169,13 +76,30 @@ class Program:
 
     @property
     def state(self) -> tuple[str, ...]:
-        """The weights and biases, layer by layer, neuron by neuron: what a step updates."""
-        return state_names(self.layers, self.biases)
+        """What a step updates and the next one reads: the weights and biases, layer by layer,
+        neuron by neuron; then with momentum their velocities, in the same order."""
+        weights = state_names(self.layers, self.biases)
+        return weights + tuple(f"{w}.velocity" for w in weights) if self.descent.momentum else weights
 
     @property
     def names(self) -> list[str]:
-        """Every name a step records, in the order it computes them."""
-        return [a.name for a in self.assigns]
+        """Every name a step records, in the order it computes them (a batch's: its update's)."""
+        return [a.name for a in self.assigns if a.scope == "batch" or not self.descent.batched]
+
+    @property
+    def sample_names(self) -> list[str]:
+        """What a batch's step records for each of its samples."""
+        return [a.name for a in self.assigns if a.scope == "sample"] if self.descent.batched else []
+
+    def phases(self) -> list[tuple[str, list[Assign]]]:
+        """Runs of assignments of one scope, in order: each sample's, then the batch's, ..."""
+        found: list[tuple[str, list[Assign]]] = []
+        for a in self.assigns:
+            scope = a.scope if self.descent.batched else "sample"
+            if not found or found[-1][0] != scope:
+                found.append((scope, []))
+            found[-1][1].append(a)
+        return found
 
 
 def state_names(layers: Sequence[int], biases: bool) -> tuple[str, ...]:
@@ -188,58 +112,130 @@ def state_names(layers: Sequence[int], biases: bool) -> tuple[str, ...]:
     return tuple(found)
 
 
+def below(l: int, i: int) -> str:
+    """What neuron i of layer l − 1 hands forward: an input, or a hidden neuron's output."""
+    return N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out"
+
+
 def forward(layers: Sequence[int], activations: Sequence[str], biases: bool) -> list[Assign]:
     """Layer by layer: every net input (bias first, then w·x left to right), then every output."""
     found = []
     for l in range(1, len(layers)):
-        below = [N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out" for i in range(1, layers[l - 1] + 1)]
-        for j in range(1, layers[l] + 1):
+        nets = [f"L{l}.n{j}.net" for j in range(1, layers[l] + 1)]
+        for j, net in enumerate(nets, 1):
             operands = [N.bias(l, j) if biases else N.ZERO]
-            for i, x in enumerate(below, 1):
-                operands += [N.weight(l, j, i), x]
-            found.append(Assign(f"L{l}.n{j}.net", "weighted_sum", tuple(operands), "net", l))
-        found += [Assign(f"L{l}.n{j}.out", "activate", (f"L{l}.n{j}.net",), "out", l, activations[l - 1])
-                  for j in range(1, layers[l] + 1)]
+            for i in range(1, layers[l - 1] + 1):
+                operands += [N.weight(l, j, i), below(l, i)]
+            found.append(Assign(net, "weighted_sum", tuple(operands), "net", l))
+        f = activations[l - 1]
+        if ACTIVATIONS[f].of_layer:
+            found += [Assign(f"L{l}.n{j}.out", "softmax", (net, *nets), "out", l, f)
+                      for j, net in enumerate(nets, 1)]
+        else:
+            found += [Assign(f"L{l}.n{j}.out", "activate", (net,), "out", l, f)
+                      for j, net in enumerate(nets, 1)]
     return found
 
 
-def backward(layers: Sequence[int], activations: Sequence[str], loss: str) -> list[Assign]:
-    """The loss, then from the output layer down: every error, then each derivative and delta."""
-    last = len(layers) - 1
-    outputs = [f"L{last}.n{j}.out" for j in range(1, layers[last] + 1)]
-    targets = [N.target_name(j) for j in range(1, layers[last] + 1)]
-    found = [Assign("loss", "loss", (*outputs, *targets), "loss", 0, loss)]
-    for l in range(last, 0, -1):
-        for j in range(1, layers[l] + 1):
-            if l == last:
-                found.append(Assign(f"L{l}.n{j}.error", "output_error",
-                                    (N.target_name(j), f"L{l}.n{j}.out"), "error", l, loss))
-            else:
-                operands = []
-                for k in range(1, layers[l + 1] + 1):
-                    operands += [f"L{l + 1}.n{k}.delta", N.weight(l + 1, k, j)]
-                found.append(Assign(f"L{l}.n{j}.error", "back_sum", tuple(operands), "error", l))
-        for j in range(1, layers[l] + 1):
-            p = f"L{l}.n{j}"
-            found.append(Assign(f"{p}.deriv", "derivative", (f"{p}.net", f"{p}.out"), "deriv", l,
-                                activations[l - 1]))
-            found.append(Assign(f"{p}.delta", "product", (f"{p}.deriv", f"{p}.error"), "delta", l))
+def output_layer(layers: Sequence[int], activation: str, loss: str) -> list[Assign]:
+    """The loss, then the output layer's errors −∂E/∂out, derivatives and deltas: from the
+    Jacobian for softmax, target − out where the loss has that shortcut."""
+    l, size = len(layers) - 1, layers[-1]
+    p = [f"L{l}.n{j}" for j in range(1, size + 1)]
+    outputs, targets = [f"{q}.out" for q in p], [N.target_name(j) for j in range(1, size + 1)]
+    found = [Assign("loss", "loss", (*outputs, *targets, *(f"{q}.net" for q in p)), "loss", 0, loss)]
+    found += [Assign(f"{q}.error", "output_error", (t, f"{q}.out", str(size)), "error", l, loss)
+              for q, t in zip(p, targets)]
+    shortcut = LOSSES[loss].shortcut and LOSSES[loss].needs == activation
+    for q, t in zip(p, targets):
+        if shortcut:
+            delta = Assign(f"{q}.delta", "shortcut_delta", (t, f"{q}.out"), "delta", l, loss)
+        elif ACTIVATIONS[activation].of_layer:
+            jacobian = [x for r in p for x in (f"{r}.error", f"{r}.out")]
+            delta = Assign(f"{q}.delta", "softmax_delta", (f"{q}.out", f"{q}.error", *jacobian), "delta", l)
+        else:
+            delta = Assign(f"{q}.delta", "product", (f"{q}.deriv", f"{q}.error"), "delta", l)
+        if not ACTIVATIONS[activation].of_layer:
+            found.append(Assign(f"{q}.deriv", "derivative", (f"{q}.net", f"{q}.out"), "deriv", l, activation))
+        found.append(delta)
     return found
 
 
-def updates(layers: Sequence[int], biases: bool) -> list[Assign]:
-    """From the output layer down, neuron by neuron: w + x·delta·lr for each weight, then the bias."""
+def hidden_layer(layers: Sequence[int], l: int, activation: str) -> list[Assign]:
+    """Every error (Σ over the layer above of delta × weight), then each derivative and delta."""
     found = []
+    for j in range(1, layers[l] + 1):
+        operands = []
+        for k in range(1, layers[l + 1] + 1):
+            operands += [f"L{l + 1}.n{k}.delta", N.weight(l + 1, k, j)]
+        found.append(Assign(f"L{l}.n{j}.error", "back_sum", tuple(operands), "error", l))
+    for j in range(1, layers[l] + 1):
+        q = f"L{l}.n{j}"
+        found.append(Assign(f"{q}.deriv", "derivative", (f"{q}.net", f"{q}.out"), "deriv", l, activation))
+        found.append(Assign(f"{q}.delta", "product", (f"{q}.deriv", f"{q}.error"), "delta", l))
+    return found
+
+
+def gradients(layers: Sequence[int], l: int, biases: bool) -> list[Assign]:
+    """∂E/∂w = −delta × input and ∂E/∂b = −delta, PyTorch's .grad of the layer."""
+    found = []
+    for j in range(1, layers[l] + 1):
+        delta = f"L{l}.n{j}.delta"
+        found += [Assign(f"{N.weight(l, j, i)}.grad", "gradient", (delta, below(l, i)), "grad", l)
+                  for i in range(1, layers[l - 1] + 1)]
+        if biases:
+            found.append(Assign(f"{N.bias(l, j)}.grad", "bias_gradient", (delta,), "grad", l))
+    return found
+
+
+def backward(layers: Sequence[int], activations: Sequence[str], biases: bool, loss: str) -> list[Assign]:
+    """The loss, then from the output layer down: each layer's errors, derivatives, deltas
+    and gradients."""
+    last = len(layers) - 1
+    found = output_layer(layers, activations[-1], loss) + gradients(layers, last, biases)
+    for l in range(last - 1, 0, -1):
+        found += hidden_layer(layers, l, activations[l - 1]) + gradients(layers, l, biases)
+    return found
+
+
+def updates(layers: Sequence[int], biases: bool, descent: Descent) -> list[Assign]:
+    """From the output layer down, neuron by neuron: each weight's update, then the bias's.
+    With a batch first the mean loss."""
+    found = [Assign("loss", "mean", ("loss",), "loss", 0, scope="batch")] if descent.batched else []
     for l in range(len(layers) - 1, 0, -1):
         for j in range(1, layers[l] + 1):
             delta = f"L{l}.n{j}.delta"
             for i in range(1, layers[l - 1] + 1):
-                x = N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out"
                 w = N.weight(l, j, i)
-                found.append(Assign(w, "sgd", (w, x, delta, N.LEARNING_RATE), "weight", l))
-            if biases:
-                b = N.bias(l, j)
+                if descent.plain:
+                    found.append(Assign(w, "sgd", (w, below(l, i), delta, N.LEARNING_RATE), "weight", l))
+                else:
+                    found += optimizer(w, l, "weight", descent)
+            b = N.bias(l, j)
+            if biases and descent.plain:
                 found.append(Assign(b, "sgd_bias", (b, delta, N.LEARNING_RATE), "bias", l))
+            elif biases:
+                found += optimizer(b, l, "bias", descent)
+    return found
+
+
+def optimizer(w: str, l: int, kind: str, descent: Descent) -> list[Assign]:
+    """torch.optim.SGD's update of one weight or bias from its gradient: the batch's mean
+    gradient, the velocity with momentum, weight decay added to the gradient."""
+    grad, found = f"{w}.grad", []
+    if descent.batched:
+        found.append(Assign(grad, "mean", (grad,), "grad", l, scope="batch"))
+    if descent.momentum:
+        v = f"{w}.velocity"
+        found.append(Assign(v, "velocity_decayed", (v, grad, N.MOMENTUM, N.WEIGHT_DECAY, w), "velocity", l,
+                            scope="batch") if descent.decay else
+                     Assign(v, "velocity", (v, grad, N.MOMENTUM), "velocity", l, scope="batch"))
+        found.append(Assign(w, "descend", (w, v, N.LEARNING_RATE), kind, l, scope="batch"))
+    elif descent.decay:
+        found.append(Assign(w, "descend_decayed", (w, grad, N.WEIGHT_DECAY, N.LEARNING_RATE), kind, l,
+                            scope="batch"))
+    else:
+        found.append(Assign(w, "descend", (w, grad, N.LEARNING_RATE), kind, l, scope="batch"))
     return found
 
 
@@ -247,12 +243,13 @@ Rewrite = Callable[[list[Assign]], list[Assign]]
 
 
 def build(layers: Sequence[int], activations: Sequence[str], biases: bool, loss: str,
-          rewrites: Sequence[Rewrite] = ()) -> Program:
+          rewrites: Sequence[Rewrite] = (), descent: Descent = Descent()) -> Program:
     """The step for this shape: forward, loss, backward, updates; then each rewrite (a slip)."""
-    assigns = forward(layers, activations, biases) + backward(layers, activations, loss) + updates(layers, biases)
+    assigns = forward(layers, activations, biases) + backward(layers, activations, biases, loss) \
+        + updates(layers, biases, descent)
     for rewrite in rewrites:
         assigns = rewrite(assigns)
-    return Program(tuple(layers), biases, tuple(assigns))
+    return Program(tuple(layers), biases, tuple(assigns), descent)
 
 
 def with_op(op: str, args: Callable[[Assign], tuple[str, ...]] | None = None) -> Callable[[Assign], Assign]:

@@ -7,17 +7,20 @@ every trace header, and is read back from a header to replay a trace as it was m
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..errors import ArgumentError
 from .conventions import CONVENTIONS, DEFAULT_CONVENTION, Convention
+from .activations import ACTIVATIONS
 from .losses import DEFAULT_LOSS, LOSSES
+from .network import Network
 from .numbers import DECIMAL, Carry, Numbers
-from .program import Rewrite
+from .program import Descent, Rewrite
 from .slips import SLIPS, precision_carry
 
 DEFAULT_LEARNING_RATE = 0.001   # the article's
+ALL = "all"                      # the batch size of a full batch: every sample of the data
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,23 @@ class Settings:
     convention: str = DEFAULT_CONVENTION
     slips: tuple[str, ...] = ()      # every slip in force, the convention's own first
     loss: str = DEFAULT_LOSS
+    batch_size: int | str = 1        # samples per update; "all": the whole data set
+    momentum: float = 0.0
+    weight_decay: float = 0.0
+
+    @property
+    def online(self) -> bool:
+        """One sample per update: the trace's values are the sample's own."""
+        return self.batch_size == 1
+
+    @property
+    def plain(self) -> bool:
+        """Online descent without momentum or weight decay: the article's w + x·delta·lr."""
+        return self.descent.plain
+
+    @property
+    def descent(self) -> Descent:
+        return Descent(not self.online, bool(self.momentum), bool(self.weight_decay))
 
     @property
     def label(self) -> str:
@@ -41,19 +61,17 @@ class Settings:
     def header(self) -> dict[str, Any]:
         """The settings as a trace header writes them."""
         return {"convention": self.convention, "learning_rate": self.learning_rate,
-                "loss": self.loss, "slips": list(self.slips)}
-
-    def with_learning_rate(self, learning_rate: float) -> "Settings":
-        return replace(self, learning_rate=learning_rate)
-
-
-HEADER_KEYS = ("convention", "learning_rate", "loss", "slips")
+                "loss": self.loss, "batch_size": self.batch_size, "momentum": self.momentum,
+                "weight_decay": self.weight_decay, "slips": list(self.slips)}
 
 
 def make_settings(lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION,
-                  slips: Any = (), loss: Any = DEFAULT_LOSS) -> Settings:
+                  slips: Any = (), loss: Any = DEFAULT_LOSS, batch_size: Any = 1,
+                  momentum: Any = 0.0, weight_decay: Any = 0.0) -> Settings:
     """Settings checked once; a problem is an ArgumentError naming the argument."""
     learning_rate = finite_number("lr", lr)
+    optimizer = batch_argument(batch_size), non_negative("momentum", momentum), \
+        non_negative("weight_decay", weight_decay)
     if convention not in CONVENTIONS:
         raise ArgumentError("convention", f"expected {choices(CONVENTIONS)}", convention)
     if loss not in LOSSES:
@@ -62,7 +80,10 @@ def make_settings(lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CON
     if not isinstance(names, Sequence) or not all(isinstance(s, str) for s in names):
         raise ArgumentError("slips", "expected a slip name or a list of them", slips)
     own = CONVENTIONS[convention].slips
-    settings = Settings(learning_rate, convention, tuple(dict.fromkeys([*own, *names])), loss)
+    settings = Settings(learning_rate, convention, tuple(dict.fromkeys([*own, *names])), loss, *optimizer)
+    if CONVENTIONS[convention].scalar_only and not settings.plain:
+        raise ArgumentError("convention", f"{convention} computes online descent only (one sample "
+                                          f"per update, no momentum, no weight decay)", convention)
     try:
         arithmetic(settings)   # every slip known, one precision at a time
     except ArgumentError as error:
@@ -75,6 +96,27 @@ def choices(names: Any) -> str:
     return " or ".join(quoted) if len(quoted) <= 2 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
+def batch_argument(value: Any) -> int | str:
+    """A whole number of samples, at least 1, or "all"."""
+    if value == ALL:
+        return ALL
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ArgumentError("batch_size", "expected a whole number of samples, at least 1, or 'all'",
+                            value)
+    return value
+
+
+def non_negative(argument: str, value: Any) -> float:
+    number = finite_number(argument, value)
+    if number < 0:
+        raise ArgumentError(argument, "expected a number of 0 or more", value)
+    return number
+
+
 def finite_number(argument: str, value: Any) -> float:
     """A float from any real number (NumPy's and Decimal's too); never a string or a boolean."""
     if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
@@ -83,6 +125,27 @@ def finite_number(argument: str, value: Any) -> float:
     if not math.isfinite(number):
         raise ArgumentError(argument, "not a finite number", value)
     return number
+
+
+def check_fits(settings: Settings, network: Network) -> None:
+    """Refuse settings the network cannot be computed with, naming the argument at fault."""
+    loss, output = LOSSES[settings.loss], ACTIVATIONS[network.activations[-1]]
+    if loss.needs and network.activations[-1] != loss.needs:
+        raise ArgumentError("loss", f"{loss.name} needs {loss.needs} outputs; the network "
+                                    f"{network.shape}'s output layer is {output.name}", settings.loss)
+    convention = CONVENTIONS[settings.convention]
+    if convention.scalar_only and (settings.loss != DEFAULT_LOSS or output.of_layer):
+        what = f"a {output.name} output layer" if output.of_layer else f"the loss {settings.loss}"
+        raise ArgumentError("convention", f"{convention.name} computes {DEFAULT_LOSS} with scalar "
+                                          f"activations only, not {what}", settings.convention)
+    if output.of_layer and any(SLIPS[s].needs_derivative for s in settings.slips if s in SLIPS):
+        raise ArgumentError("slips", f"a {output.name} layer has no derivative of its own to "
+                                     f"leave out", list(settings.slips))
+
+
+def target_problem(settings: Settings, targets: Sequence[float]) -> str:
+    """What is wrong with a sample's targets for the loss ("" when nothing)."""
+    return LOSSES[settings.loss].targets(targets)
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,18 @@ def each(change: Callable[[Assign], Assign | None]) -> Rewrite:
     return lambda assigns: [change(a) or a for a in assigns]
 
 
+def is_update(a: Assign) -> bool:
+    """Part of a layer's update: its weights and biases, their velocities, a batch's mean gradients."""
+    return a.kind in ("weight", "bias", "velocity") or (a.kind == "grad" and a.scope == "batch")
+
+
 def move_updates_up(assigns: list[Assign]) -> list[Assign]:
-    """Each layer's updates right after its own deltas, before the layer below computes its
-    errors from those (now new) weights."""
-    updates = [a for a in assigns if a.kind in ("weight", "bias")]
-    rest = [a for a in assigns if a.kind not in ("weight", "bias")]
-    last_delta = {a.layer: index for index, a in enumerate(rest) if a.kind == "delta"}
+    """Each layer's updates right after its own deltas and gradients, before the layer below
+    computes its errors from those (now new) weights; in a batch, the layers below then run
+    their backward pass for every sample with the new weights."""
+    updates = [a for a in assigns if is_update(a)]
+    rest = [a for a in assigns if not is_update(a)]
+    last_delta = {a.layer: index for index, a in enumerate(rest) if a.kind in ("delta", "grad")}
     moved: list[Assign] = []
     for index, a in enumerate(rest):
         moved.append(a)
@@ -36,26 +42,48 @@ def move_updates_up(assigns: list[Assign]) -> list[Assign]:
     return moved
 
 
+def derivative_changed(change: Callable[[Assign], Assign | None]) -> Rewrite:
+    """Change each derivative; a delta taken by the loss's shortcut (target − out, which holds
+    for the textbook derivative only) becomes derivative × error again."""
+    def rewrite(assigns: list[Assign]) -> list[Assign]:
+        names = {a.name for a in assigns}
+        found = []
+        for a in assigns:
+            deriv, error = a.name.replace(".delta", ".deriv"), a.name.replace(".delta", ".error")
+            if a.op in ("shortcut_delta", "flipped_shortcut") and deriv in names:
+                a = replace(a, op="product", args=(deriv, error))
+            found.append(change(a) or a)
+        return found
+    return rewrite
+
+
+FLIPPED = {"output_error": "flipped_error", "shortcut_delta": "flipped_shortcut"}
+
+
 @dataclass(frozen=True)
 class Slip:
     name: str
     description: str
     rewrite: Rewrite
+    needs_derivative: bool = False    # refused where a layer has no scalar derivative (softmax)
 
 
 SLIPS: dict[str, Slip] = {s.name: s for s in (
     Slip("derivative-on-output",
          "the derivative evaluated on the activated output instead of the net input",
-         each(lambda a: replace(a, op="derivative_on_output", args=a.args[1:])
-              if a.op == "derivative" else None)),
+         derivative_changed(lambda a: replace(a, op="derivative_on_output", args=a.args[1:])
+                            if a.op == "derivative" else None)),
     Slip("updated-weights", "hidden errors computed from weights the same step already updated",
          move_updates_up),
     Slip("frozen-biases", "biases never updated",
-         each(lambda a: replace(a, op="keep", args=a.args[:1]) if a.op == "sgd_bias" else None)),
+         lambda assigns: [replace(a, op="keep", args=a.args[:1]) if a.kind == "bias" else a
+                          for a in assigns if not (a.kind == "velocity" and a.name.endswith(".b.velocity"))]),
     Slip("missing-derivative", "delta taken as the error alone",
-         each(lambda a: replace(a, op="one", args=()) if a.kind == "deriv" else None)),
-    Slip("wrong-sign", "error taken as output − target while the update still adds",
-         each(lambda a: replace(a, op="flipped_error") if a.op == "output_error" else None)),
+         derivative_changed(lambda a: replace(a, op="one", args=()) if a.kind == "deriv" else None),
+         needs_derivative=True),
+    Slip("wrong-sign", "the output's error taken with the opposite sign (output − target) while "
+                       "the update still adds",
+         each(lambda a: replace(a, op=FLIPPED[a.op]) if a.op in FLIPPED else None)),
 )}
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ class DiffReport:
             unrecorded = report.unrecorded_before_first
             unseen = (f" ACTUAL does not record {unrecorded} value(s) computed before it."
                       if unrecorded else "")
-            yield Text(f"Earliest recorded difference: iteration {first.iteration}, {first.name}. It is "
+            yield Text(f"Earliest recorded difference: iteration {first.iteration}, {first.where}. It is "
                        f"the cause only if nothing computed before it went unrecorded; the values "
                        f"computed after it follow from it.{unseen}", style="bold")
             table, more = self.table(first)
@@ -72,7 +72,7 @@ class DiffReport:
             table.add_column(heading, justify="right", no_wrap=True)
         for number, d in enumerate(step.differing[:SHOWN + 1]):
             expected, actual = distinct(d.expected, d.actual)
-            row = [Text(d.name, style="bold red" if number == 0 else "cyan")]
+            row = [Text(d.where, style="bold red" if number == 0 else "cyan")]
             if names:
                 row.append(names.get(d.name, ""))
             row += [expected, actual, f"{d.difference:+.3g}"]

@@ -9,7 +9,8 @@ from .blocks import Block, Cell, Heading, Paragraph, Preformatted, Table, spans
 LATEX_SYMBOLS = {
     "×": "$\\times$", "−": "$-$", "½": "$\\frac{1}{2}$", "²": "$^2$", "′": "$'$",
     "≤": "$\\le$", "≥": "$\\ge$", "<": "$<$", ">": "$>$", "≠": "$\\neq$", "✓": "$\\surd$",
-    "→": "$\\to$", "·": "$\\cdot$", "✗": "$\\times$", "µ": "$\\mu$", "…": "\\dots{}", "—": "---", "–": "--",
+    "→": "$\\to$", "·": "$\\cdot$", "✗": "$\\times$", "µ": "$\\mu$", "∂": "$\\partial$",
+    "Σ": "$\\Sigma$", "…": "\\dots{}", "—": "---", "–": "--",
 }
 LATEX_SPECIALS = {
     "\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_",

@@ -19,20 +19,41 @@ def finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def finite_values(values: dict[str, float]) -> dict[str, float | None]:
+    return {name: finite_or_none(value) for name, value in values.items()}
+
+
+@dataclass
+class SampleValues:
+    """One sample of a batch: its input and target, and its own forward and backward values."""
+
+    input: list[float]
+    target: list[float]
+    values: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "target": self.target, "values": finite_values(self.values)}
+
+
 @dataclass
 class Step:
-    """One iteration: which sample went in, and every value recorded, by trace name."""
+    """One iteration (one update): which sample went in, and every value recorded, by trace
+    name. A batch's step lists its samples, each with its own values; the step's values
+    are then the batch's (mean gradients, velocities, new weights, mean loss)."""
 
     iteration: int
     epoch: int | None
     input: list[float]
     target: list[float]
     values: dict[str, float] = field(default_factory=dict)
+    samples: list[SampleValues] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        if self.samples:
+            return {"iteration": self.iteration, "epoch": self.epoch, "values": finite_values(self.values),
+                    "samples": [sample.to_dict() for sample in self.samples]}
         return {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
-                "target": self.target,
-                "values": {name: finite_or_none(value) for name, value in self.values.items()}}
+                "target": self.target, "values": finite_values(self.values)}
 
 
 @dataclass
@@ -109,7 +130,11 @@ def network_after(before: Network | None, step: Step) -> Network | None:
 def first_non_finite(trace: Trace) -> None:
     """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN."""
     for recorded in trace.steps:
-        for name, value in recorded.values.items():
-            if not math.isfinite(value):
+        values = [*(item for sample in recorded.samples for item in sample.values.items()),
+                  *recorded.values.items()]
+        for name, value in values:
+            # A cross-entropy's −∂E/∂out is infinite where an output is exactly 0 or 1; the
+            # delta comes from target − out then, so the run goes on (the trace writes null).
+            if not math.isfinite(value) and not (math.isinf(value) and name.endswith(".error")):
                 raise NonFiniteError(f"iteration {recorded.iteration}: {name} is {value}, "
                                      f"not a finite number", name, recorded.iteration)

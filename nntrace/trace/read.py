@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.network import Network, as_float, is_number
-from ..core.settings import Settings
-from ..errors import NntraceError
+from ..core.settings import Settings, batch_argument, non_negative
+from ..errors import ArgumentError, NntraceError
 from ..files import read_text
-from .model import Step, Trace, whole_number
+from .model import SampleValues, Step, Trace, whole_number
 
 # JSON has no spelling for infinity or NaN: a value that is not a finite number is written
 # as null, and read back as NOT_FINITE (NaN: equal to nothing, not even itself).
@@ -102,29 +102,46 @@ def settings_from(header: dict, source: str) -> Settings:
         if not isinstance(value, str):
             raise NntraceError(f"{source}: {key}: {json.dumps(value)} is not a name")
         texts[key] = value
+    try:
+        batch_size = batch_argument(header.get("batch_size", default.batch_size))
+        optimizer = [non_negative(key, header.get(key, getattr(default, key)))
+                     for key in ("momentum", "weight_decay")]
+    except ArgumentError as error:
+        raise NntraceError(f"{source}: {error.argument}: {error.problem}") from None
     return Settings(None if learning_rate is None else as_float(learning_rate),
-                    texts["convention"], tuple(slips), texts["loss"])
+                    texts["convention"], tuple(slips), texts["loss"], batch_size, *optimizer)
 
 
 def _step_from(data: Any, index: int, where: str) -> Step:
     if not isinstance(data, dict):
         raise NntraceError(f"{where}: expected a step object")
+    iteration = whole_number(data.get("iteration", index + 1), "iteration", where)
+    if iteration < 1:
+        raise NntraceError(f"{where}: iteration {iteration}: iterations are numbered from 1")
+    epoch = data.get("epoch")
+    epoch = None if epoch is None else whole_number(epoch, "epoch", where)
+    samples = data.get("samples", [])
+    if not isinstance(samples, list):
+        raise NntraceError(f"{where}: samples: expected a list of samples")
+    return Step(iteration, epoch, *sample_from(data, where),
+                [SampleValues(*sample_from(sample, f"{where}: samples[{k}]"))
+                 for k, sample in enumerate(samples)])
+
+
+def sample_from(data: Any, where: str) -> tuple[list[float], list[float], dict]:
+    """The input, target and values of a step or of one sample of a batch."""
+    if not isinstance(data, dict):
+        raise NntraceError(f"{where}: expected an object with input, target and values")
     values = data.get("values", {})
     if not isinstance(values, dict):
         raise NntraceError(f"{where}: values: expected an object of name: number")
     for name, value in values.items():
         if not is_number(value) and value is not None:
             raise NntraceError(f"{where}: values: {name}: {json.dumps(value)} is not a number")
-    iteration = whole_number(data.get("iteration", index + 1), "iteration", where)
-    if iteration < 1:
-        raise NntraceError(f"{where}: iteration {iteration}: iterations are numbered from 1")
-    epoch = data.get("epoch")
-    epoch = None if epoch is None else whole_number(epoch, "epoch", where)
     vectors = []
     for key in ("input", "target"):
         vector = data.get(key, [])
         if not isinstance(vector, list) or not all(is_number(v) for v in vector):
             raise NntraceError(f"{where}: {key}: expected a list of numbers")
         vectors.append([as_float(v) for v in vector])
-    return Step(iteration, epoch, vectors[0], vectors[1],
-                {k: NOT_FINITE if v is None else as_float(v) for k, v in values.items()})
+    return vectors[0], vectors[1], {k: NOT_FINITE if v is None else as_float(v) for k, v in values.items()}

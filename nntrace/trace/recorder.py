@@ -10,7 +10,7 @@ from ..core.losses import DEFAULT_LOSS
 from ..core.network import Network
 from ..core.settings import Settings
 from ..errors import NntraceError
-from .model import Step, Trace, plain, real, whole_number
+from .model import SampleValues, Step, Trace, plain, real, whole_number
 
 
 class Recorder:
@@ -57,10 +57,21 @@ class Recorder:
         self.trace.steps.append(step)
         self._values = step.values
 
-    def record(self, name: str, value: float) -> None:
+    def begin_batch(self, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]],
+                    iteration: int | None = None, epoch: int | None = None) -> None:
+        """A step that updates from a batch: `record(name, value, sample=k)` records sample k's
+        own values (k from 0), `record(name, value)` the batch's."""
+        self.begin_step([], [], iteration, epoch)
+        step = self.trace.steps[-1]
+        for x, t in zip(plain(inputs), plain(targets), strict=True):
+            step.samples.append(SampleValues([real(v, "Recorder: input") for v in x],
+                                             [real(v, "Recorder: target") for v in t]))
+
+    def record(self, name: str, value: float, sample: int | None = None) -> None:
         if self._values is None:
             raise RuntimeError("call begin_step(input, target) before record()")
-        self._values[name] = real(value, f"Recorder: {name}")
+        where = self._values if sample is None else self.trace.steps[-1].samples[sample].values
+        where[name] = real(value, f"Recorder: {name}")
 
     def end_step(self) -> None:
         self._values = None

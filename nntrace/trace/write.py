@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..files import AtomicFile, write_atomically
-from .model import Trace, finite_or_none
+from .model import SampleValues, Step, Trace, finite_or_none
 
 
 def is_jsonl(path: str | Path) -> bool:
@@ -21,8 +21,13 @@ def dumps_trace(trace: Trace) -> str:
     lines += [f" {json.dumps(key)}: {json.dumps(value)}," for key, value in trace.header().items()]
     lines.append(' "steps": [')
     for index, step in enumerate(trace.steps):
-        head = {k: v for k, v in step.to_dict().items() if k != "values"}
-        lines.append("  " + json.dumps(head)[:-1] + ', "values": {')
+        head = {k: v for k, v in step.to_dict().items() if k not in ("values", "samples")}
+        if step.samples:   # a batch: each sample on a line of its own, then the batch's values
+            lines.append("  " + json.dumps(head)[:-1] + ', "samples": [')
+            lines.append(",\n".join(f"   {json.dumps(sample.to_dict())}" for sample in step.samples))
+            lines.append('  ], "values": {')
+        else:
+            lines.append("  " + json.dumps(head)[:-1] + ', "values": {')
         values = [f"   {json.dumps(name)}: {json.dumps(finite_or_none(value))}" for name, value in step.values.items()]
         lines.append(",\n".join(values))
         lines.append("  }}" + ("," if index < len(trace.steps) - 1 else ""))
@@ -55,19 +60,38 @@ class JsonlTraceWriter:
         self._values: list[float] = []
         self._names: list[str] = []
         self._head = ""
+        self._batch: Step | None = None
 
     def begin_step(self, input: Sequence[float], target: Sequence[float],
                    iteration: int, epoch: int | None = None) -> None:
         self._head = step_head(iteration, epoch) + sample_fields(input, target)
         self._values.clear()
         self._names.clear()
+        self._batch = None
 
-    def record(self, name: str, value: float) -> None:
+    def begin_batch(self, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]],
+                    iteration: int, epoch: int | None = None) -> None:
+        self._batch = Step(iteration, epoch, [], [], {},
+                           [SampleValues([float(v) for v in x], [float(v) for v in t])
+                            for x, t in zip(inputs, targets)])
+
+    def record(self, name: str, value: float, sample: int | None = None) -> None:
+        if self._batch is not None:
+            where = self._batch.values if sample is None else self._batch.samples[sample].values
+            where[name] = float(value)
+            return
         self._names.append(name)
         self._values.append(value)
 
     def end_step(self) -> None:
-        self._write(self._head, self._names, tuple(map(float, self._values)))
+        if self._batch is not None:
+            self.write_step(self._batch)
+        else:
+            self._write(self._head, self._names, tuple(map(float, self._values)))
+
+    def write_step(self, step: Step) -> None:
+        """A whole step, a batch's included (its samples with their values)."""
+        self.out.write(self._dumps(step.to_dict()).decode() + "\n")
 
     def write_values(self, iteration: int, epoch: int | None, sample: str,
                      names: Sequence[str], values: tuple[float, ...]) -> None:

@@ -17,19 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+from ..core.activations import ACTIVATIONS
 from ..core.compiled import compiled_step
 from ..core.engine import Engine
 from ..core.network import Network
 from ..core.numbers import FLOAT
-from ..core.settings import Settings
+from ..core.settings import ALL, Settings
 from ..errors import NntraceError, NonFiniteError
 from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
 from ..trace.model import first_non_finite
+from .steps import RATES, fast_step, recorded_update, traced_step
 from ..trace.write import sample_fields
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Stop, signals_deferred
-from .verdict import SampleResult, Verdict, classified_right, judge
+from .verdict import SampleResult, Verdict, classified_right, judge, largest_where_largest
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
 
@@ -125,20 +127,26 @@ class Run:
         self.snapshot: list = engine.state[:]   # the weights at the start of the epoch under way
 
     def orders(self) -> Iterator[list]:
-        return epoch_orders(self.samples, self.seed)
+        """Each epoch's updates, in order: a sample each (online), or a batch each."""
+        size = self.engine.settings.batch_size
+        size = len(self.samples) if size == ALL else size
+        for order in epoch_orders(self.samples, self.seed):
+            yield order if self.engine.settings.online else batches(order, size)
 
     def epochs(self, count: int, writer: JsonlTraceWriter | None, every: int,
                progress: Progress | None) -> bool:
         """Run up to `count` epochs; True when a value stopped being finite."""
-        engine, stop, curve, state, lr = self.engine, self.stop, self.curve, self.engine.state, self.engine.lr
+        engine, stop, curve, state = self.engine, self.stop, self.curve, self.engine.state
+        lr, momentum, decay = (engine.rates[name] for name in RATES)
         step = fast_step(engine)
         record_step = traced_step(engine, writer)
         next_record = every if writer is not None else 0   # 0 never comes: untraced runs skip it
-        iteration, loss, total = 0, engine.numbers.zero, engine.numbers.zero
+        iteration, loss, total, size = 0, engine.numbers.zero, engine.numbers.zero, len(self.samples)
         try:
             for epoch, order in zip(range(1, count + 1), self.orders()):
                 self.epoch, self.order, self.snapshot = epoch, order, state[:]
                 total = engine.numbers.zero
+                # An update: a sample (x, t, Sample) online, a batch (xs, ts, Samples) otherwise.
                 for x, t, sample in order:
                     iteration += 1
                     if iteration == next_record:
@@ -146,13 +154,13 @@ class Run:
                         self.traced += 1
                         loss = record_step(x, t, sample, iteration, epoch)
                     else:
-                        loss = step(state, x, t, lr)
+                        loss = step(state, x, t, lr, momentum, decay)   # a batch's: the sum
                     total += loss
                     # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
                     if loss - loss or stop.requested:
                         break
                 else:
-                    mean = float(total) / len(order)
+                    mean = float(total) / size   # the mean of the samples' losses
                     if mean - mean == 0.0:   # else a Decimal run went beyond float range
                         curve.add(mean)
                         if progress is not None:
@@ -187,7 +195,7 @@ class Run:
         if all(map(math.isfinite, self.snapshot)):
             engine.state[:] = self.snapshot
             orders: Iterator[list] = iter([self.order])
-            done = (self.epoch - 1) * len(self.samples)
+            done = (self.epoch - 1) * len(self.order)   # updates an epoch
         else:
             engine.state[:] = Engine(engine.network_shape, engine.settings).state
             orders, done, self.epoch, self.curve = self.orders(), 0, 1, LossCurve()
@@ -196,41 +204,13 @@ class Run:
         return problem
 
 
-def fast_step(engine: Engine) -> Callable:
-    """`step(state, x, t, lr) -> loss`: compiled for float math without a carry, else the engine."""
-    if engine.numbers is FLOAT and engine.arithmetic.carry is None:
-        compiled = compiled_step(engine.program)
-        if compiled is not None:
-            return compiled
-    return lambda state, x, t, lr: engine.step_converted(x, t)
-
-
-def traced_step(engine: Engine, writer: JsonlTraceWriter | None) -> Callable | None:
-    """A step that also writes its values to the trace: compiled when it can be, else the
-    engine with the writer as its recorder. Both write the same line."""
-    if writer is None:
-        return None
-    compiled = None
-    if engine.numbers is FLOAT and engine.arithmetic.carry is None:
-        compiled = compiled_step(engine.program, record=True)
-    if compiled is None:
-        def step(x, t, sample: Sample, iteration: int, epoch: int):
-            writer.begin_step(sample.inputs, sample.targets, iteration, epoch)
-            loss = engine.step_converted(x, t, writer.record)
-            writer.end_step()
-            return loss
-        return step
-    names, state, lr = engine.program.names, engine.state, engine.lr
-    fields: dict[int, str] = {}   # by id(sample): samples live as long as the run
-
-    def step(x, t, sample: Sample, iteration: int, epoch: int):
-        loss, values = compiled(state, x, t, lr)
-        text = fields.get(id(sample))
-        if text is None:
-            text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)
-        writer.write_values(iteration, epoch, text, names, values)
-        return loss
-    return step
+def batches(order: list, size: int) -> list[tuple[list, list, list]]:
+    """The epoch's samples in batches of `size` (the last may be short): (xs, ts, samples)."""
+    found = []
+    for start in range(0, len(order), size):
+        chunk = order[start:start + size]
+        found.append(([x for x, _, _ in chunk], [t for _, t, _ in chunk], [s for _, _, s in chunk]))
+    return found
 
 
 def epoch_orders(samples: list, seed: int | None) -> Iterator[list]:
@@ -246,21 +226,20 @@ def epoch_orders(samples: list, seed: int | None) -> Iterator[list]:
 def replay_to_first_non_finite(engine: Engine, orders: Iterator[list], first_epoch: int, done: int,
                                until: int, stop: Stop, curve: LossCurve) -> tuple[int, NonFiniteError]:
     """The rare path: from the engine's weights (those at the start of epoch `first_epoch`,
-    after `done` iterations; `orders` the samples of it and the epochs after), record every
-    value up to the first iteration whose values are not all finite numbers (as floats: a
+    after `done` updates; `orders` the updates of it and the epochs after), record every
+    value up to the first update whose values are not all finite numbers (as floats: a
     Decimal beyond float range counts). Epochs it completes go on `curve`. Leaves the engine
-    on the weights before that iteration; returns the iterations completed and the error
-    naming the iteration and the first non-finite value in computation order. A stop asked
-    for during the replay ends it at the end of the iteration under way, on finite weights."""
-    recorder = Recorder()
+    on the weights before that update; returns the updates completed and the error naming
+    the iteration and the first non-finite value in computation order. A stop asked for
+    during the replay ends it at the end of the update under way, on finite weights."""
     asked_before = stop.requested   # the stop that ended the run, if one did, is no reason to give up
-    iteration = done
+    iteration, size = done, None
     for epoch, order in enumerate(orders, first_epoch):
         total = engine.numbers.zero
-        for x, t, sample in order:
+        for unit in order:
             before, iteration = engine.state[:], iteration + 1
             where = f"iteration {iteration} (epoch {epoch})"
-            loss, problem = replay_one(engine, recorder, x, t, sample, iteration, epoch, where)
+            loss, problem = replay_one(engine, unit, iteration, epoch, where)
             if problem is not None:
                 engine.state[:] = before
                 return iteration - 1, problem
@@ -273,18 +252,18 @@ def replay_to_first_non_finite(engine: Engine, orders: Iterator[list], first_epo
                 return iteration, NonFiniteError(
                     f"a value stopped being finite by iteration {until}; interrupted at the end of "
                     f"{where} while looking for the first one", iteration=until)
-        curve.add(float(total) / len(order))
+        size = sum(len(unit[2]) if isinstance(unit[2], list) else 1 for unit in order)
+        curve.add(float(total) / size)
     raise AssertionError("unreachable: the run found a non-finite value by iteration `until`")
 
 
-def replay_one(engine: Engine, recorder: Recorder, x, t, sample: Sample, iteration: int,
-               epoch: int, where: str) -> tuple[Any, NonFiniteError | None]:
-    """One recorded iteration of the replay: its loss, and the error naming its first
-    non-finite value, if any."""
-    recorder.trace.steps.clear()
-    recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
+def replay_one(engine: Engine, unit: tuple, iteration: int, epoch: int,
+               where: str) -> tuple[Any, NonFiniteError | None]:
+    """One recorded update of the replay: its loss (a batch's: the sum), and the error
+    naming its first non-finite value, if any."""
+    recorder = Recorder()
     try:
-        loss = engine.step_converted(x, t, recorder.record)
+        loss = recorded_update(engine, recorder, unit, iteration, epoch)
         first_non_finite(recorder.trace)
         engine.check_finite(iteration)
     except ARITHMETIC_ERRORS:
@@ -309,8 +288,12 @@ def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], flo
             outputs.append(tuple(math.nan for _ in t))
     originals = [sample for _, _, sample in samples]
     kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(originals[0].targets))]
+    one_class = ACTIVATIONS[engine.network_shape.activations[-1]].of_layer   # softmax: a class per output
     results = []
     for sample, out in zip(originals, outputs):
-        right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
+        if one_class:
+            right = largest_where_largest(out, sample.targets)
+        else:
+            right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
         results.append(SampleResult(sample.inputs, sample.targets, out, right))
     return results, sum(losses) / len(losses)

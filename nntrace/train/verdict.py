@@ -88,6 +88,13 @@ def classified_right(output: float, target: float, all_targets: Sequence[float])
     return all(distance < abs(output - other) for other in others)
 
 
+def largest_where_largest(outputs: Sequence[float], targets: Sequence[float]) -> bool:
+    """A class per output (softmax): right when the largest output is where the largest target is."""
+    if not all(map(math.isfinite, outputs)):
+        return False
+    return max(range(len(outputs)), key=outputs.__getitem__) == max(range(len(targets)), key=targets.__getitem__)
+
+
 def judge(samples: list[SampleResult], curve: LossCurve, problem: NonFiniteError | None) -> Verdict:
     """Learned when every sample is classified right; otherwise say why it looks so."""
     right = sum(s.right for s in samples)

@@ -12,11 +12,13 @@ from ..core import names as N
 from ..core.engine import network_program, state_values
 from ..core.names import parse_name
 from ..core.network import Network
-from ..core.program import OPS, Program
+from ..core.ops import OPS
+from ..core.program import Program
 from ..errors import NntraceError
-from ..trace.model import Step, Trace
+from ..core.settings import Settings
+from ..trace.model import SampleValues, Step, Trace
 from ..trace.model import network_after
-from .text import format_number, operand
+from .text import descent, format_number, operand
 
 
 @dataclass
@@ -44,8 +46,9 @@ class StepView:
     source: str = article.SOURCE   # the worked example, as the figures' column calls it
 
 
-def section_of(name: str, last_layer: int) -> str:
-    """The heading a value belongs under, in the article's order."""
+def section_of(name: str, last_layer: int, update: bool = False) -> str:
+    """The heading a value belongs under, in the article's order; in a batch's `update` a
+    weight's mean gradient and velocity go with its update."""
     if name == "loss":
         return "Loss"
     parsed = parse_name(name)
@@ -57,6 +60,8 @@ def section_of(name: str, last_layer: int) -> str:
         return f"Forward, {where} (L{layer})"
     if kind in ("error", "deriv", "delta"):
         return f"Backward, {where} (L{layer})"
+    if parsed.part == "grad" and not update:
+        return f"Gradients, {where} (L{layer})"
     return f"Updates into the {where} (L{layer})"
 
 
@@ -69,64 +74,119 @@ def program_of(trace: Trace, network: Network) -> Program:
         return network_program(network)
 
 
-def formulas(program: Program, step: Step, before: Network, learning_rate: float | None,
-             digits: int) -> dict[str, str]:
+def formulas(program: Program, step: Step, before: Network, settings: Settings, digits: int,
+             first: bool = True) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Each assignment's formula, its operands as they were when it was computed: the
-    recorded values, the weights before the step, the sample and the learning rate."""
-    known: dict[str, float | None] = dict(zip(program.state, state_values(before)))
-    known.update(zip(program.inputs, step.input))
-    known.update(zip(program.targets, step.target))
-    known[N.LEARNING_RATE], known[N.ZERO] = learning_rate, 0.0
-    found = {}
-    for a in program.assigns:
-        texts = [operand(known.get(x), digits) for x in a.args]
+    recorded values, the weights before the step, the sample and the rates. The step's own
+    formulas, and for a batch each sample's. Velocities start at 0 at a run's `first` step;
+    later, a network file does not hold them (written ?)."""
+    known: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
+    known.update(zip(program.state, state_values(before)))
+    known.update({N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
+                  N.WEIGHT_DECAY: settings.weight_decay})
+    samples = step.samples or [SampleValues(step.input, step.target, step.values)]
+    each = [{**known, **dict(zip(program.inputs, s.input)), **dict(zip(program.targets, s.target))}
+            for s in samples]
+    batch: dict[str, str] = {}
+    found: list[dict[str, str]] = [{} for _ in samples]
+    for scope, assigns in program.phases():
+        if scope == "batch":
+            fill(assigns, known, step.values, batch, digits, samples)
+            continue
+        for s, sample in enumerate(samples):
+            each[s].update({name: known[name] for name in program.state})   # the weights as they are now
+            fill(assigns, each[s], sample.values, found[s], digits)
+    return (batch, found) if step.samples else (found[0], [])
+
+
+def fill(assigns: list, known: dict, values: dict, found: dict, digits: int,
+         samples: list[SampleValues] | None = None) -> None:
+    """The formula of each assignment from the values `known` so far (a batch's mean: from
+    each sample's value); then what it recorded becomes known."""
+    for a in assigns:
+        if a.op == "mean":
+            texts = [operand(sample.values.get(a.args[0]), digits) for sample in samples]
+        else:
+            texts = [operand(known.get(x, N.constant(x)), digits) for x in a.args]
         found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
-        known[a.name] = step.values.get(a.name)
-    return found
+        known[a.name] = values.get(a.name)
+
+
+@dataclass
+class Context:
+    """What the lines of one step are written with."""
+
+    written: dict[str, str]             # formula text, by trace name
+    labels: dict[str, str]              # the worked example's name, or a symbol like ∂E/∂w
+    last: int                           # the output layer
+    digits: int
+    figures: dict[str, str]             # the worked example's printed figures
+    reasons: dict[str, str]             # why a figure differs from exact math
+    notes: list[str]
+
+
+def sections_of(values: dict[str, float], context: Context, prefix: str = "",
+                update: bool = False) -> list[Section]:
+    """The lines of `values`, under their headings, in the order they were recorded."""
+    sections: list[Section] = []
+    for name, value in values.items():
+        heading = prefix + section_of(name, context.last, update)
+        if not sections or sections[-1].heading != heading:
+            sections.append(Section(heading, []))
+        printed = context.figures.get(name, "")
+        if not printed:
+            verdict = ""
+        elif name in context.reasons:
+            verdict = f"≠{context.notes.index(context.reasons[name]) + 1}"
+        else:
+            verdict = "✓" if article.matches_printed(value, printed) else "≠"
+        sections[-1].lines.append(Line(name, context.labels.get(name, ""), context.written.get(name, ""),
+                                       format_number(value, context.digits), printed, verdict))
+    return sections
 
 
 def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,
               show_article: bool = True) -> StepView:
-    """The lines of step `index`, in the order the computation produced the values."""
+    """The lines of step `index`, in the order the computation produced the values; a batch's
+    samples first, each under its own headings, then the update."""
     step = trace.steps[index]
     before = before or (trace.network if index == 0 else None)
     settings = trace.settings
-    written = {} if before is None else formulas(program_of(trace, before), step, before,
-                                                 settings.learning_rate, digits)
-    last = len(before.layers) - 1 if before else 1
-    names = article.article_names(before.layers) if before else {}
+    program = None if before is None else program_of(trace, before)
+    written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
+                                                                   index == 0)
+    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns if OPS[a.op].symbol}
+    labels.update(article.article_names(before.layers) if before else {})
     figures: dict[str, str] = {}
     reasons: dict[str, str] = {}
-    if show_article and article.is_article_run(before, step.input, step.target, settings.learning_rate):
+    if show_article and article.is_article_run(before, step.input, step.target, settings):
         figures = article.FIGURES
         if settings.textbook:
             reasons = article.differences(step.values)
     notes = list(dict.fromkeys(reasons.values()))
+    context = Context(written, labels, len(before.layers) - 1 if before else 1, digits, figures, reasons, notes)
     sections: list[Section] = []
-    for name, value in step.values.items():
-        heading = section_of(name, last)
-        if not sections or sections[-1].heading != heading:
-            sections.append(Section(heading, []))
-        printed = figures.get(name, "")
-        if not printed:
-            verdict = ""
-        elif name in reasons:
-            verdict = f"≠{notes.index(reasons[name]) + 1}"
-        else:
-            verdict = "✓" if article.matches_printed(value, printed) else "≠"
-        sections[-1].lines.append(Line(name, names.get(name, ""), written.get(name, ""),
-                                       format_number(value, digits), printed, verdict))
+    for k, (sample, found) in enumerate(zip(step.samples, per_sample), 1):
+        own = Context(found, labels, context.last, digits, {}, {}, [])
+        sections += sections_of(sample.values, own, f"Sample {k} ({numbers(sample.input)} → "
+                                                    f"{numbers(sample.target)}): ")
+    sections += sections_of(step.values, context, "Update: " if step.samples else "", bool(step.samples))
     return StepView(step_title(trace, step, before), sections,
                     [article.REASONS[key] for key in notes], bool(figures))
 
 
+def numbers(values: list[float]) -> str:
+    return " ".join(format_number(v) for v in values)
+
+
 def step_title(trace: Trace, step: Step, before: Network | None) -> str:
     learning_rate = trace.settings.learning_rate
+    sample = ([f"a batch of {len(step.samples)} sample(s)"] if step.samples else
+              [f"input {numbers(step.input)}", f"target {numbers(step.target)}"])
     parts = [
-        f"network {before.describe()}" if before else "network not recorded",
-        f"input {' '.join(format_number(v) for v in step.input)}",
-        f"target {' '.join(format_number(v) for v in step.target)}",
-        f"learning rate {format_number(learning_rate) if learning_rate is not None else '?'}",
+        f"network {before.describe()}" if before else "network not recorded", *sample,
+        f"learning rate {format_number(learning_rate) if learning_rate is not None else '?'}"
+        + descent(trace.settings, len(step.samples) or 1, batches=False),
         f"convention {trace.settings.label}",
     ]
     return f"Iteration {step.iteration}: " + ", ".join(parts)

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .text import format_number
+from .text import descent, format_number
 
 if TYPE_CHECKING:
     from ..train.loop import TrainingResult
@@ -63,7 +63,8 @@ def headline(r: "TrainingResult", timing: bool) -> str:
     took = f"; {r.seconds:.2f} s{per}" if timing else ""
     return (f"Trained {r.epochs_run} of {r.epochs} epoch(s) ({r.iterations} iterations) on "
             f"{r.data}{order}: network {r.start.describe()}, convention {r.settings.label}, "
-            f"learning rate {format_number(r.settings.learning_rate)}{took}")
+            f"learning rate {format_number(r.settings.learning_rate)}"
+            f"{descent(r.settings, len(r.samples))}{took}")
 
 
 def stop_line(r: "TrainingResult") -> str | None:

@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 import math
 import json
 
@@ -43,7 +44,7 @@ def test_unknown_names_come_last_in_a_fixed_order():
 def test_a_trace_is_the_same_as_itself():
     report = compare(exact(), exact())
     assert report.same and report.identical
-    assert report.compared == 38 and report.differing == 0 and report.first is None
+    assert report.compared == 50 and report.differing == 0 and report.first is None
 
 
 @pytest.mark.parametrize("with_network", [True, False])
@@ -88,7 +89,7 @@ def test_a_partial_trace_is_checked_on_what_it_holds():
     step.values = {name: value for name, value in step.values.items() if name.endswith(".delta")}
     report = compare(expected, actual)
     assert report.same and not report.identical
-    assert report.compared == 5 and report.not_checked == 33
+    assert report.compared == 5 and report.not_checked == 45
     assert "L1.n1.net" in report.steps[0].not_checked
     step.values["L1.n2.delta"] = 0.0056
     report = compare(expected, actual)
@@ -147,7 +148,7 @@ def test_the_report_as_json():
     assert data["first_divergence"] == {"iteration": 1, "name": "loss",
                                         "expected": expected.steps[0].values["loss"], "actual": 0.5,
                                         "difference": 0.5 - expected.steps[0].values["loss"]}
-    assert data["compared"] == 38 and data["differing"] == 1
+    assert data["compared"] == 50 and data["differing"] == 1
 
 
 def test_two_steps_with_one_iteration_number_are_refused():
@@ -186,3 +187,38 @@ def test_extra_names_that_look_like_a_missing_name_are_likely_typos():
     report = compare(expected, actual)
     assert report.likely_typos == {"L1.n1.nte": "L1.n1.net", "L2.n1.dleta": "L2.n1.delta"}
     assert compare(expected, exact()).likely_typos == {}
+
+
+SOFTMAX = {"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+           "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+           "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]}
+
+
+def test_traces_of_different_losses_differ_in_their_setup():
+    ce = api.step(SOFTMAX, [0.5, -1], [0, 1], 0.5, loss="cross-entropy")
+    se = api.step(SOFTMAX, [0.5, -1], [0, 1], 0.5, loss="squared-error")
+    report = compare(ce, se)
+    assert report.setup_differences == ["loss cross-entropy expected, squared-error in ACTUAL"]
+    assert not report.same
+    # The forward pass agrees; the first difference is the loss itself.
+    assert report.first.name == "loss"
+    assert compare(ce, copy.deepcopy(ce)).identical
+
+
+def test_a_loss_that_differs_alone_is_still_a_setup_difference(tmp_path):
+    # Same numbers, one header says another loss: not the same run.
+    ce = api.step(SOFTMAX, [0.5, -1], [0, 1], 0.5, loss="cross-entropy")
+    relabelled = copy.deepcopy(ce)
+    relabelled.settings = dataclasses.replace(ce.settings, loss="half-squared-error")
+    write_trace(relabelled, tmp_path / "r.json")
+    report = compare(ce, read_trace(tmp_path / "r.json"))
+    assert report.differing == 0 and not report.same
+    assert "loss cross-entropy expected, half-squared-error in ACTUAL" in report.setup_differences
+
+
+def test_an_infinite_error_read_back_as_null_agrees_with_itself(tmp_path):
+    net = {"layers": [1, 1], "activation": "sigmoid", "weights": [[[40.0]]]}
+    trace = api.step(net, [1], [0], loss="binary-cross-entropy")
+    write_trace(trace, tmp_path / "t.json")
+    report = compare(trace, read_trace(tmp_path / "t.json"))
+    assert report.identical

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from nntrace import api, article
-from nntrace.check.explain import Candidate, candidates, explain, opposite_sign, replay_setup, spans
+from nntrace.check.explain import (Candidate, candidates, explain, opposite_sign, replay_setup, reproduces,
+                                   spans)
 from nntrace.core.engine import Engine
 from nntrace.core.network import Network
 from nntrace.core.settings import make_settings
@@ -194,10 +195,67 @@ def diverged(slips=()) -> Trace:
 
 def test_infinite_values_are_replayed_and_explained():
     exact_run, wrong = diverged(), diverged(["wrong-sign"])
-    # Worked out by hand: net = out = loss = inf; error = 0 − inf; the weight 1e200 + 0.001 × 1e200 × delta.
+    # Worked out by hand: net = out = loss = inf; error = 0 − inf; ∂E/∂w = −delta × 1e200;
+    # the weight 1e200 + 0.001 × 1e200 × delta.
     assert exact_run.steps[0].values == {"L1.n1.net": math.inf, "L1.n1.out": math.inf, "loss": math.inf,
                                          "L1.n1.error": -math.inf, "L1.n1.deriv": 1.0,
-                                         "L1.n1.delta": -math.inf, "L1.n1.w1": -math.inf}
+                                         "L1.n1.delta": -math.inf, "L1.n1.w1.grad": math.inf,
+                                         "L1.n1.w1": -math.inf}
     assert wrong.steps[0].values["L1.n1.w1"] == math.inf
     assert explain(exact_run, wrong).matches == [Candidate("exact", ("wrong-sign",))]
     assert explain(wrong, exact_run).matches == [Candidate("exact")]
+
+
+# Losses: a replay computes with the header's loss.
+
+SOFTMAX = Network.from_dict({"layers": [2, 3, 2], "activation": ["sigmoid", "softmax"],
+                             "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3], [-0.4, 0.6, 0.1]]],
+                             "biases": [[0.1, -0.1, 0.2], [0.05, -0.05]]})
+BCE = Network.from_dict({"layers": [2, 3, 1], "activation": "sigmoid",
+                         "weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]], [[0.7, -0.2, 0.3]]],
+                         "biases": [[0.1, -0.1, 0.2], [0.05]]})
+LOSS_CASES = {"cross-entropy": (SOFTMAX, [0.5, -1.0], [0.0, 1.0]),
+              "binary-cross-entropy": (BCE, [0.5, -1.0], [0.3]),
+              "squared-error": (SOFTMAX, [0.5, -1.0], [1.0, 0.0]),
+              "mean-squared-error": (BIASED, [0.05, 0.1], [0.01, 0.99])}
+
+
+def loss_trace(loss, slips=()) -> Trace:
+    network, x, t = LOSS_CASES[loss]
+    return api.step(network, x, t, 0.5, slips=slips, loss=loss)
+
+
+EXPLAINED = [(loss, slip) for loss in LOSS_CASES for slip in ("wrong-sign", "updated-weights", "frozen-biases",
+                                                               "derivative-on-output", "rounded:4")]
+
+
+@pytest.mark.parametrize("loss, slip", EXPLAINED, ids=[f"{l}-{s}" for l, s in EXPLAINED])
+def test_a_slip_under_any_loss_is_explained_with_the_headers_loss(loss, slip):
+    explanation = explain(loss_trace(loss), loss_trace(loss, [slip]))
+    assert explanation.matches == [Candidate("exact", (slip,))], explanation.message
+
+
+def test_a_trace_from_ones_own_code_is_replayed_with_the_loss_its_header_names():
+    # The values of a cross-entropy step with the slip wrong-sign, recorded by "someone's code":
+    # under a header naming cross-entropy it is wrong-sign; under one naming the default loss
+    # no way of computing reproduces it, since the replay computes another loss.
+    wrong = loss_trace("cross-entropy", ["wrong-sign"]).steps[0]
+    found = {}
+    for loss in ("cross-entropy", "half-squared-error"):
+        recorder = Recorder(learning_rate=0.5, network=SOFTMAX, loss=loss)
+        recorder.begin_step(wrong.input, wrong.target)
+        for name, value in wrong.values.items():
+            recorder.record(name, value)
+        found[loss] = explain(loss_trace("cross-entropy"), recorder.trace)
+    assert found["cross-entropy"].matches == [Candidate("exact", ("wrong-sign",))]
+    assert found["half-squared-error"].matches == []
+
+
+def test_a_way_of_computing_a_softmax_output_cannot_take_does_not_reproduce_it():
+    # missing-derivative and the article convention are refused for softmax: as candidates
+    # they reproduce nothing, and raise nothing.
+    setup = replay_setup(loss_trace("cross-entropy"), loss_trace("cross-entropy", ["updated-weights"]))
+    assert setup.settings.loss == "cross-entropy"
+    assert reproduces(Candidate("exact", ("missing-derivative",)), setup, 1e-12, 1e-12) is False
+    assert reproduces(Candidate("article"), setup, 1e-12, 1e-12) is False
+    assert reproduces(Candidate("exact", ("updated-weights",)), setup, 1e-12, 1e-12) is True

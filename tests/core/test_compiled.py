@@ -60,8 +60,8 @@ def test_compiled_step_equals_the_engine_bit_for_bit(layers, activation, biases)
             lr = rng.choice([0.001, 0.5, 3.0])
             values = {}
             loss = engine_step(net, by_engine, x, t, lr, values.__setitem__)
-            assert same(step(fast, x, t, lr), loss)
-            recorded_loss, recorded = recording(recorded_state, x, t, lr)
+            assert same(step(fast, x, t, lr, 0.0, 0.0), loss)
+            recorded_loss, recorded = recording(recorded_state, x, t, lr, 0.0, 0.0)
             assert same(recorded_loss, loss)
             assert names == list(values)
             assert all(same(a, b) for a, b in zip(recorded, values.values()))
@@ -73,7 +73,7 @@ def test_the_article_network_over_a_long_run():
     step = compiled_step(engine.program)
     for _ in range(2000):
         for x, t in article.XOR:
-            assert engine.step(x, t) == step(fast, x, t, 0.5)
+            assert engine.step(x, t) == step(fast, x, t, 0.5, 0.0, 0.0)
     assert engine.state == fast
 
 
@@ -83,7 +83,7 @@ def test_overflow_gives_the_same_infinities_and_nans():
     engine, fast = Engine(net, make_settings(1.0)), Engine(net).state
     step = compiled_step(engine.program)
     for _ in range(3):
-        assert same(engine.step([1e200], [0.0]), step(fast, [1e200], [0.0], 1.0))
+        assert same(engine.step([1e200], [0.0]), step(fast, [1e200], [0.0], 1.0, 0.0, 0.0))
     assert all(same(a, b) for a, b in zip(engine.state, fast))
 
 
@@ -96,7 +96,7 @@ def test_names_follow_the_engines_record_order():
         x, t = [0.5] * layers[0], [0.25] * layers[-1]
         values = {}
         engine.step(x, t, values.__setitem__)
-        _, recorded = compiled_step(engine.program, record=True)(Engine(net).state, x, t, 0.001)
+        _, recorded = compiled_step(engine.program, record=True)(Engine(net).state, x, t, 0.001, 0.0, 0.0)
         assert list(values) == value_names(net) and len(recorded) == len(values)
 
 
@@ -120,7 +120,7 @@ def test_a_wide_neuron_compiles_and_equals_the_engine_bit_for_bit(layers, biases
     rng = random.Random(1)
     for _ in range(3):
         x = [rng.uniform(-1, 1) for _ in range(layers[0])]
-        assert same(step(fast, x, [1.0], 0.1), engine.step(x, [1.0]))
+        assert same(step(fast, x, [1.0], 0.1, 0.0, 0.0), engine.step(x, [1.0]))
     assert engine.state == fast
 
 

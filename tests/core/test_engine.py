@@ -63,7 +63,8 @@ def test_record_order_follows_the_article(article_network):
     assert names.index("L1.n4.out") < names.index("L2.n1.net") < names.index("loss")
     assert names.index("L2.n1.delta") < names.index("L1.n1.error") < names.index("L2.n1.w1")
     assert names.index("L2.n1.w4") < names.index("L1.n1.w1")
-    assert len(names) == len(set(names)) == 10 + 1 + 15 + 12
+    assert names.index("L2.n1.delta") < names.index("L2.n1.w1.grad") < names.index("L1.n1.error")
+    assert len(names) == len(set(names)) == 10 + 1 + 15 + 12 + 12   # and 12 gradients
 
 
 def test_traced_and_untraced_runs_give_identical_numbers():

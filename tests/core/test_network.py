@@ -63,7 +63,7 @@ def broken(**changes):
     (broken(layers=[2, 0, 2]), "layers[1]: a layer needs at least 1 neuron, got 0"),
     (broken(layers=[2, 2.5, 2]), "layers[1]: 2.5 is not a whole number"),
     (broken(layers=[2]), "layers: expected a list of at least 2"),
-    (broken(activation="softmax"), 'activation: unknown activation "softmax"'),
+    (broken(activation="softsign"), 'activation: unknown activation "softsign"'),
     (broken(activation=["tanh"]), "activation: expected one name per non-input layer (2), got 1"),
     (broken(weigths=[]), "weigths: unknown key"),
     (broken(weights=[[[0.1, 0.2], [0.3, 0.4]], [[1, 2, 3], [4, 5, 6]]]), "weights[0]: expected 3 rows"),

@@ -25,9 +25,10 @@ def test_the_report_of_a_slip(render):
     assert all(len(line) <= 80 for line in lines)
     text = " ".join(" ".join(lines).split())
     # 4 hidden errors, 4 hidden deltas, and the 4 hidden weights from the input 1
-    assert "Different: 12 of 38 values compared differ, in 1 of 1 iteration(s) (rtol 1e-12, atol 1e-12)." in text
+    # 4 hidden errors, 4 deltas, the 4 gradients of the weights from input 2 (input 1 is 0) and those 4 weights
+    assert "Different: 16 of 50 values compared differ, in 1 of 1 iteration(s) (rtol 1e-12, atol 1e-12)." in text
     assert "Explanation: your numbers match exact backprop with the slip updated-weights." in text
-    assert "… and 3 more in iteration 1" in text   # 9 rows in the table
+    assert "… and 7 more in iteration 1" in text   # 9 rows in the table
 
 
 def test_long_reports_are_cut_and_other_shapes_have_no_article_column(render):
@@ -38,8 +39,9 @@ def test_long_reports_are_cut_and_other_shapes_have_no_article_column(render):
     text = " ".join(render(DiffReport(diff_view(compare(expected, actual))), width=100).split())
     assert "trace name expected actual difference" in text
     # wrong-sign changes 2 errors, 2 deltas, 5 + 5 hidden ones, 10 + 2 output weights and
-    # biases, 10 + 5 hidden ones (input 2 is 0): 41 values, 9 in the table.
-    assert "… and 32 more in iteration 1" in text
+    # biases and their gradients, 10 + 5 hidden ones and theirs (input 2 is 0): 68 values,
+    # 9 in the table.
+    assert "… and 59 more in iteration 1" in text
     assert "Not checked, 1 value(s) ACTUAL does not record: loss." in text
     assert "Explanation" not in text
 
@@ -50,7 +52,7 @@ def test_a_different_setup_with_equal_values_is_said_so(render):
     actual.settings = dataclasses.replace(actual.settings, learning_rate=0.5)
     text = " ".join(render(DiffReport(diff_view(compare(expected, actual)))).split())
     assert text == ("Setup differs, and it comes before every value computed from it: learning rate 0.001 "
-                    "expected, 0.5 in ACTUAL. Different: all 38 values compared agree within rtol 1e-12, "
+                    "expected, 0.5 in ACTUAL. Different: all 50 values compared agree within rtol 1e-12, "
                     "atol 1e-12, but the traces were computed from the different setups above.")
 
 

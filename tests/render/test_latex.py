@@ -8,3 +8,18 @@ def test_tex_text_escapes_every_special():
     assert tex_text("ж") == "?"
     assert tex_text("-0.5 × relu-like") == "$-$0.5 $\\times$ relu-like"
     assert tex_text("network 2-4-1, 1.6 µs, (-2)") == "network 2-4-1, 1.6 $\\mu$s, ($-$2)"
+
+
+def test_a_step_with_gradients_and_softmax_loses_no_symbol_in_latex():
+    # ∂E/∂w, e^x, ln, ½: every character of the formulas spelled for LaTeX, none replaced by "?".
+    from nntrace import api
+    from nntrace.render.export import render
+    from nntrace.views.document import step_document
+
+    network = {"layers": [2, 1, 2], "activation": ["sigmoid", "softmax"],
+               "weights": [[[0.5, -0.75]], [[2.0], [-2.0]]], "biases": [[0.25], [0.5, -0.5]]}
+    for loss in ("cross-entropy", "half-squared-error"):
+        text = render(step_document(api.step(network, [1, 1], [1, 0], 0.5, loss=loss), 4), ".tex")
+        assert text.isascii()
+        lost = [line for line in text.splitlines() if "?" in line]
+        assert lost == [], lost[:2]

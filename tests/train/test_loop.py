@@ -11,9 +11,10 @@ from nntrace.core.network import Network, random_network
 from nntrace.core.settings import make_settings
 from nntrace.trace import read_trace
 from nntrace.trace.model import network_after
-from nntrace.train import loop
+from nntrace.train import loop, steps
 from nntrace.train.data import Dataset, Sample, xor
-from nntrace.train.loop import fast_step, train
+from nntrace.train.loop import train
+from nntrace.train.steps import fast_step
 from nntrace.train.signals import Stop
 
 XOR_LIKE = [([0.0, 0.5], [0.1, 0.9]), ([1.0, 0.0], [0.9, 0.1]), ([0.5, 1.0], [0.2, 0.7])]
@@ -244,7 +245,7 @@ def test_train_refuses_nonsense(epochs, every, rows):
 def test_a_failure_preparing_the_step_leaves_no_temporary_trace(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("cannot prepare")
-    monkeypatch.setattr(loop, "compiled_step", broken)
+    monkeypatch.setattr(steps, "compiled_step", broken)
     with pytest.raises(RuntimeError, match="cannot prepare"):
         train(article.network(), xor(), 1, make_settings(0.5), trace=tmp_path / "t.jsonl")
     assert list(tmp_path.iterdir()) == []
@@ -332,3 +333,69 @@ def test_a_slip_in_float_math_is_compiled_and_ends_on_the_engines_weights(slips)
         for x, t in XOR_LIKE:
             reference.step(x, t)
     assert compiled == reference.network()
+
+
+# Every loss: a run follows the loss it is given.
+
+@pytest.mark.parametrize("layers, activations, loss, rows", [
+    ([2, 3, 3], ["tanh", "softmax"], "cross-entropy",
+     [((1.0, 0.0), (1.0, 0.0, 0.0)), ((0.0, 1.0), (0.0, 1.0, 0.0)), ((1.0, 1.0), (0.2, 0.3, 0.5))]),
+    ([2, 3, 2], ["sigmoid", "sigmoid"], "binary-cross-entropy",
+     [((1.0, 0.0), (1.0, 0.0)), ((0.0, 1.0), (0.3, 1.0))]),
+    ([2, 2, 2], ["leaky_relu", "softmax"], "squared-error",
+     [((0.5, -1.0), (1.0, 0.0)), ((-0.2, 0.8), (0.0, 1.0))]),
+    ([2, 2], ["identity"], "mean-squared-error", [((0.5, -1.0), (0.3, -0.7)), ((1.0, 0.2), (1.1, 0.0))]),
+])
+def test_a_run_under_any_loss_equals_steps_chained_under_it(layers, activations, loss, rows):
+    net = random_network(layers, activations, seed=5, biases=True, low=-1)
+    data = Dataset(tuple(Sample(x, t) for x, t in rows), "rows")
+    result = train(net, data, 3, make_settings(0.4, loss=loss))
+    assert result.settings.loss == loss
+    chained, losses = net, []
+    for x, t in rows * 3:
+        trace = api.step(chained, x, t, 0.4, loss=loss)
+        losses.append(trace.steps[0].values["loss"])
+        chained = network_after(trace.network, trace.steps[0])
+    assert result.network == chained
+    n = len(rows)
+    assert [value for _, value in result.curve.series()] == pytest.approx(
+        [sum(losses[k * n:(k + 1) * n]) / n for k in range(3)], rel=1e-14)
+
+
+def test_a_softmax_run_counts_a_sample_right_by_its_largest_output():
+    # One softmax layer left as it is (lr 0): nets w·x, so input (1, 0) gives nets 0.3, 0, 0 and
+    # outputs e^0.3 / (e^0.3 + 2) = 0.403 and 0.298 twice: below 0.5, so nearer the target 0 than
+    # 1 by distance, yet the largest output is where the target's 1 is: right.
+    net = Network.from_dict({"layers": [2, 3], "activation": "softmax",
+                             "weights": [[[0.3, 0.0], [0.0, 0.3], [0.0, 0.0]]]})
+    rows = [((1.0, 0.0), (1.0, 0.0, 0.0)), ((0.0, 1.0), (0.0, 1.0, 0.0)), ((0.0, 1.0), (0.0, 0.0, 1.0))]
+    data = Dataset(tuple(Sample(x, t) for x, t in rows), "rows")
+    result = train(net, data, 1, make_settings(0.0, loss="cross-entropy"))
+    first = result.samples[0].outputs
+    assert first[0] == pytest.approx(math.exp(0.3) / (math.exp(0.3) + 2), rel=1e-14) and first[0] < 0.5
+    assert [s.right for s in result.samples] == [True, True, False]
+    assert result.verdict.right == 2 and not result.verdict.learned
+
+
+def test_a_traced_run_records_its_loss_in_the_header(tmp_path):
+    net = random_network([2, 2], "softmax", seed=1, biases=True)
+    data = Dataset((Sample((1.0, 0.0), (0.0, 1.0)),), "one")
+    train(net, data, 2, make_settings(0.5, loss="cross-entropy"), trace=tmp_path / "t.jsonl")
+    trace = read_trace(tmp_path / "t.jsonl")
+    assert trace.settings.loss == "cross-entropy"
+    assert json.loads((tmp_path / "t.jsonl").read_text().splitlines()[0])["loss"] == "cross-entropy"
+    values = trace.steps[1].values
+    assert values["loss"] == pytest.approx(-math.log(values["L1.n2.out"]), rel=1e-14)
+
+
+def test_a_saturated_run_goes_on_through_infinite_errors(tmp_path):
+    # σ(40) is 1.0: −∂E/∂out is −inf at every step, the delta target − out is −1: the run
+    # neither stops nor calls it diverged.
+    net = Network.from_dict({"layers": [1, 1], "activation": "sigmoid", "weights": [[[40.0]]]})
+    data = Dataset((Sample((1.0,), (0.0,)),), "one")
+    result = train(net, data, 3, make_settings(0.001, loss="binary-cross-entropy"), trace=tmp_path / "t.jsonl")
+    assert result.stopped is None and result.problem is None and result.epochs_run == 3
+    assert result.network.weights[0][0][0] == pytest.approx(40 - 3 * 0.001, rel=1e-14)
+    steps = read_trace(tmp_path / "t.jsonl").steps
+    assert all(not math.isfinite(s.values["L1.n1.error"]) for s in steps)   # written null, read back NaN
+    assert [s.values["L1.n1.delta"] for s in steps] == [-1.0] * 3

@@ -10,7 +10,7 @@ from nntrace.core.settings import make_settings
 from nntrace.train.data import xor
 from nntrace.train.loop import train
 from nntrace.train.signals import Stop
-from nntrace.train.verdict import SampleResult, classified_right, stuck_near
+from nntrace.train.verdict import SampleResult, classified_right, largest_where_largest, stuck_near
 
 
 def article_run(epochs, lr, convention="exact"):
@@ -85,3 +85,16 @@ def test_a_plateau_is_called_flat_without_a_forecast():
            "before), which more epochs may or may not leave" in text
     assert "hardly help" not in text
     assert article_run(3000, 0.5).verdict.learned
+
+
+@pytest.mark.parametrize("outputs, targets, right", [
+    ((0.4, 0.3, 0.3), (1.0, 0.0, 0.0), True),     # below 0.5, but the largest
+    ((0.3, 0.4, 0.3), (1.0, 0.0, 0.0), False),
+    ((0.1, 0.2, 0.7), (0.2, 0.3, 0.5), True),     # soft targets: where the largest target is
+    ((0.1, 0.6, 0.3), (0.2, 0.3, 0.5), False),
+    ((0.99, 0.01), (0.0, 1.0), False),
+    ((math.nan, 0.5, 0.5), (1.0, 0.0, 0.0), False),
+    ((math.inf, 0.0), (1.0, 0.0), False),
+])
+def test_largest_where_largest(outputs, targets, right):
+    assert largest_where_largest(outputs, targets) is right
