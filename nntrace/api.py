@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import article
 from .check import ATOL, RTOL
-from .core.engine import Engine
 from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
 from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
                             make_settings, target_problem)
 from .errors import ArgumentError, NntraceError, NonFiniteError
+from .fast import checked_evaluator, new_engine
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
@@ -44,15 +44,17 @@ DEFAULT_CONVENTION = Settings().convention
 def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
          lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
          loss: Any = DEFAULT_LOSS, data: Any = None, batch_size: Any = None, momentum: Any = 0.0,
-         weight_decay: Any = 0.0) -> Trace:
+         weight_decay: Any = 0.0, evaluator: Any = None) -> Trace:
     """One iteration (forward, backward, update) with every value recorded.
 
     `network`: a Network, a network file's path, a dict as the file holds, or None for the
     article's. `target` may be left out for the article's XOR table (2 inputs of 0 or 1).
     With `data` (as train's) instead of `input` and `target`: the update of the first batch
     of `batch_size` samples (default "all"), each sample's values listed in the step.
+    `evaluator`: "python" or "numpy" (the vectorised one); None chooses by the network's size.
     """
     network = network_argument(network)
+    evaluator = checked_evaluator(evaluator)
     size = (ALL if data is not None else 1) if batch_size is None else batch_size
     settings = make_settings(lr, convention, slips, loss, size, momentum, weight_decay)
     check_fits(settings, network)
@@ -71,12 +73,14 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
         from .train.data import Sample
 
         first = [Sample(tuple(inputs), tuple(targets))]
-    return recorded_step(network, settings, first)
+    return recorded_step(network, settings, first, evaluator)
 
 
-def recorded_step(network: Network, settings: Settings, samples: Sequence["Sample"]) -> Trace:
+def recorded_step(network: Network, settings: Settings, samples: Sequence["Sample"],
+                  evaluator: str | None = None) -> Trace:
     """One update from `samples` (online: the one sample), every value recorded."""
-    recorder, engine = Recorder.for_run(settings, network), Engine(network, settings)
+    engine = new_engine(network, settings, evaluator)
+    recorder = Recorder.for_run(settings, network, engine.evaluator)
     xs, ts = [list(s.inputs) for s in samples], [list(s.targets) for s in samples]
     try:
         if settings.online:
@@ -126,11 +130,11 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
           loss: Any = DEFAULT_LOSS, shuffle: bool = False, seed: Any = None,
           trace: str | os.PathLike | None = None, every: Any = 1,
           progress: "Progress | None" = None, stop: "Stop | None" = None, batch_size: Any = 1,
-          momentum: Any = 0.0, weight_decay: Any = 0.0) -> "TrainingResult":
+          momentum: Any = 0.0, weight_decay: Any = 0.0, evaluator: Any = None) -> "TrainingResult":
     """Gradient descent on `data` (None: the article's XOR table; a CSV file's path; or
     (inputs, targets) pairs), one update per batch of `batch_size` samples (1: online, as
     the article; "all": full batch), with torch.optim.SGD's `momentum` and `weight_decay`;
-    then the verdict. `network` is left untouched."""
+    then the verdict. `network` is left untouched. `evaluator` as step's."""
     from .train.loop import train as train_loop
 
     network = network_argument(network)
@@ -138,9 +142,10 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     check_fits(settings, network)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
+    evaluator = checked_evaluator(evaluator)
     samples = checked_samples(settings, dataset(data, network))
     return train_loop(network, samples, epochs, settings, bool(shuffle), seed, trace, every,
-                      progress, stop)
+                      progress, stop, evaluator)
 
 
 def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,

@@ -529,21 +529,23 @@ def train(**options: Any) -> int:
       nntrace train --lr 0.5 --batch-size all --momentum 0.9 --epochs 2000
       nntrace train --lr 0.5 --plot loss.png --export train.md
     """
-    import json
+    from contextlib import nullcontext
 
     from . import api
-    from .render.training import progress_bar
     from .train import signals
-    from .views.document import train_document
 
     o = options
     if o["seed"] is not None and not o["shuffle"]:
         raise click.BadParameter("only means something with --shuffle", param_hint="'--seed'")
     if o["every"] != 1 and o["trace_path"] is None:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
-    console, bar_console = make_console(), make_console(stderr=True)
-    show_bar = console.is_terminal and bar_console.is_terminal and not o["as_json"]
-    with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
+    bar, console = nullcontext(), None   # --json: no bar, and rich is never imported
+    if not o["as_json"]:
+        from .render.training import progress_bar
+
+        console, bar_console = make_console(), make_console(stderr=True)
+        bar = progress_bar(bar_console, o["epochs"], console.is_terminal and bar_console.is_terminal)
+    with signals.interruptible() as stop, bar as progress:
         result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
                            o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
                            progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"])
@@ -553,11 +555,25 @@ def train(**options: Any) -> int:
         with signals.signals_deferred():   # a second signal waits until the file is whole
             save_network(result.network, o["save_path"])
     if o["as_json"]:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json_text(result.to_dict()))
     else:
+        from .views.document import train_document
+
         print_parts(train_document(result, o["digits"], timing=True).parts, console)
     write_training_files(result, o["digits"], o["export_path"], o["plot_path"])
     return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
+
+
+def json_text(data: Any) -> str:
+    """What json.dumps(data, indent=2) writes (non-ASCII as \\u escapes), by orjson: a
+    run's summary lists every sample, which Python's indenting encoder takes a second for."""
+    import json
+    import re
+
+    import orjson
+
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    return text if text.isascii() else re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m[0])[1:-1], text)
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:
@@ -578,12 +594,13 @@ def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: st
 
 def write_training_files(result, digits: int, export_path: str | None, plot_path: str | None) -> None:
     """`train --export` and `--plot`: what the run reached, however it ended."""
-    from .render.export import export
-    from .render.plot import plot_curve
-    from .views.document import train_document
-
     if export_path:
+        from .render.export import export
+        from .views.document import train_document
+
         export(train_document(result, digits), export_path)
+    if plot_path:
+        from .render.plot import plot_curve
     if plot_path and not plot_curve(result.curve, plot_path):
         click.echo(f"nntrace: --plot: no finite loss to draw; {plot_path} not written", err=True)
 

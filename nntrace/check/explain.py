@@ -1,7 +1,9 @@
 """Which known slip explains a trace: replay it under each slip and each pair of slips.
 
 The network, learning rate, inputs and targets come from ACTUAL's header and steps (else
-EXPECTED's). A candidate explains ACTUAL when every value ACTUAL records agrees with the
+EXPECTED's), and so does the evaluator that computed it: a trace the vectorised evaluator
+made is replayed by it (the same sums in the same order), one the engine made by the
+engine; a trace that does not say is replayed by the one nntrace would choose for it. A candidate explains ACTUAL when every value ACTUAL records agrees with the
 replay. Candidates are tried simplest first, and a candidate stops at the first step that
 disagrees, so a long training run is replayed in full only by the candidates still in.
 """
@@ -15,6 +17,7 @@ from typing import Any
 
 from ..core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from ..core.engine import Engine
+from ..fast import EVALUATORS, new_engine
 from ..core.losses import LOSSES
 from ..errors import ArgumentError
 from ..core.names import parse_name
@@ -109,6 +112,7 @@ class Replay:
     settings: Settings               # the header's: learning rate, loss
     schedule: list[Step]             # the steps to replay, in iteration order
     recorded: dict[int, Step]        # ACTUAL's steps, by iteration
+    evaluator: str | None = None     # what computed the trace (its header's), so the replay takes it too
 
 
 def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
@@ -138,7 +142,8 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
         if step is None or not fits(step, network):
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
-    return Replay(network, settings, schedule, theirs)
+    made = actual.evaluator if actual.evaluator is not None else expected.evaluator
+    return Replay(network, settings, schedule, theirs, made if made in EVALUATORS else None)
 
 
 def fits(step: Step, network: Network) -> bool:
@@ -211,8 +216,8 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
 
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
     """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
-    try:
-        engine = Engine(setup.network, candidate.settings(setup.settings))
+    try:   # with the evaluator that made the trace, where the candidate computes in floats
+        engine = new_engine(setup.network, candidate.settings(setup.settings), setup.evaluator)
     except ArgumentError:   # a way of computing these settings cannot take (the article's with softmax)
         return False
     compared = 0

@@ -7,7 +7,7 @@ prints. Without a recorder it computes exactly the same numbers.
 from __future__ import annotations
 
 import math
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from decimal import localcontext
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -50,6 +50,8 @@ class Engine:
     each neuron's weights then its bias).
     """
 
+    evaluator = "python"   # as a trace's header names it; the compiled step is the same, bit for bit
+
     def __init__(self, network: Network, settings: Settings = Settings(),
                  how: Arithmetic | None = None):
         self.settings = settings
@@ -58,8 +60,7 @@ class Engine:
         self.network_shape = network
         check_fits(settings, network)
         self.program = network_program(network, settings, how)
-        velocities = [0.0] * (len(self.program.state) - len(state_values(network)))   # v = g at first
-        self.state = [self.numbers.convert(v) for v in state_values(network) + velocities]
+        self.state = self.fresh_state()
         self.lr = self.numbers.convert(settings.learning_rate or 0.0)
         self.rates = {N.LEARNING_RATE: self.lr, N.MOMENTUM: self.numbers.convert(settings.momentum),
                       N.WEIGHT_DECAY: self.numbers.convert(settings.weight_decay)}
@@ -96,8 +97,25 @@ class Engine:
         self._outputs = [slots[f"L{len(program.layers) - 1}.n{j}.out"]
                          for j in range(1, program.layers[-1] + 1)]
 
+    def fresh_state(self) -> list[Number]:
+        """The network's weights and biases in the number type, velocities 0 (v = g at first)."""
+        values = state_values(self.network_shape)
+        velocities = [0.0] * (len(self.program.state) - len(values))
+        return [self.numbers.convert(v) for v in values + velocities]
+
+    def quiet(self) -> AbstractContextManager:
+        """What a run of steps goes under (the vectorised engine's NumPy warnings off)."""
+        return nullcontext()
+
+    def finite(self, state: Sequence[Number]) -> bool:
+        return all(map(math.isfinite, state))
+
     def convert(self, values: Sequence[float]) -> list[Number]:
         return [self.numbers.convert(v) for v in values]
+
+    def convert_all(self, vectors: Sequence[Sequence[float]]) -> list[list[Number]]:
+        """Many inputs (or targets) converted, as `convert` each."""
+        return [self.convert(v) for v in vectors]
 
     def step(self, inputs: Sequence[float], targets: Sequence[float],
              record: Record | None = None) -> Number:

@@ -46,6 +46,13 @@ def weight(layer: int, j: int, i: int) -> str:
     return f"L{layer}.n{j}.w{i}"
 
 
+def weights(layer: int, j: int, sources: int, part: str = "") -> list[str]:
+    """The names of neuron j's weights from each of `sources` neurons below, in order (and
+    with `part`, ".grad" say, theirs): weight(layer, j, i) for i from 1, made at once."""
+    prefix = f"L{layer}.n{j}.w"
+    return [f"{prefix}{i}{part}" for i in range(1, sources + 1)]
+
+
 def bias(layer: int, j: int) -> str:
     return f"L{layer}.n{j}.b"
 

@@ -60,7 +60,9 @@ class Network:
         return data
 
     def copy(self) -> "Network":
-        return Network.from_dict(self.to_dict())
+        return Network(list(self.layers), list(self.activations),
+                       [[list(row) for row in matrix] for matrix in self.weights],
+                       None if self.biases is None else [list(layer) for layer in self.biases])
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "network") -> "Network":
@@ -152,6 +154,14 @@ class _Validator:
             raise self.fail(place, f"{value} is not a finite number")
         return number
 
+    def numbers(self, value: Any, place: str, length: int, what: str) -> list[float]:
+        """A list of `length` finite numbers: at once when they are floats and ints, else
+        one by one, to name the first that is not."""
+        self.array(value, place, length, what)
+        if set(map(type, value)) == {float} and all(map(math.isfinite, value)):
+            return list(value)
+        return [self.number(v, f"{place}[{k}]") for k, v in enumerate(value)]
+
     def array(self, value: Any, place: str, length: int, what: str) -> list:
         if not isinstance(value, list):
             raise self.fail(place, f"expected a list of {what}, got {json.dumps(value)[:40]}")
@@ -213,17 +223,11 @@ class _Validator:
         for l, matrix in enumerate(value):
             rows = self.array(matrix, f"weights[{l}]", layers[l + 1],
                               f"rows (one per neuron of layer {l + 1})")
-            result.append([
-                [self.number(w, f"weights[{l}][{j}][{i}]") for i, w in enumerate(
-                    self.array(row, f"weights[{l}][{j}]", layers[l], f"numbers (one per neuron of layer {l})"))]
-                for j, row in enumerate(rows)
-            ])
+            result.append([self.numbers(row, f"weights[{l}][{j}]", layers[l],
+                                        f"numbers (one per neuron of layer {l})") for j, row in enumerate(rows)])
         return result
 
     def biases(self, value: Any, layers: list[int]) -> list[list[float]]:
         self.array(value, "biases", len(layers) - 1, "bias lists (one per layer after the input)")
-        return [
-            [self.number(b, f"biases[{l}][{j}]") for j, b in enumerate(
-                self.array(row, f"biases[{l}]", layers[l + 1], f"numbers (one per neuron of layer {l + 1})"))]
-            for l, row in enumerate(value)
-        ]
+        return [self.numbers(row, f"biases[{l}]", layers[l + 1], f"numbers (one per neuron of layer {l + 1})")
+                for l, row in enumerate(value)]

@@ -8,7 +8,7 @@ every value written down to N decimals and carried on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP
 from typing import Callable
 
@@ -51,7 +51,7 @@ def derivative_changed(change: Callable[[Assign], Assign | None]) -> Rewrite:
         for a in assigns:
             deriv, error = a.name.replace(".delta", ".deriv"), a.name.replace(".delta", ".error")
             if a.op in ("shortcut_delta", "flipped_shortcut") and deriv in names:
-                a = replace(a, op="product", args=(deriv, error))
+                a = a._replace(op="product", args=(deriv, error))
             found.append(change(a) or a)
         return found
     return rewrite
@@ -71,19 +71,19 @@ class Slip:
 SLIPS: dict[str, Slip] = {s.name: s for s in (
     Slip("derivative-on-output",
          "the derivative evaluated on the activated output instead of the net input",
-         derivative_changed(lambda a: replace(a, op="derivative_on_output", args=a.args[1:])
+         derivative_changed(lambda a: a._replace(op="derivative_on_output", args=a.args[1:])
                             if a.op == "derivative" else None)),
     Slip("updated-weights", "hidden errors computed from weights the same step already updated",
          move_updates_up),
     Slip("frozen-biases", "biases never updated",
-         lambda assigns: [replace(a, op="keep", args=a.args[:1]) if a.kind == "bias" else a
+         lambda assigns: [a._replace(op="keep", args=a.args[:1]) if a.kind == "bias" else a
                           for a in assigns if not (a.kind == "velocity" and a.name.endswith(".b.velocity"))]),
     Slip("missing-derivative", "delta taken as the error alone",
-         derivative_changed(lambda a: replace(a, op="one", args=()) if a.kind == "deriv" else None),
+         derivative_changed(lambda a: a._replace(op="one", args=()) if a.kind == "deriv" else None),
          needs_derivative=True),
     Slip("wrong-sign", "the output's error taken with the opposite sign (output − target) while "
                        "the update still adds",
-         each(lambda a: replace(a, op=FLIPPED[a.op]) if a.op in FLIPPED else None)),
+         each(lambda a: a._replace(op=FLIPPED[a.op]) if a.op in FLIPPED else None)),
 )}
 
 @dataclass(frozen=True)

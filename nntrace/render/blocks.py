@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
-from ..views.network import NetworkView, connection_header, connection_rows
+from ..views.network import NetworkView, connection_header, connection_rows, layer_tables
 from ..views.step import StepView
 from ..views.train import TrainView
 from .chart import chart_text
@@ -67,6 +67,9 @@ def step_blocks(view: StepView) -> list[Block]:
     for section in view.sections:
         rows: list[list[Cell]] = []
         for line in section.lines:
+            if line.note:   # values a summary left out
+                rows.append([line.name, line.note] + ([""] if view.with_figures else []))
+                continue
             computed = [(line.label, "code"), (" = " if line.label else "", ""),
                         (f"{line.formula} = " if line.formula else "", ""), (line.value, "bold")]
             row: list[Cell] = [[(line.name, "code")], computed]
@@ -96,7 +99,15 @@ def train_blocks(view: TrainView) -> list[Block]:
 
 
 def network_blocks(part: NetworkView) -> list[Block]:
-    rows: list[list[Cell]] = [[[(row[0], "code")], *row[1:]]
-                              for row in connection_rows(part.network, part.after, part.digits)]
     title = f"Network {part.network.describe()}" + (": weights before and after the step" if part.after else "")
-    return [Table(title, connection_header(part.after is not None), rows)]
+    header = connection_header(part.after is not None)
+    if not part.summarised:
+        rows: list[list[Cell]] = [[[(row[0], "code")], *row[1:]]
+                                  for row in connection_rows(part.network, part.after, part.digits)]
+        return [Table(title, header, rows)]
+    blocks: list[Block] = [Heading(f"{title}: the connections into the first neurons of each layer", 3)]
+    for table in layer_tables(part):
+        blocks.append(Table(table.title, header, [[[(row[0], "code")], *row[1:]] for row in table.rows]))
+        if table.note:
+            blocks.append(Paragraph(f"… {table.note}"))
+    return blocks

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..core.network import Network
-from ..views.network import Connection, connection_header, connection_rows, connections, layer_heading, weight_text
+from ..views.network import (Connection, NetworkView, connection_header, connection_rows, connections,
+                             layer_heading, layer_tables, weight_text)
 
 LEGEND = "Under Ll, ni ── w ─▶ ○ nj is weight Ll.nj.wi, bias ── b is Ll.nj.b"
 
@@ -18,10 +19,17 @@ class NetworkPicture:
     network: Network
     after: Network | None = None      # the network after a step: old → new on each weight
     digits: int = 7
+    summary: bool = True              # a layer wider than a screen: its first neurons, per layer
 
     def __rich_console__(self, console, options) -> Iterator:
         from rich.text import Text
 
+        view = NetworkView(self.network, self.after, self.digits, self.summary)
+        if view.summarised:
+            yield Text(f"Network {self.network.describe()}: wider than a screen, as a table per layer "
+                       f"of the connections into its first neurons", style="bold")
+            yield from self.layer_tables(view)
+            return
         drawing = self.drawing()
         if max(len(line) for line in drawing) <= options.max_width:
             yield Text(f"Network {self.network.describe()}", style="bold")
@@ -93,6 +101,22 @@ class NetworkPicture:
         text.highlight_regex(r"L\d+ (input|hidden|output)( · \w+)?", "bold magenta")
         text.highlight_regex(r"(?<=── )[^─]+?(?= *─[┐┤┘┼┴─])", "bold")
         return text
+
+    def layer_tables(self, view: NetworkView) -> Iterator:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        for part in layer_tables(view):
+            table = Table(title=part.title, title_justify="left", title_style="bold magenta",
+                          box=box.SIMPLE_HEAD, pad_edge=False)
+            for header in connection_header(self.after is not None):
+                table.add_column(header, no_wrap=True)
+            for row in part.rows:
+                table.add_row(*row)
+            yield table
+            if part.note:
+                yield Text(f"… {part.note}", style="dim")
 
     def table(self):
         from rich import box

@@ -27,13 +27,17 @@ class StepTables:
         name_width = max((len(line.name) for line in lines), default=4)
         # As wide as the longest line needs, at most the terminal: on a wide terminal the
         # article's column stays beside the formulas instead of drifting to the far right.
-        widest = max((len(line.label) + len(line.formula) + len(line.value) + 6 for line in lines),
-                     default=20)
+        widest = max((len(line.label) + len(line.formula) + len(line.value) + 6 for line in lines
+                      if not line.note), default=20)
         width = min(options.max_width, name_width + widest + (20 if view.with_figures else 6))
         for section in view.sections:
             table = new_table(section.heading, name_width, view.source if view.with_figures else "")
             table.width = width
             for line in section.lines:
+                if line.note:   # values a summary left out
+                    table.add_row(Text(line.name, style="dim"), Text(line.note, style="dim"),
+                                  *([Text("")] if view.with_figures else []))
+                    continue
                 computed = Text()
                 computed.append(f"{line.label} = " if line.label else "", style="dim")
                 computed.append(f"{line.formula} = " if line.formula else "")

@@ -9,6 +9,7 @@ from html import escape
 
 from ..core.network import Network
 from ..views.network import connections, layer_heading, neuron_name, weight_text
+from ..views.summary import SHOWN, WIDE, Summary, shown_network
 
 
 @dataclass
@@ -63,18 +64,26 @@ def geometry(network: Network, labels: list[str] | None, caption: list[str], lay
 
 
 def network_svg(network: Network, after: Network | None = None, digits: int = 7,
-                layout: Layout = Layout()) -> str:
+                layout: Layout = Layout(), summary: bool = True) -> str:
     """A standalone SVG picture of the network, readable at a glance.
 
     Up to LABEL_LIMIT weights each line carries its weight; past it the lines are unlabelled
-    and a caption says where the weights are listed.
+    and a caption says where the weights are listed. With `summary`, a layer wider than a
+    screen is drawn as its first neurons (views/summary.py), so the picture of any network
+    stays small; `summary=False` draws every neuron and weight.
     """
+    full, caption = network, []
+    if summary and Summary(tuple(network.layers)).wide:
+        network = shown_network(full, Summary(tuple(full.layers)))
+        after = None if after is None else shown_network(after, Summary(tuple(full.layers)))
+        caption.append(f"the first {SHOWN} neurons of each layer wider than {WIDE}, and their "
+                       f"connections; nntrace show --all --export FILE.svg draws every one")
     all_connections = connections(network, after)
     weights = [c for c in all_connections if c.source is not None]
     labelled = len(weights) <= LABEL_LIMIT
-    caption = [] if labelled else [
+    caption += [] if labelled else [
         f"{len(weights)} weights, more than {LABEL_LIMIT}: lines unlabelled; "
-        f"nntrace show --export FILE.md lists every weight"]
+        f"nntrace show {'--all ' if full is not network else ''}--export FILE.md lists every weight"]
     if after is not None:
         caption.append("weights: before → after; blue positive, red negative after")
     where = geometry(network, [weight_text(c, digits) for c in all_connections] if labelled else None,
@@ -82,10 +91,12 @@ def network_svg(network: Network, after: Network | None = None, digits: int = 7,
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{where.width:.0f}" height="{where.height:.0f}" '
            f'viewBox="0 0 {where.width:.0f} {where.height:.0f}" '
            f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
-           f"<title>Network {escape(network.describe())}</title>",
+           f"<title>Network {escape(full.describe())}</title>",
            '<rect width="100%" height="100%" fill="white"/>']
     out += [svg_text(where.centre(l, 1)[0], layout.margin, layer_heading(network, l), 15, "middle", bold=True)
             for l in range(len(network.layers))]
+    out += [svg_text(where.centre(l, 1)[0], layout.margin + 17, f"first {size} of {full.layers[l]} neurons",
+                     12, "middle") for l, size in enumerate(network.layers) if size < full.layers[l]]
     segments = {c.name: segment(where, c.layer, c.source, c.to) for c in weights}
     stroke = 1.6 if labelled else 0.6    # many unlabelled lines: thin, so they stay apart
     out += ['<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" ' % segments[c.name] +

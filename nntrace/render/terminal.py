@@ -19,5 +19,5 @@ def renderable(part: Any) -> Any:
         return DiffReport(part)
     if kind == "NetworkView":
         from .network import NetworkPicture
-        return NetworkPicture(part.network, part.after, part.digits)
+        return NetworkPicture(part.network, part.after, part.digits, part.summary)
     raise TypeError(f"nothing renders {kind} in a terminal")

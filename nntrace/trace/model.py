@@ -64,9 +64,11 @@ class Trace:
     network: Network | None = None
     steps: list[Step] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)   # keys a producer added
+    evaluator: str | None = None   # what computed it: "python" or "numpy" (nntrace.fast); None: not said
 
     def header(self) -> dict[str, Any]:
-        return {"format": FORMAT, **self.settings.header(),
+        made = {"evaluator": self.evaluator} if self.evaluator is not None else {}
+        return {"format": FORMAT, **self.settings.header(), **made,
                 "network": self.network.to_dict() if self.network else None, **self.extra}
 
     def to_dict(self) -> dict[str, Any]:

@@ -76,10 +76,13 @@ def _trace_from(header: Any, steps: Any, source: str, jsonl: bool) -> Trace:
     if not isinstance(steps, list):
         raise NntraceError(f"{source}: steps: expected a list of steps")
     network = header.get("network")
-    known = {"format", "network", "steps", *Settings().header()}
+    known = {"format", "network", "steps", "evaluator", *Settings().header()}
+    evaluator = header.get("evaluator")
+    if evaluator is not None and not isinstance(evaluator, str):
+        raise NntraceError(f"{source}: evaluator: {json.dumps(evaluator)} is not a name")
     trace = Trace(settings_from(header, source),
                   Network.from_dict(network, f"{source}: network") if network is not None else None,
-                  extra={k: v for k, v in header.items() if k not in known})
+                  extra={k: v for k, v in header.items() if k not in known}, evaluator=evaluator)
     for index, step in enumerate(steps):
         where = f"{source}: line {index + 2}" if jsonl else f"{source}: steps[{index}]"
         trace.steps.append(_step_from(step, index, where))

@@ -40,9 +40,12 @@ class Recorder:
         self._values: dict[str, float] | None = None
 
     @classmethod
-    def for_run(cls, settings: Settings, network: Network, **extra: Any) -> "Recorder":
+    def for_run(cls, settings: Settings, network: Network, evaluator: str | None = None,
+                **extra: Any) -> "Recorder":
+        """A recorder of nntrace's own run: its settings, and the evaluator computing it."""
         recorder = cls(network=network, **extra)
         recorder.trace.settings = settings
+        recorder.trace.evaluator = evaluator
         return recorder
 
     def begin_step(self, input: Sequence[float], target: Sequence[float],
@@ -71,7 +74,8 @@ class Recorder:
         if self._values is None:
             raise RuntimeError("call begin_step(input, target) before record()")
         where = self._values if sample is None else self.trace.steps[-1].samples[sample].values
-        where[name] = real(value, f"Recorder: {name}")
+        # A float as it is (the engines hand floats, a large network hundreds of thousands).
+        where[name] = value if type(value) is float else real(value, f"Recorder: {name}")
 
     def end_step(self) -> None:
         self._values = None

@@ -54,11 +54,19 @@ def load_csv(path: str | Path, inputs: int, outputs: int) -> Dataset:
 def parse_csv(text: str, source: str, inputs: int, outputs: int) -> Dataset:
     """Rows of numbers separated by commas; blank lines are skipped, and the first non-blank
     line is a header (skipped) when none of its fields is a number."""
+    quick = plain_csv(text, inputs, outputs)
+    if quick:
+        return Dataset(tuple(quick), source)
     width = inputs + outputs
     samples = []
     first = True
     reader = csv.reader(io.StringIO(text))
     for row in _rows(reader, source):
+        values = _numbers(row)
+        if values is not None and len(values) == width:   # the common case, at once
+            first = False
+            samples.append(Sample(tuple(values[:inputs]), tuple(values[inputs:])))
+            continue
         number = reader.line_num
         fields = [field.strip() for field in row]
         if not any(fields):
@@ -78,11 +86,42 @@ def parse_csv(text: str, source: str, inputs: int, outputs: int) -> Dataset:
     return Dataset(tuple(samples), source)
 
 
+def plain_csv(text: str, inputs: int, outputs: int) -> list[Sample] | None:
+    """The samples of a file of plain numbers (no quotes, every row whole), read line by
+    line at once (a data set of 1000 rows of 266 numbers takes a tenth of the time the csv
+    module takes); None for anything else, which parse_csv then reads field by field and
+    names the line and column of what is wrong."""
+    if '"' in text:
+        return None
+    samples, first = [], True
+    for line in text.split("\n"):
+        fields = line.removesuffix("\r").split(",")
+        values = _numbers(fields)
+        if values is not None and len(values) == inputs + outputs:
+            samples.append(Sample(tuple(values[:inputs]), tuple(values[inputs:])))
+        elif not any(field.strip() for field in fields):
+            continue   # a blank line
+        elif not (first and not any(map(_is_float, fields))):   # but a header
+            return None
+        first = False
+    return samples
+
+
 def _rows(reader, source: str):
     try:
         yield from reader
     except csv.Error as error:
         raise NntraceError(f"{source}: line {reader.line_num}: not valid CSV: {error}") from None
+
+
+def _numbers(row: list[str]) -> list[float] | None:
+    """Every field of the row as a finite number, or None (float() strips spaces as the
+    fields are stripped; a row it refuses goes field by field, for the message)."""
+    try:
+        values = list(map(float, row))
+    except ValueError:
+        return None
+    return values if all(map(math.isfinite, values)) else None
 
 
 def _is_float(text: str) -> bool:

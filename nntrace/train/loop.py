@@ -18,16 +18,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from ..core.activations import ACTIVATIONS
-from ..core.compiled import compiled_step
-from ..core.engine import Engine
+from ..core.engine import Engine   # or nntrace.fast's VectorEngine, which has its methods
 from ..core.network import Network
-from ..core.numbers import FLOAT
 from ..core.settings import ALL, Settings
 from ..errors import NntraceError, NonFiniteError
+from ..fast import new_engine
 from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
 from ..trace.model import first_non_finite
 from .steps import RATES, fast_step, recorded_update, traced_step
-from ..trace.write import sample_fields
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Stop, signals_deferred
@@ -82,27 +80,30 @@ class TrainingResult:
 
 def train(network: Network, data: Dataset, epochs: int, settings: Settings = Settings(),
           shuffle: bool = False, seed: int | None = None, trace: str | Path | None = None,
-          every: int = 1, progress: Progress | None = None, stop: Stop | None = None) -> TrainingResult:
+          every: int = 1, progress: Progress | None = None, stop: Stop | None = None,
+          evaluator: str | None = None) -> TrainingResult:
     """Train `network` (left untouched) on `data` for `epochs` epochs of online gradient descent.
 
     `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and is
     closed whole however the run ends. A run that produces a value that is not finite stops
     there and keeps the last finite weights; `result.problem` names the iteration and value.
+    `evaluator`: "python" or "numpy"; None chooses by the network's size (nntrace.fast).
     """
     if epochs < 1 or every < 1 or not data.samples:
         raise NntraceError(f"train: needs at least 1 epoch (got {epochs}), every >= 1 (got {every}) "
                            f"and a sample (got {len(data.samples)})")
     if shuffle and seed is None:
         seed = random.randrange(2**32)   # drawn here so the run can be told and repeated
-    run = Run(Engine(network, settings), data, seed if shuffle else None, stop or Stop())
+    run = Run(new_engine(network, settings, evaluator), data, seed if shuffle else None, stop or Stop())
     writer = None
     if trace is not None:
-        header = Trace(settings, network, extra={"data": data.source, "epochs": epochs, "every": every,
-                                                 "shuffle_seed": run.seed})
+        header = Trace(settings, network, evaluator=run.engine.evaluator,
+                       extra={"data": data.source, "epochs": epochs, "every": every, "shuffle_seed": run.seed})
         writer = JsonlTraceWriter(trace, header)
     started = time.perf_counter()
     try:
-        non_finite = run.epochs(epochs, writer, every, progress)
+        with run.engine.quiet():
+            non_finite = run.epochs(epochs, writer, every, progress)
         seconds = time.perf_counter() - started
         if writer is not None:
             with signals_deferred():   # a second signal now waits until the trace is whole
@@ -120,7 +121,9 @@ class Run:
 
     def __init__(self, engine: Engine, data: Dataset, seed: int | None, stop: Stop):
         self.engine, self.data, self.seed, self.stop = engine, data, seed, stop
-        self.samples = [(engine.convert(s.inputs), engine.convert(s.targets), s) for s in data.samples]
+        inputs, targets = (engine.convert_all([getattr(s, what) for s in data.samples])
+                           for what in ("inputs", "targets"))
+        self.samples = list(zip(inputs, targets, data.samples))
         self.curve = LossCurve()
         self.iteration = self.traced = self.epoch = 0
         self.order: list = []
@@ -192,12 +195,12 @@ class Run:
         engine on the last finite weights. From the start of the epoch under way, or from
         the very start if a weight overflowed earlier while the loss stayed finite."""
         until, engine = self.iteration, self.engine
-        if all(map(math.isfinite, self.snapshot)):
+        if engine.finite(self.snapshot):
             engine.state[:] = self.snapshot
             orders: Iterator[list] = iter([self.order])
             done = (self.epoch - 1) * len(self.order)   # updates an epoch
         else:
-            engine.state[:] = Engine(engine.network_shape, engine.settings).state
+            engine.state[:] = engine.fresh_state()
             orders, done, self.epoch, self.curve = self.orders(), 0, 1, LossCurve()
         self.iteration, problem = replay_to_first_non_finite(
             engine, orders, self.epoch, done, until, self.stop, self.curve)

@@ -1,6 +1,7 @@
-"""The step a training run takes for each update: compiled when the math is plain floats,
-else the engine; untraced, traced into the JSON Lines trace, or recorded for a replay.
-An update is one sample (x, t, Sample) online, or a batch (xs, ts, [Sample]) otherwise."""
+"""The step a training run takes for each update: the vectorised engine's function for a
+large network, compiled when the math is plain floats, else the engine; untraced, traced
+into the JSON Lines trace, or recorded for a replay. An update is one sample (x, t,
+Sample) online, or a batch (xs, ts, [Sample]) otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..core import names as N
 from ..core.compiled import compiled_step
 from ..core.engine import Engine
 from ..core.numbers import FLOAT
+from ..fast import NUMPY
 from ..trace import JsonlTraceWriter, Recorder
 from ..trace.write import sample_fields
 
@@ -24,7 +26,10 @@ def compiled(engine: Engine, record: bool = False) -> Callable | None:
 
 def fast_step(engine: Engine) -> Callable:
     """`step(state, x, t, lr, momentum, weight_decay) -> loss` (a batch's: xs, ts -> the sum of
-    its losses): compiled when it can be, else the engine."""
+    its losses): the vectorised engine's own, compiled when it can be, else the engine.
+    Run it under `engine.quiet()`."""
+    if engine.evaluator == NUMPY:
+        return engine.fast_step()
     step = compiled(engine)
     if step is not None:
         return step
@@ -51,7 +56,9 @@ def traced_step(engine: Engine, writer: JsonlTraceWriter | None) -> Callable | N
     engine with the writer as its recorder. Both write the same line."""
     if writer is None:
         return None
-    step = compiled(engine, record=True)
+    if engine.evaluator == NUMPY and engine.settings.online:
+        return vectorised_traced_step(engine, writer)
+    step = None if engine.evaluator == NUMPY else compiled(engine, record=True)
     if step is None:
         return lambda x, t, sample, iteration, epoch: recorded_update(
             engine, writer, (x, t, sample), iteration, epoch)
@@ -61,6 +68,22 @@ def traced_step(engine: Engine, writer: JsonlTraceWriter | None) -> Callable | N
 
     def traced(x, t, sample, iteration: int, epoch: int):
         loss, values = step(state, x, t, *rates)
+        text = fields.get(id(sample))
+        if text is None:
+            text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)
+        writer.write_values(iteration, epoch, text, names, values)
+        return loss
+    return traced
+
+
+def vectorised_traced_step(engine: Any, writer: JsonlTraceWriter) -> Callable:
+    """The vectorised engine's traced step, writing the line the compiled one writes."""
+    names = engine.names(0)
+    fields: dict[int, str] = {}
+
+    def traced(x, t, sample, iteration: int, epoch: int):
+        with engine.quiet():
+            loss, values = engine.traced(x, t)
         text = fields.get(id(sample))
         if text is None:
             text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)

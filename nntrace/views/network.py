@@ -6,16 +6,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.network import Network
+from .summary import Summary, shown_network
 from .text import format_number
 
 
 @dataclass
 class NetworkView:
-    """The network to draw, and after a step each weight's old and new value."""
+    """The network to draw, and after a step each weight's old and new value. A network
+    with a layer wider than a screen is, with `summary`, a table per layer of its first
+    neurons and weights, each saying how many connections it leaves out."""
 
     network: Network
     after: Network | None = None
     digits: int = 7
+    summary: bool = True
+
+    @property
+    def summarised(self) -> bool:
+        return self.summary and Summary(tuple(self.network.layers)).wide
+
+
+@dataclass
+class LayerTable:
+    """The connections into one layer that a summary shows, and how many it leaves out."""
+
+    title: str
+    rows: list[list[str]]
+    note: str      # "" when every connection is shown
 
 
 @dataclass
@@ -88,3 +105,22 @@ def connection_rows(network: Network, after: Network | None, digits: int) -> lis
             row.append(format_number(c.new, digits))
         rows.append(row)
     return rows
+
+
+def layer_tables(view: NetworkView) -> list[LayerTable]:
+    """A table per layer: the connections into its first neurons from the first neurons
+    below (and their biases), as connection_rows writes them."""
+    network, after, summary = view.network, view.after, Summary(tuple(view.network.layers))
+    shown = shown_network(network, summary)
+    shown_after = None if after is None else shown_network(after, summary)
+    rows = connection_rows(shown, shown_after, view.digits)
+    tables, start = [], 0
+    for l in range(1, len(network.layers)):
+        count = shown.layers[l] * (shown.layers[l - 1] + (network.biases is not None))
+        total = network.layers[l] * (network.layers[l - 1] + (network.biases is not None))
+        left = summary.left_out(l)
+        note = (f"and {total - count:,} more connection(s) into {layer_heading(network, l).split()[0]} "
+                f"({left}; --all shows every one)") if total > count else ""
+        tables.append(LayerTable(f"Into {layer_heading(network, l)}", rows[start:start + count], note))
+        start += count
+    return tables

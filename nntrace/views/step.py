@@ -18,6 +18,7 @@ from ..errors import NntraceError
 from ..core.settings import Settings
 from ..trace.model import SampleValues, Step, Trace
 from ..trace.model import network_after
+from .summary import SHOWN, WIDE, Summary
 from .text import descent, format_number, operand
 
 
@@ -29,6 +30,7 @@ class Line:
     value: str
     figure: str        # what the worked example printed, "" if nothing
     verdict: str       # ✓, ≠N or ≠; "" without a figure
+    note: str = ""     # a line standing for values left out of a summary: how many, and which
 
 
 @dataclass
@@ -75,11 +77,12 @@ def program_of(trace: Trace, network: Network) -> Program:
 
 
 def formulas(program: Program, step: Step, before: Network, settings: Settings, digits: int,
-             first: bool = True) -> tuple[dict[str, str], list[dict[str, str]]]:
+             first: bool = True, wanted: set[str] | None = None) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Each assignment's formula, its operands as they were when it was computed: the
     recorded values, the weights before the step, the sample and the rates. The step's own
     formulas, and for a batch each sample's. Velocities start at 0 at a run's `first` step;
-    later, a network file does not hold them (written ?)."""
+    later, a network file does not hold them (written ?). Only the `wanted` names' formulas
+    are written (None: all)."""
     known: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
     known.update(zip(program.state, state_values(before)))
     known.update({N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
@@ -91,24 +94,25 @@ def formulas(program: Program, step: Step, before: Network, settings: Settings, 
     found: list[dict[str, str]] = [{} for _ in samples]
     for scope, assigns in program.phases():
         if scope == "batch":
-            fill(assigns, known, step.values, batch, digits, samples)
+            fill(assigns, known, step.values, batch, digits, samples, wanted)
             continue
         for s, sample in enumerate(samples):
             each[s].update({name: known[name] for name in program.state})   # the weights as they are now
-            fill(assigns, each[s], sample.values, found[s], digits)
+            fill(assigns, each[s], sample.values, found[s], digits, wanted=wanted)
     return (batch, found) if step.samples else (found[0], [])
 
 
 def fill(assigns: list, known: dict, values: dict, found: dict, digits: int,
-         samples: list[SampleValues] | None = None) -> None:
+         samples: list[SampleValues] | None = None, wanted: set[str] | None = None) -> None:
     """The formula of each assignment from the values `known` so far (a batch's mean: from
     each sample's value); then what it recorded becomes known."""
     for a in assigns:
-        if a.op == "mean":
-            texts = [operand(sample.values.get(a.args[0]), digits) for sample in samples]
-        else:
-            texts = [operand(known.get(x, N.constant(x)), digits) for x in a.args]
-        found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
+        if wanted is None or a.name in wanted:
+            if a.op == "mean":
+                texts = [operand(sample.values.get(a.args[0]), digits) for sample in samples]
+            else:
+                texts = [operand(known.get(x, N.constant(x)), digits) for x in a.args]
+            found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
         known[a.name] = values.get(a.name)
 
 
@@ -125,14 +129,35 @@ class Context:
     notes: list[str]
 
 
-def sections_of(values: dict[str, float], context: Context, prefix: str = "",
-                update: bool = False) -> list[Section]:
-    """The lines of `values`, under their headings, in the order they were recorded."""
-    sections: list[Section] = []
+Row = tuple[str, float, str, bool]   # a recorded value: name, value, heading, shown
+
+
+def rows_of(values: dict[str, float], last: int, update: bool, summary: Summary | None) -> list[Row]:
+    """Each value with its heading, and whether the summary shows it (None: every value)."""
+    headings: dict[object, str] = {}
+    found = []
     for name, value in values.items():
-        heading = prefix + section_of(name, context.last, update)
-        if not sections or sections[-1].heading != heading:
-            sections.append(Section(heading, []))
+        match = N.NAME.match(name)
+        key = (match[1], match[3] if match[4] is None else "w", match[5]) if match else name
+        heading = headings.get(key)
+        if heading is None:
+            heading = headings[key] = section_of(name, last, update)
+        found.append((name, value, heading, summary is None or summary.shows(match)))
+    return found
+
+
+def sections_of(rows: list[Row], context: Context, prefix: str = "") -> list[Section]:
+    """The lines of `rows`, under their headings, in the order they were recorded; where a
+    summary left values out, a line at the end of their section says how many."""
+    sections: list[Section] = []
+    left_out: list[int] = []
+    for name, value, heading, shown in rows:
+        if not sections or sections[-1].heading != prefix + heading:
+            sections.append(Section(prefix + heading, []))
+            left_out.append(0)
+        if not shown:
+            left_out[-1] += 1
+            continue
         printed = context.figures.get(name, "")
         if not printed:
             verdict = ""
@@ -142,20 +167,36 @@ def sections_of(values: dict[str, float], context: Context, prefix: str = "",
             verdict = "✓" if article.matches_printed(value, printed) else "≠"
         sections[-1].lines.append(Line(name, context.labels.get(name, ""), context.written.get(name, ""),
                                        format_number(value, context.digits), printed, verdict))
+    for section, count in zip(sections, left_out):
+        if count:
+            section.lines.append(Line("…", "", "", "", "", "", left_out_note(count)))
     return sections
 
 
+def left_out_note(count: int) -> str:
+    return (f"and {count:,} more (a layer wider than {WIDE} neurons shows its first {SHOWN} neurons "
+            f"and weights; --all shows every value)")
+
+
 def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,
-              show_article: bool = True) -> StepView:
+              show_article: bool = True, summary: bool = True) -> StepView:
     """The lines of step `index`, in the order the computation produced the values; a batch's
-    samples first, each under its own headings, then the update."""
+    samples first, each under its own headings, then the update. With `summary`, a layer
+    wider than a screen shows its first neurons, and a line says how many values it leaves out."""
     step = trace.steps[index]
     before = before or (trace.network if index == 0 else None)
     settings = trace.settings
+    last = len(before.layers) - 1 if before else 1
+    shown = Summary(tuple(before.layers)) if summary and before is not None else None
+    shown = shown if shown is not None and shown.wide else None
+    rows = [rows_of(sample.values, last, False, shown) for sample in step.samples]
+    rows.append(rows_of(step.values, last, bool(step.samples), shown))
+    wanted = None if shown is None else {row[0] for each in rows for row in each if row[3]}
     program = None if before is None else program_of(trace, before)
     written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
-                                                                   index == 0)
-    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns if OPS[a.op].symbol}
+                                                                   index == 0, wanted)
+    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns
+                                         if OPS[a.op].symbol and (wanted is None or a.name in wanted)}
     labels.update(article.article_names(before.layers) if before else {})
     figures: dict[str, str] = {}
     reasons: dict[str, str] = {}
@@ -164,13 +205,13 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
         if settings.textbook:
             reasons = article.differences(step.values)
     notes = list(dict.fromkeys(reasons.values()))
-    context = Context(written, labels, len(before.layers) - 1 if before else 1, digits, figures, reasons, notes)
+    context = Context(written, labels, last, digits, figures, reasons, notes)
     sections: list[Section] = []
     for k, (sample, found) in enumerate(zip(step.samples, per_sample), 1):
-        own = Context(found, labels, context.last, digits, {}, {}, [])
-        sections += sections_of(sample.values, own, f"Sample {k} ({numbers(sample.input)} → "
-                                                    f"{numbers(sample.target)}): ")
-    sections += sections_of(step.values, context, "Update: " if step.samples else "", bool(step.samples))
+        own = Context(found, labels, last, digits, {}, {}, [])
+        sections += sections_of(rows[k - 1], own, f"Sample {k} ({numbers(sample.input)} → "
+                                                  f"{numbers(sample.target)}): ")
+    sections += sections_of(rows[-1], context, "Update: " if step.samples else "")
     return StepView(step_title(trace, step, before), sections,
                     [article.REASONS[key] for key in notes], bool(figures))
 
@@ -192,11 +233,11 @@ def step_title(trace: Trace, step: Step, before: Network | None) -> str:
     return f"Iteration {step.iteration}: " + ", ".join(parts)
 
 
-def step_views(trace: Trace, digits: int = 7) -> list[StepView]:
+def step_views(trace: Trace, digits: int = 7, summary: bool = True) -> list[StepView]:
     """Every step of a trace, one after another, each from the weights the one before left."""
     views = []
     before = trace.network
     for index, step in enumerate(trace.steps):
-        views.append(step_view(trace, index, digits, before))
+        views.append(step_view(trace, index, digits, before, summary=summary))
         before = network_after(before, step)
     return views

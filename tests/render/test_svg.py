@@ -61,7 +61,7 @@ def test_svg_after_a_step_and_with_biases():
 
 def test_svg_past_the_label_limit_draws_unlabelled_lines_and_says_so():
     net = random_network([30, 40, 10], seed=1, biases=True)
-    svg = network_svg(net)
+    svg = network_svg(net, summary=False)   # every neuron: no summary of the wide layers
     assert circles_and_lines(svg) == (30 + 40 + 10, 30 * 40 + 40 * 10)
     labels = svg_labels(svg)
     assert labels and all(name.endswith(".b") for name in labels)   # biases only, no weights

@@ -1,0 +1,408 @@
+"""Reading the step's list of assignments (core/program.py) as array operations.
+
+The list names one value at a time: `L1.n1.net = weighted_sum(0, L1.n1.w1, L0.n1.out, ...)`,
+then `L1.n2.net`, and so on. Read a layer at a time, the assignments of one operation
+make one array operation over a *vector* of values (a key: `L1.net` for every net input
+of layer 1, `L2.w` for the matrix of its weights, `target`, `loss`):
+
+    L1.n1.net … L1.n4.net = weighted_sum(…)   ->   L1.net = L0.out @ L1.w.T (+ L1.b)
+    L2.n1.w1 … L2.n1.w4   = sgd(w, x, delta, lr) -> L2.w = L2.w + L1.out[None, :] * L2.delta[:, None] * lr
+
+Reading is checking: every operand of every assignment must be the element of a vector
+that the array operation would take there (the same element, the row's, the column's),
+or one scalar for the whole group. Anything else (an operation without an array form, a
+slip that rewrote part of a layer only, a name outside the grammar) makes the reading
+fail with the reason, and the engine computes the step instead.
+
+Groups are formed without changing what the list computes: an assignment joins the
+latest group of its operation and layer when it reads nothing that group or a later one
+writes, and writes nothing a later one reads or writes. So a neuron's derivative and
+delta, listed neuron by neuron, become two groups, derivatives then deltas; a read of a
+weight before its update stays before it.
+
+This module is plain Python; the arrays are nntrace/fast/engine.py's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, groupby
+from operator import attrgetter
+from typing import Sequence
+
+from ..core import names as N
+from ..core.program import Assign, Program
+
+SCALARS = frozenset((N.LEARNING_RATE, N.MOMENTUM, N.WEIGHT_DECAY))
+
+# How an operand lines up with the vector assigned: element for element, a layer's vector
+# along the rows (index j) or the columns (index i) of a matrix, or one scalar for all.
+SAME, ROWS, COLUMNS, SCALAR = "same", "rows", "columns", "scalar"
+# The roles of a whole-layer operation's operands.
+MATRIX, VECTOR, NONE = "matrix", "vector", "none"
+
+# Operations computed element by element, whose core Python source (OPS[op].source) is
+# also their array source once the operands are arrays.
+ELEMENTWISE = frozenset((
+    "activate", "output_error", "flipped_error", "derivative", "derivative_on_output", "one",
+    "product", "shortcut_delta", "flipped_shortcut", "gradient", "bias_gradient", "sgd",
+    "sgd_bias", "keep", "descend", "descend_decayed", "velocity", "velocity_decayed", "mean"))
+# Operations over a whole layer, each with its own reading below.
+WHOLE_LAYER = frozenset(("weighted_sum", "back_sum", "softmax", "softmax_delta", "loss"))
+
+
+class Unreadable(Exception):
+    """The list cannot be read as array operations: why."""
+
+
+@dataclass(frozen=True)
+class Operand:
+    key: str     # a vector's key (L1.net, L2.w, target, loss), or a scalar's name (lr, 2)
+    how: str     # SAME, ROWS, COLUMNS, SCALAR; for a whole-layer operation MATRIX, VECTOR, NONE
+
+
+@dataclass(frozen=True)
+class Vector:
+    """One array operation: `target = op[param](*operands)`, every element of `target` at once."""
+
+    op: str
+    param: str
+    target: str
+    operands: tuple[Operand, ...]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A run of one scope (each sample's, or the batch's), as array operations in an order
+    that computes what the list computes."""
+
+    scope: str
+    vectors: tuple[Vector, ...]
+    assigns: tuple[Assign, ...] = field(repr=False)   # the list's, in its order
+
+    def order(self, layers: Sequence[int]) -> list[int]:
+        """Where each assignment of the list, in its order, is among the vectors' values laid
+        end to end (each vector's in the order of `names_of`): how a recorder gets the
+        values in the order the engine hands them."""
+        where = offsets([vector.target for vector in self.vectors], tuple(layers))
+        return [where[a.name] for a in self.assigns]
+
+
+def offsets(keys: Sequence[str], layers: tuple[int, ...]) -> dict[str, int]:
+    """Each element of the vectors `keys` by its name: its place among their values laid end to end."""
+    found: dict[str, int] = {}
+    start = 0
+    for key in keys:
+        names = names_of(key, layers)
+        found.update(zip(names, range(start, start + len(names))))
+        start += len(names)
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A program read as array operations."""
+
+    program: Program
+    phases: tuple[Phase, ...]
+    state: tuple[str, ...]        # the keys of the state: weights, biases, velocities, in order
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        return self.program.layers
+
+
+# Keys, shapes and names.
+
+def key_of(name: str) -> tuple[str, tuple[int, ...]] | None:
+    """The vector a trace name is an element of, and its index: L2.n1.w3 -> (L2.w, (0, 2))."""
+    if name == "loss":
+        return "loss", ()
+    if name.startswith("target") and name[6:].isdigit():
+        return "target", (int(name[6:]) - 1,)
+    parsed = N.parse_name(name)
+    if parsed is None:
+        return None
+    part = f".{parsed.part}" if parsed.part else ""
+    if parsed.kind == "w":
+        return f"L{parsed.layer}.w{part}", (parsed.neuron - 1, parsed.source - 1)
+    return f"L{parsed.layer}.{parsed.kind}{part}", (parsed.neuron - 1,)
+
+
+def shape(key: str, layers: Sequence[int]) -> tuple[int, ...]:
+    if key == "loss":
+        return ()
+    if key == "target":
+        return (layers[-1],)
+    layer, _, kind = key.partition(".")
+    l = int(layer[1:])
+    if l >= len(layers):
+        raise Unreadable(f"{key}: no layer {l} in {'-'.join(map(str, layers))}")
+    return (layers[l], layers[l - 1]) if kind.startswith("w") else (layers[l],)
+
+
+@lru_cache(maxsize=256)
+def names_of(key: str, layers: tuple[int, ...]) -> list[str]:
+    """The trace names of a vector's elements, row by row."""
+    if key == "loss":
+        return ["loss"]
+    if key == "target":
+        return [N.target_name(j) for j in range(1, layers[-1] + 1)]
+    layer, _, kind = key.partition(".")
+    l = int(layer[1:])
+    neurons = range(1, layers[l] + 1)
+    if kind.startswith("w"):
+        return [name for j in neurons for name in N.weights(l, j, layers[l - 1], kind[1:])]
+    if kind.startswith("b"):
+        return [N.bias(l, j) + kind[1:] for j in neurons]
+    return [f"{N.neuron(l, j)}.{kind}" for j in neurons]
+
+
+@lru_cache(maxsize=256)
+def positions(key: str, layers: tuple[int, ...]) -> dict[str, int]:
+    return {name: k for k, name in enumerate(names_of(key, layers))}
+
+
+@lru_cache(maxsize=256)
+def along_rows(key: str, layers: tuple[int, ...], columns: int) -> list[str]:
+    """A layer's names, each repeated along a row of a matrix of `columns` columns."""
+    return [name for name in names_of(key, layers) for _ in range(columns)]
+
+
+def is_scalar(name: str) -> bool:
+    return name in SCALARS or N.constant(name) is not None
+
+
+# Reading.
+
+def read(program: Program) -> Plan:
+    """The program as array operations; Unreadable when some part of it has no array form."""
+    layers = program.layers
+    keys = [f"L{l}.{kind}" for l in range(1, len(layers)) for kind in ("w", "b")[:1 + program.biases]]
+    state = tuple(keys + ([f"{key}.velocity" for key in keys] if program.descent.momentum else []))
+    if set(program.state) != {name for key in state for name in names_of(key, layers)}:
+        raise Unreadable("the state is not every weight and bias (and velocity) of the layers")
+    phases = tuple(Phase(scope, tuple(vectors_of(assigns, scope, layers)), tuple(assigns))
+                   for scope, assigns in program.phases())
+    return Plan(program, phases, state)
+
+
+def vectors_of(assigns: Sequence[Assign], scope: str, layers: tuple[int, ...]) -> list[Vector]:
+    found = []
+    for group in groups(assigns):
+        first = key_of(group[0].name)
+        if first is None:
+            raise Unreadable(f"{group[0].name}: not a name of the trace-name grammar")
+        if [a.name for a in group] == names_of(first[0], layers):
+            found.append(recognise(group, first[0], layers))
+            continue
+        by_target: dict[str, list[Assign]] = {}
+        for a in group:
+            key = key_of(a.name)
+            if key is None:
+                raise Unreadable(f"{a.name}: not a name of the trace-name grammar")
+            by_target.setdefault(key[0], []).append(a)
+        # Within a group nothing reads another's value: each vector may go first.
+        found += [recognise(members, target, layers) for target, members in by_target.items()]
+    targets = [vector.target for vector in found]
+    if len(set(targets)) != len(targets):   # a recorder would take the later values for both
+        raise Unreadable(f"{scope}: a vector assigned twice in one phase")
+    return found
+
+
+@dataclass
+class Group:
+    assigns: list[Assign]
+    writes: set[str]
+    reads: set[str]
+
+
+GROUP_KEY = attrgetter("op", "param", "kind", "layer")
+
+
+def groups(assigns: Sequence[Assign]) -> list[list[Assign]]:
+    """The assignments in groups of one operation and layer that may each be computed at
+    once, in an order that computes what the list computes (see the module's notes).
+    A run of assignments of one key joins its group at once when it can; else one by one."""
+    found: list[Group] = []
+    latest: dict[tuple, int] = {}
+    for key, items in groupby(assigns, GROUP_KEY):
+        run = list(items)
+        index = latest.get(key)
+        if index is None:   # a new group: its first assignment, then the rest of the run
+            latest[key] = len(found)
+            found.append(Group([run[0]], {run[0].name}, set(run[0].args)))
+            index, run = latest[key], run[1:]
+        if not run or run_joins(found, index, run):
+            continue
+        for a in run:
+            index = latest[key]
+            if not run_joins(found, index, [a]):
+                latest[key] = len(found)
+                found.append(Group([a], {a.name}, set(a.args)))
+    return [group.assigns for group in found]
+
+
+def run_joins(found: list[Group], index: int, run: list[Assign]) -> bool:
+    """Join `run` to group `index` if it may be computed with it, that is before the groups
+    after it: it reads nothing they write, and writes nothing they read or write; it reads
+    nothing the group writes; and no assignment of it reads what another writes (but its
+    own name: a weight's update reads the weight)."""
+    group, later = found[index], found[index + 1:]
+    names = {a.name for a in run}
+    reads = set(chain.from_iterable(a.args for a in run))
+    if len(names) != len(run) or not (group.writes.isdisjoint(names) and group.writes.isdisjoint(reads)):
+        return False
+    if any(not (h.writes.isdisjoint(reads) and h.reads.isdisjoint(names) and h.writes.isdisjoint(names))
+           for h in later):
+        return False
+    inside = names & reads
+    if inside:   # each read once, and by the assignment that writes it
+        counts = Counter(chain.from_iterable(a.args for a in run))
+        if any(counts[name] != 1 for name in inside) or \
+                not inside <= {a.name for a in run if a.name in a.args}:
+            return False
+    group.assigns += run
+    group.writes |= names
+    group.reads |= reads
+    return True
+
+
+def recognise(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> Vector:
+    """The array operation a group of assignments to one vector makes."""
+    first = assigns[0]
+    names = names_of(target, layers)
+    if len(assigns) != len(names):
+        raise Unreadable(f"{first.name}: {first.op} assigns {len(assigns)} of the {len(names)} "
+                         f"values of {target}")
+    if [a.name for a in assigns] != names:
+        where = positions(target, layers)
+        assigns = sorted(assigns, key=lambda a: where.get(a.name, -1))
+        if [a.name for a in assigns] != names:
+            raise Unreadable(f"{target}: {first.op} assigns other values than its elements")
+    if first.op in ELEMENTWISE:
+        operands = elementwise(assigns, target, layers)
+    elif first.op in WHOLE_LAYER:
+        operands = READERS[first.op](assigns, target, layers)
+    else:
+        raise Unreadable(f"{first.op}: no array form")
+    return Vector(first.op, first.param, target, operands)
+
+
+def elementwise(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
+    arity = len(assigns[0].args)
+    if any(len(a.args) != arity for a in assigns):
+        raise Unreadable(f"{target}: {assigns[0].op} with operands of different counts")
+    into = shape(target, layers)
+    return tuple(line_up([a.args[p] for a in assigns], into, layers) for p in range(arity))
+
+
+def line_up(column: list[str], into: tuple[int, ...], layers: tuple[int, ...]) -> Operand:
+    """How the p-th operands of a group, one per element, line up with its vector."""
+    first = column[0]
+    if is_scalar(first):
+        if column.count(first) != len(column):
+            raise Unreadable(f"{first}: a scalar operand of some elements only")
+        return Operand(first, SCALAR)
+    found = key_of(first)
+    if found is None:
+        raise Unreadable(f"{first}: not a name of the trace-name grammar")
+    key, size = found[0], shape(found[0], layers)
+    if size == into and column == names_of(key, layers):
+        return Operand(key, SAME)
+    if len(into) == 2 and size == into[:1] and column == along_rows(key, layers, into[1]):
+        return Operand(key, ROWS)
+    if len(into) == 2 and size == into[1:] and column == names_of(key, layers) * into[0]:
+        return Operand(key, COLUMNS)
+    raise Unreadable(f"{first}: operands that do not line up with the elements")
+
+
+def vector_key(name: str, layers: tuple[int, ...], size: int | None = None) -> str:
+    """The key of a vector named by its first element (of `size` elements if given)."""
+    found = key_of(name)
+    if found is None or len(shape(found[0], layers)) != 1 or found[1] != (0,):
+        raise Unreadable(f"{name}: not the first element of a layer's vector")
+    if size is not None and shape(found[0], layers) != (size,):
+        raise Unreadable(f"{name}: a vector of another size")
+    return found[0]
+
+
+def matrix_key(name: str, layers: tuple[int, ...], rows: int, columns: int) -> str:
+    found = key_of(name)
+    if found is None or shape(found[0], layers) != (rows, columns):
+        raise Unreadable(f"{name}: not an element of a {rows}×{columns} matrix")
+    return found[0]
+
+
+def read_weighted_sum(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
+    """net_j = start_j + Σ_i w_ji·x_i for every j: x @ W.T + start, start a vector or 0."""
+    first = assigns[0].args
+    n, m = len(assigns), (len(first) - 1) // 2
+    if m < 1 or any(len(a.args) != 2 * m + 1 for a in assigns):
+        raise Unreadable(f"{target}: weighted sums of different lengths")
+    weights = matrix_key(first[1], layers, n, m)
+    x = vector_key(first[2], layers, m)
+    rows, inputs = names_of(weights, layers), tuple(names_of(x, layers))
+    if any(a.args[1::2] != tuple(rows[j * m:(j + 1) * m]) or a.args[2::2] != inputs
+           for j, a in enumerate(assigns)):
+        raise Unreadable(f"{target}: a weighted sum of other weights or inputs than a layer's")
+    starts = [a.args[0] for a in assigns]
+    if starts == [N.ZERO] * n:
+        start = Operand(N.ZERO, NONE)
+    else:
+        start = line_up(starts, (n,), layers)
+        if start.how != SAME:
+            raise Unreadable(f"{target}: a weighted sum starting from other than biases or 0")
+    return start, Operand(weights, MATRIX), Operand(x, VECTOR)
+
+
+def read_back_sum(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
+    """error_j = Σ_k delta_k·w_kj for every j: delta @ W."""
+    first = assigns[0].args
+    n, k = len(assigns), len(first) // 2
+    if k < 1 or any(len(a.args) != 2 * k for a in assigns):
+        raise Unreadable(f"{target}: sums of different lengths")
+    deltas = vector_key(first[0], layers, k)
+    weights = matrix_key(first[1], layers, k, n)
+    above, matrix = tuple(names_of(deltas, layers)), names_of(weights, layers)
+    if any(a.args[0::2] != above or a.args[1::2] != tuple(matrix[j::n]) for j, a in enumerate(assigns)):
+        raise Unreadable(f"{target}: a sum over other deltas or weights than the layer above's")
+    return Operand(deltas, VECTOR), Operand(weights, MATRIX)
+
+
+def read_softmax(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
+    """out_j = e^net_j / Σ_k e^net_k for every j."""
+    nets = vector_key(assigns[0].args[0], layers, len(assigns))
+    whole = tuple(names_of(nets, layers))
+    if [a.args[0] for a in assigns] != list(whole) or any(a.args[1:] != whole for a in assigns):
+        raise Unreadable(f"{target}: a softmax over other values than a layer's net inputs")
+    return (Operand(nets, VECTOR),)
+
+
+def read_softmax_delta(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
+    """delta_j = o_j × (e_j − Σ_k e_k·o_k) for every j."""
+    n = len(assigns)
+    outs = vector_key(assigns[0].args[0], layers, n)
+    errors = vector_key(assigns[0].args[1], layers, n)
+    o, e = names_of(outs, layers), names_of(errors, layers)
+    pairs = tuple(x for pair in zip(e, o) for x in pair)
+    if any(a.args != (o[j], e[j], *pairs) for j, a in enumerate(assigns)):
+        raise Unreadable(f"{target}: a softmax delta of other values than a layer's")
+    return Operand(outs, VECTOR), Operand(errors, VECTOR)
+
+
+def read_loss(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
+    """The loss of the outputs, the targets and the output layer's net inputs."""
+    args, n = assigns[0].args, layers[-1]
+    if len(args) != 3 * n:
+        raise Unreadable("loss: not a loss of the output layer")
+    keys = [vector_key(args[k * n], layers, n) for k in range(3)]
+    if any(args[k * n:(k + 1) * n] != tuple(names_of(key, layers)) for k, key in enumerate(keys)):
+        raise Unreadable("loss: not a loss of the output layer's outputs, targets and net inputs")
+    return tuple(Operand(key, VECTOR) for key in keys)
+
+
+READERS = {"weighted_sum": read_weighted_sum, "back_sum": read_back_sum, "softmax": read_softmax,
+           "softmax_delta": read_softmax_delta, "loss": read_loss}
