@@ -79,7 +79,7 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
 def recorded_step(network: Network, settings: Settings, samples: Sequence["Sample"],
                   evaluator: str | None = None) -> Trace:
     """One update from `samples` (online: the one sample), every value recorded."""
-    engine = new_engine(network, settings, evaluator)
+    engine = new_engine(network, settings, evaluator, training=False)
     recorder = Recorder.for_run(settings, network, engine.evaluator)
     xs, ts = [list(s.inputs) for s in samples], [list(s.targets) for s in samples]
     try:

@@ -246,6 +246,12 @@ export_option = click.option(
     help="Also write what is shown to FILE: .md, .html, .svg or .tex, by its extension.")
 digits_option = click.option("--digits", type=click.IntRange(1, 17), default=7, show_default=True,
                              help="Significant digits shown (never changes what is computed).")
+def all_option(files: str):
+    return click.option(
+        "--all", "show_all", is_flag=True,
+        help="Show every neuron and weight of a network wider than a screen (by default a layer of "
+             "more than 16 neurons shows its first 8, each with its first 8 weights, and says how "
+             f"many more there are); {files} the same.")
 
 
 @click.group(cls=NntraceGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -286,6 +292,7 @@ def cli() -> None:
 @convention_option
 @slip_option
 @digits_option
+@all_option("--export and --picture write")
 @click.option("--trace", "trace_path", metavar="FILE", callback=writable,
               help="Also write the trace (every value by name) to FILE (.json or .jsonl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the trace as JSON instead of tables.")
@@ -319,6 +326,7 @@ def step(**options: Any) -> None:
       nntrace step --input 0 1 --export step.md     # also .html .svg .tex
       nntrace step --input 0 1 --lr 0.5 --show      # the network, old → new
       nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
+      nntrace step --weights wide.json --input 0.3 0.8 --target 1 --all   # every value
     """
     from . import api
     from .views.document import step_document
@@ -328,7 +336,7 @@ def step(**options: Any) -> None:
     trace = api.step(o["weights_path"], o["inputs"], o["targets"] or None, o["lr"],
                      o["convention"], o["slips"], o["loss"], o["data_path"], o["batch_size"],
                      o["momentum"], o["weight_decay"])
-    document = step_document(trace, o["digits"], o["show"])
+    document = step_document(trace, o["digits"], o["show"], not o["show_all"])
     if o["as_json"]:
         from .trace.write import dumps_trace
 
@@ -370,7 +378,8 @@ def write_step_files(trace, document, o: dict) -> None:
         from .files import write_atomically
         from .render.svg import network_svg
 
-        write_atomically(o["picture_path"], network_svg(trace.network, after, o["digits"]), "--picture")
+        write_atomically(o["picture_path"], network_svg(trace.network, after, o["digits"],
+                                                        summary=not o["show_all"]), "--picture")
     if o["save_path"]:
         from .core.network import save_network
 
@@ -380,32 +389,35 @@ def write_step_files(trace, document, o: dict) -> None:
 @cli.command()
 @weights_option
 @digits_option
+@all_option("--export writes")
 @export_option
-def show(weights_path: str | None, digits: int, export_path: str | None) -> None:
+def show(weights_path: str | None, digits: int, show_all: bool, export_path: str | None) -> None:
     """Draw the network: layers as columns, every connection with its weight.
 
     Each layer names its activation, each neuron its bias. A network too wide for the
-    terminal is shown as a table of connections. --export FILE.svg draws a picture
-    (neurons as circles, connections as lines with their weights); .md, .html and .tex
-    write what the terminal shows.
+    terminal is shown as a table of connections; one with a layer wider than a screen
+    as a table per layer of the connections into its first neurons (--all: every one).
+    --export FILE.svg draws a picture (neurons as circles, connections as lines with
+    their weights); .md, .html and .tex write what the terminal shows.
 
     \b
     Examples:
       nntrace show                                   # the article's 2-4-1 network
       nntrace show --weights trained.json --digits 3
       nntrace show --weights trained.json --export net.svg
+      nntrace show --weights big.json --all --export every-weight.md
     """
     from . import api
     from .views.document import show_document
 
     network = api.show(weights_path)
-    document = show_document(network, digits)
+    document = show_document(network, digits, not show_all)
     print_parts(document.parts)
     if export_path and export_path.lower().endswith(".svg"):
         from .files import write_atomically
         from .render.svg import network_svg
 
-        write_atomically(export_path, network_svg(network, digits=digits), "--export")
+        write_atomically(export_path, network_svg(network, digits=digits, summary=not show_all), "--export")
     elif export_path:
         from .render.export import export
 

@@ -217,7 +217,8 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
     """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
     try:   # with the evaluator that made the trace, where the candidate computes in floats
-        engine = new_engine(setup.network, candidate.settings(setup.settings), setup.evaluator)
+        engine = new_engine(setup.network, candidate.settings(setup.settings), setup.evaluator,
+                            training=len(setup.schedule) > 1)
     except ArgumentError:   # a way of computing these settings cannot take (the article's with softmax)
         return False
     compared = 0

@@ -103,6 +103,10 @@ class Engine:
         velocities = [0.0] * (len(self.program.state) - len(values))
         return [self.numbers.convert(v) for v in values + velocities]
 
+    def snapshot(self) -> list[Number]:
+        """A copy of the state, to go back to with `state[:] = snapshot`."""
+        return self.state[:]
+
     def quiet(self) -> AbstractContextManager:
         """What a run of steps goes under (the vectorised engine's NumPy warnings off)."""
         return nullcontext()

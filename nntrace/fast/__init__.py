@@ -3,7 +3,7 @@ with NumPy arrays, for networks large enough that it is faster than the compiled
 
 Importing this package does not import NumPy: only `new_engine` does, for a network at or
 above the crossover, so `nntrace step` on the article's network starts as quickly as ever.
-Where the crossover is, and why, is in docs/development.md ("The vectorised evaluator").
+Where the crossovers are, and why, is in docs/development.md ("The vectorised evaluator").
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from ..errors import ArgumentError
 
 PYTHON, NUMPY = "python", "numpy"
 EVALUATORS = (PYTHON, NUMPY)   # the engine or the compiled step (bit for bit the same); the arrays
-# Weights and biases from which the arrays are faster than the compiled step, measured by
-# benchmarks/bench_crossover.py (docs/development.md).
-CROSSOVER = 200
+# Weights and biases from which the arrays are faster, measured by benchmarks/bench_crossover.py
+# (docs/development.md): for training, per update, NumPy's start-up (0.1 s) paid once;
+# for one recorded step, the whole process, where NumPy's start-up and reading the step
+# weigh as much as the engine's evaluation until about 40,000.
+TRAINING_CROSSOVER = 200
+STEP_CROSSOVER = 40_000
 
 
 def size(network: Network) -> int:
@@ -34,9 +37,11 @@ def vectorisable(settings: Settings) -> bool:
     return how.numbers is FLOAT and how.carry is None
 
 
-def evaluator_for(network: Network, settings: Settings) -> str:
-    """The evaluator a run of this network takes when none is asked for."""
-    return NUMPY if vectorisable(settings) and size(network) >= CROSSOVER else PYTHON
+def evaluator_for(network: Network, settings: Settings, training: bool = True) -> str:
+    """The evaluator a run of this network takes when none is asked for: a training run, or
+    one step (`training` False)."""
+    crossover = TRAINING_CROSSOVER if training else STEP_CROSSOVER
+    return NUMPY if vectorisable(settings) and size(network) >= crossover else PYTHON
 
 
 def checked_evaluator(evaluator: object) -> str | None:
@@ -46,13 +51,15 @@ def checked_evaluator(evaluator: object) -> str | None:
     return evaluator  # type: ignore[return-value]
 
 
-def new_engine(network: Network, settings: Settings = Settings(), evaluator: str | None = None):
+def new_engine(network: Network, settings: Settings = Settings(), evaluator: str | None = None,
+               training: bool = True):
     """An engine for the network: the vectorised one when `evaluator` (or, when None, the
-    network's size) says numpy and the step has an array form; else core's Engine. Its
-    `evaluator` attribute says which it is, for the trace's header."""
+    network's size for a training run or a single step) says numpy and the step has an
+    array form; else core's Engine. Its `evaluator` attribute says which it is, for the
+    trace's header."""
     checked_evaluator(evaluator)
     check_fits(settings, network)
-    wanted = evaluator or evaluator_for(network, settings)
+    wanted = evaluator or evaluator_for(network, settings, training)
     if wanted == NUMPY and vectorisable(settings):
         from .engine import vector_engine
 

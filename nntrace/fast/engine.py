@@ -7,9 +7,9 @@ recorder the same names in the same order, each value a Python float. Its values
 with the engine's to about 1e-15 relative, not bit for bit: a layer's sums run in BLAS's
 order, and exp and tanh are NumPy's (docs/development.md, "The vectorised evaluator").
 
-`state` is a list of arrays, one per key of the plan's state (L1.w, L1.b, ...). A step
-never changes an array: it puts new ones in the list, so a copy of the list (`state[:]`)
-keeps the weights as they were, as the engine's list of floats does.
+`state` is a list of arrays, one per key of the plan's state (L1.w, L1.b, ...). The
+untraced step of one sample updates a weight matrix in place (no new matrix per step), so
+`snapshot()` copies the arrays where the engine's list of floats is copied by `state[:]`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ..core.settings import Settings, arithmetic
 from ..errors import NonFiniteError
 from .arrays import scope as array_scope
 from .plan import Plan, Unreadable, offsets, read, vectors_of
-from .source import RATES, forward_source, step_source
+from .source import RATES, forward_source, scratches, step_source
 
 Record = Callable[..., None]
 CHUNK = 1024   # samples evaluated at once by `outputs_all`
@@ -55,6 +55,7 @@ class Vectorised:
             else:
                 source = step_source(plan, kind == "traced")
             scope = array_scope()
+            scope.update({name: np.empty(size) for name, size in scratches(plan).items()})
             exec(compile(source, f"<nntrace {kind} {'-'.join(map(str, plan.layers))}>", "exec"), scope)
             self._functions[kind] = scope["forward" if kind == "forward" else "step"]
         return self._functions[kind]
@@ -115,6 +116,10 @@ class VectorEngine:
             found.append(np.zeros_like(values, dtype=float) if kind.endswith("velocity")
                          else np.array(values, dtype=float))
         return found
+
+    def snapshot(self) -> list[np.ndarray]:
+        """A copy of the state, to go back to (an untraced step updates the weights in place)."""
+        return [array.copy() for array in self.state]
 
     def quiet(self) -> AbstractContextManager:
         """NumPy's warnings off: an overflow is inf, as in Python's floats, and the run's checks find it."""
@@ -189,9 +194,21 @@ class VectorEngine:
 
     def outputs(self, x: np.ndarray, targets: np.ndarray) -> tuple[list[float], float]:
         """The forward pass alone (the weights untouched): the outputs and the loss."""
+        outputs, losses = self.outputs_all([x], [targets])
+        return list(outputs[0]), losses[0]
+
+    def outputs_all(self, xs: Sequence, ts: Sequence) -> tuple[list[tuple[float, ...]], list[float]]:
+        """`outputs` of many samples, CHUNK at a time as the rows of matrices (their sums in
+        BLAS's order for matrices, the same numbers as one sample's to the last bits or so)."""
+        outputs: list[tuple[float, ...]] = []
+        losses: list[float] = []
         with self.quiet():
-            out, loss = self.forward(self.state, x, targets)
-        return out.tolist(), float(loss)
+            for start in range(0, len(xs), CHUNK):
+                out, loss = self.forward(self.state, np.array(xs[start:start + CHUNK], dtype=float),
+                                         np.array(ts[start:start + CHUNK], dtype=float))
+                outputs += map(tuple, out.tolist())
+                losses += loss.tolist()
+        return outputs, losses
 
     def network(self) -> Network:
         """The current weights and biases as a plain float network."""

@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, groupby
-from operator import attrgetter
+from itertools import chain, compress, groupby
+from operator import attrgetter, contains, itemgetter
 from typing import Sequence
 
 from ..core import names as N
@@ -195,7 +195,7 @@ def vectors_of(assigns: Sequence[Assign], scope: str, layers: tuple[int, ...]) -
         first = key_of(group[0].name)
         if first is None:
             raise Unreadable(f"{group[0].name}: not a name of the trace-name grammar")
-        if [a.name for a in group] == names_of(first[0], layers):
+        if list(map(NAME, group)) == names_of(first[0], layers):
             found.append(recognise(group, first[0], layers))
             continue
         by_target: dict[str, list[Assign]] = {}
@@ -220,6 +220,9 @@ class Group:
 
 
 GROUP_KEY = attrgetter("op", "param", "kind", "layer")
+# An assignment's name and operands, taken from many at once by map() (a layer's updates are
+# tens of thousands of them: reading them costs what the loop around each costs).
+NAME, ARGS = attrgetter("name"), attrgetter("args")
 
 
 def groups(assigns: Sequence[Assign]) -> list[list[Assign]]:
@@ -251,8 +254,9 @@ def run_joins(found: list[Group], index: int, run: list[Assign]) -> bool:
     nothing the group writes; and no assignment of it reads what another writes (but its
     own name: a weight's update reads the weight)."""
     group, later = found[index], found[index + 1:]
-    names = {a.name for a in run}
-    reads = set(chain.from_iterable(a.args for a in run))
+    listed = list(map(NAME, run))
+    names = set(listed)
+    reads = set(chain.from_iterable(map(ARGS, run)))
     if len(names) != len(run) or not (group.writes.isdisjoint(names) and group.writes.isdisjoint(reads)):
         return False
     if any(not (h.writes.isdisjoint(reads) and h.reads.isdisjoint(names) and h.writes.isdisjoint(names))
@@ -260,9 +264,9 @@ def run_joins(found: list[Group], index: int, run: list[Assign]) -> bool:
         return False
     inside = names & reads
     if inside:   # each read once, and by the assignment that writes it
-        counts = Counter(chain.from_iterable(a.args for a in run))
-        if any(counts[name] != 1 for name in inside) or \
-                not inside <= {a.name for a in run if a.name in a.args}:
+        counts = Counter(chain.from_iterable(map(ARGS, run)))
+        if max(map(counts.__getitem__, inside)) != 1 or \
+                not inside <= set(compress(listed, map(contains, map(ARGS, run), listed))):
             return False
     group.assigns += run
     group.writes |= names
@@ -277,10 +281,10 @@ def recognise(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> Ve
     if len(assigns) != len(names):
         raise Unreadable(f"{first.name}: {first.op} assigns {len(assigns)} of the {len(names)} "
                          f"values of {target}")
-    if [a.name for a in assigns] != names:
+    if list(map(NAME, assigns)) != names:
         where = positions(target, layers)
         assigns = sorted(assigns, key=lambda a: where.get(a.name, -1))
-        if [a.name for a in assigns] != names:
+        if list(map(NAME, assigns)) != names:
             raise Unreadable(f"{target}: {first.op} assigns other values than its elements")
     if first.op in ELEMENTWISE:
         operands = elementwise(assigns, target, layers)
@@ -292,11 +296,12 @@ def recognise(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> Ve
 
 
 def elementwise(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> tuple[Operand, ...]:
-    arity = len(assigns[0].args)
-    if any(len(a.args) != arity for a in assigns):
+    operands = list(map(ARGS, assigns))
+    arity = len(operands[0])
+    if set(map(len, operands)) != {arity}:
         raise Unreadable(f"{target}: {assigns[0].op} with operands of different counts")
     into = shape(target, layers)
-    return tuple(line_up([a.args[p] for a in assigns], into, layers) for p in range(arity))
+    return tuple(line_up(list(map(itemgetter(p), operands)), into, layers) for p in range(arity))
 
 
 def line_up(column: list[str], into: tuple[int, ...], layers: tuple[int, ...]) -> Operand:

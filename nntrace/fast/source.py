@@ -46,14 +46,16 @@ class Line:
     source: str
     vector: Vector
     phase: int
+    texts: tuple[str, ...] = ()   # each operand as the source writes it
 
 
 class Writer:
     """Turns the plan's vectors into lines, naming each variable by where it lives."""
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, batched: bool | None = None):
+        """`batched`: the arrays have a first axis of samples (None: as the plan's descent)."""
         self.plan, self.layers = plan, plan.layers
-        self.batched = plan.program.descent.batched
+        self.batched = plan.program.descent.batched if batched is None else batched
         self.state = set(plan.state)
 
     def name(self, key: str, scope: str) -> str:
@@ -86,14 +88,16 @@ class Writer:
                 continue
             name = self.name(operand.key, "sample" if vector.op == "mean" else scope)
             reads.append(name)
-            texts.append({ROWS: f"{name}[..., :, None]", COLUMNS: f"{name}[..., None, :]"}.get(operand.how, name))
+            axes = "..., " if self.batched else ""   # a batch's values have a first axis of samples
+            texts.append({ROWS: f"{name}[{axes}:, None]", COLUMNS: f"{name}[{axes}None, :]"}.get(operand.how, name))
         return Line(self.name(vector.target, scope), tuple(reads), self.expression(vector, texts, scope),
-                    vector, phase)
+                    vector, phase, tuple(texts))
 
     def expression(self, vector: Vector, texts: list[str], scope: str) -> str:
         op, operands = vector.op, vector.operands
-        if op == "weighted_sum":
-            return f"{texts[2]} @ {texts[1]}.T" + (f" + {texts[0]}" if operands[0].how == SAME else "")
+        if op == "weighted_sum":   # W·x for one sample, X·Wᵀ for a batch's
+            product = f"{texts[2]} @ {texts[1]}.T" if self.batched else f"{texts[1]} @ {texts[2]}"
+            return product + (f" + {texts[0]}" if operands[0].how == SAME else "")
         if op == "back_sum":
             return f"{texts[0]} @ {texts[1]}"
         if op == "softmax":
@@ -163,7 +167,11 @@ def step_source(plan: Plan, traced: bool) -> str:
     else:
         body.append("    each = ()")
     for k, line in enumerate(lines):
-        if keep[k]:
+        if not keep[k]:
+            continue
+        if not traced and in_place(line, writer):
+            body.append(in_place_source(line))
+        else:
             body.append(f"    {line.target} = {fused[k][0] if k in fused else line.source}")
     body.append(f"    S[:] = ({', '.join(state)},)")
     loss = "loss.sum()" if writer.batched else "loss"
@@ -172,11 +180,39 @@ def step_source(plan: Plan, traced: bool) -> str:
             + f"\n    return {loss}{values}\n")
 
 
-def forward_source(plan: Plan, forward: Sequence[Vector]) -> str:
-    """`forward(S, L0_out, target)`: the outputs and the loss, the weights untouched."""
+def in_place(line: Line, writer: Writer) -> bool:
+    """Is this a weight matrix's plain update, w + x·delta·lr, that the untraced step of one
+    sample may write into w itself?"""
+    return (line.vector.op == "sgd" and not writer.batched and line.vector.target in writer.state
+            and line.texts[0] == line.target and len(shape(line.vector.target, writer.layers)) == 2)
+
+
+def in_place_source(line: Line) -> str:
+    """w + x·delta·lr as the engine computes it, (x·delta)·lr then w + that, into a scratch
+    matrix and w itself: no new matrix each step (VectorEngine.snapshot copies the state)."""
+    w, x, delta, lr = line.texts
+    scratch = scratch_name(line.target)
+    return (f"    np.multiply({x}, {delta}, out={scratch}); np.multiply({scratch}, {lr}, out={scratch}); "
+            f"np.add({w}, {scratch}, out={w})")
+
+
+def scratch_name(target: str) -> str:
+    return f"scratch_{target}"
+
+
+def scratches(plan: Plan) -> dict[str, tuple[int, ...]]:
+    """The scratch matrices an untraced step updates weights with in place, and their shapes."""
     writer = Writer(plan)
+    return {scratch_name(line.target): shape(line.vector.target, plan.layers)
+            for line in writer.lines() if in_place(line, writer)}
+
+
+def forward_source(plan: Plan, forward: Sequence[Vector]) -> str:
+    """`forward(S, L0_out, target)`: the outputs and the losses of many samples at once (a
+    row each), the weights untouched."""
+    writer = Writer(plan, batched=True)
     state = [variable(key) for key in plan.state]
-    body = [f"    ({', '.join(state)},) = S", "    each = ()"]
+    body = [f"    ({', '.join(state)},) = S", "    each = (len(L0_out),)"]
     for vector in forward:
         line = writer.line(vector, "sample", 0)
         body.append(f"    {line.target} = {line.source}")

@@ -22,7 +22,7 @@ from ..core.engine import Engine   # or nntrace.fast's VectorEngine, which has i
 from ..core.network import Network
 from ..core.settings import ALL, Settings
 from ..errors import NntraceError, NonFiniteError
-from ..fast import new_engine
+from ..fast import NUMPY, new_engine
 from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
 from ..trace.model import first_non_finite
 from .steps import RATES, fast_step, recorded_update, traced_step
@@ -127,7 +127,7 @@ class Run:
         self.curve = LossCurve()
         self.iteration = self.traced = self.epoch = 0
         self.order: list = []
-        self.snapshot: list = engine.state[:]   # the weights at the start of the epoch under way
+        self.snapshot: list = engine.snapshot()   # the weights at the start of the epoch under way
 
     def orders(self) -> Iterator[list]:
         """Each epoch's updates, in order: a sample each (online), or a batch each."""
@@ -147,7 +147,7 @@ class Run:
         iteration, loss, total, size = 0, engine.numbers.zero, engine.numbers.zero, len(self.samples)
         try:
             for epoch, order in zip(range(1, count + 1), self.orders()):
-                self.epoch, self.order, self.snapshot = epoch, order, state[:]
+                self.epoch, self.order, self.snapshot = epoch, order, engine.snapshot()
                 total = engine.numbers.zero
                 # An update: a sample (x, t, Sample) online, a batch (xs, ts, Samples) otherwise.
                 for x, t, sample in order:
@@ -240,7 +240,7 @@ def replay_to_first_non_finite(engine: Engine, orders: Iterator[list], first_epo
     for epoch, order in enumerate(orders, first_epoch):
         total = engine.numbers.zero
         for unit in order:
-            before, iteration = engine.state[:], iteration + 1
+            before, iteration = engine.snapshot(), iteration + 1
             where = f"iteration {iteration} (epoch {epoch})"
             loss, problem = replay_one(engine, unit, iteration, epoch, where)
             if problem is not None:
@@ -278,8 +278,10 @@ def replay_one(engine: Engine, unit: tuple, iteration: int, epoch: int,
     return loss, None
 
 
-def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], float]:
-    """Each sample's outputs under the engine's current weights (a forward pass only)."""
+def forward_passes(engine: Engine, samples: Sequence) -> tuple[list[tuple[float, ...]], list[float]]:
+    """Each sample's outputs and loss; NaN where the arithmetic gave up (a Decimal overflow)."""
+    if engine.evaluator == NUMPY:   # all at once, as matrices
+        return engine.outputs_all([x for x, _, _ in samples], [t for _, t, _ in samples])
     outputs, losses = [], []
     for x, t, _ in samples:
         try:
@@ -289,6 +291,12 @@ def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], flo
         except ARITHMETIC_ERRORS:
             losses.append(math.nan)
             outputs.append(tuple(math.nan for _ in t))
+    return outputs, losses
+
+
+def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], float]:
+    """Each sample's outputs under the engine's current weights (a forward pass only)."""
+    outputs, losses = forward_passes(engine, samples)
     originals = [sample for _, _, sample in samples]
     kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(originals[0].targets))]
     one_class = ACTIVATIONS[engine.network_shape.activations[-1]].of_layer   # softmax: a class per output

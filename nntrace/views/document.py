@@ -18,24 +18,25 @@ class Document:
     parts: list[Any] = field(default_factory=list)
 
 
-def step_document(trace: "Trace", digits: int = 7, show: bool = False) -> Document:
-    """`nntrace step`: the iteration's tables, then with `show` the network's old and new weights."""
+def step_document(trace: "Trace", digits: int = 7, show: bool = False, summary: bool = True) -> Document:
+    """`nntrace step`: the iteration's tables, then with `show` the network's old and new
+    weights; with `summary` a layer wider than a screen shows its first neurons (views/summary.py)."""
     from ..trace.model import network_after
     from .network import NetworkView
     from .step import step_view
 
-    document = Document("nntrace step", [step_view(trace, digits=digits)])
+    document = Document("nntrace step", [step_view(trace, digits=digits, summary=summary)])
     if show and trace.network is not None:
         document.parts.append(NetworkView(trace.network, network_after(trace.network, trace.steps[0]),
-                                          digits))
+                                          digits, summary))
     return document
 
 
-def show_document(network: "Network", digits: int = 7) -> Document:
-    """`nntrace show`: the picture of the network."""
+def show_document(network: "Network", digits: int = 7, summary: bool = True) -> Document:
+    """`nntrace show`: the picture of the network (with `summary`, a wide one's first neurons)."""
     from .network import NetworkView
 
-    return Document("nntrace show", [NetworkView(network, None, digits)])
+    return Document("nntrace show", [NetworkView(network, None, digits, summary)])
 
 
 def train_document(result: "TrainingResult", digits: int = 7, timing: bool = False) -> Document:
