@@ -27,7 +27,7 @@ from .core.network import Network, load_network
 from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
                             make_settings, target_problem)
 from .errors import ArgumentError, NntraceError, NonFiniteError
-from .fast import checked_evaluator, new_engine
+from .fast import NUMPY, checked_evaluator, new_engine
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
@@ -83,7 +83,12 @@ def recorded_step(network: Network, settings: Settings, samples: Sequence["Sampl
     recorder = Recorder.for_run(settings, network, engine.evaluator)
     xs, ts = [list(s.inputs) for s in samples], [list(s.targets) for s in samples]
     try:
-        if settings.online:
+        if settings.online and engine.evaluator == NUMPY:   # its values at once, in order
+            recorder.begin_step(xs[0], ts[0], iteration=1, epoch=1)
+            with engine.quiet():
+                _, values = engine.traced(engine.convert(xs[0]), engine.convert(ts[0]))
+            recorder.record_floats(engine.names(0), values)
+        elif settings.online:
             recorder.begin_step(xs[0], ts[0], iteration=1, epoch=1)
             engine.step(xs[0], ts[0], recorder.record)
         else:

@@ -576,16 +576,19 @@ def train(**options: Any) -> int:
     return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
 
 
-def json_text(data: Any) -> str:
-    """What json.dumps(data, indent=2) writes (non-ASCII as \\u escapes), by orjson: a
-    run's summary lists every sample, which Python's indenting encoder takes a second for."""
+def json_text(data: Any) -> bytes:
+    """What json.dumps(data, indent=2) writes (non-ASCII as \\u escapes), by orjson, as
+    bytes: a run's summary lists every sample, which Python's indenting encoder takes a
+    second for."""
     import json
     import re
 
     import orjson
 
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
-    return text if text.isascii() else re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m[0])[1:-1], text)
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    if text.isascii():
+        return text
+    return re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m[0])[1:-1], text.decode()).encode("ascii")
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:

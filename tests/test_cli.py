@@ -396,3 +396,36 @@ def test_step_tables_write_the_formulas_as_a_tutorial_does(tmp_path):
                     "--target", "0.01", "0.99", "--loss", "squared-error")
     text = " ".join(result.stdout.split())
     assert "2 × (0.01 − 0.7513651) = -1.48273" in text
+
+
+def wide_network(tmp_path):
+    path = tmp_path / "wide.json"
+    assert invoke("init", "2-40-30-1", "--seed", "3").exit_code == 0
+    path.write_text(invoke("init", "2-40-30-1", "--seed", "3").stdout)
+    return str(path)
+
+
+def test_step_and_show_summarise_a_wide_network_and_all_prints_everything(tmp_path):
+    path = wide_network(tmp_path)
+    step = ["step", "--weights", path, "--input", "0.3", "0.8", "--target", "1"]
+    summary, everything = invoke(*step), invoke(*step, "--all")
+    assert summary.exit_code == everything.exit_code == 0
+    assert "more (a layer wider than 16 neurons shows its first 8" in summary.stdout
+    assert "L2.n30.w40" in everything.stdout and "L2.n30.w40" not in summary.stdout
+    assert len(summary.stdout.splitlines()) < 500 < len(everything.stdout.splitlines())
+    shown, every = invoke("show", "--weights", path), invoke("show", "--weights", path, "--all")
+    assert "wider than a screen, as a table per layer" in shown.stdout
+    assert "and 1,136 more connection(s) into L2" in shown.stdout   # 30·40 − 8·8
+    assert "L2.n30.w40" in every.stdout and "L2.n30.w40" not in shown.stdout
+
+
+def test_exports_write_the_summary_and_all_every_value(tmp_path):
+    path = wide_network(tmp_path)
+    for args, name, present in ((), "s.md", False), (("--all",), "a.md", True):
+        assert invoke("show", "--weights", path, *args, "--export", str(tmp_path / name)).exit_code == 0
+        assert ("`L2.n30.w40`" in (tmp_path / name).read_text()) is present
+        assert invoke("step", "--weights", path, "--input", "0", "1", "--target", "1", *args,
+                      "--export", str(tmp_path / ("step-" + name))).exit_code == 0
+        assert ("`L2.n30.w40`" in (tmp_path / ("step-" + name)).read_text()) is present
+    assert invoke("show", "--weights", path, "--export", str(tmp_path / "s.svg")).exit_code == 0
+    assert (tmp_path / "s.svg").stat().st_size < 30_000

@@ -106,6 +106,18 @@ def test_a_csv_data_file_and_a_network_from_init(tmp_path):
     assert summary["samples"][2]["target"] == [1.0, 1.0]
 
 
+def test_the_json_summary_is_what_json_dumps_writes_indented(tmp_path):
+    # Written by orjson for speed: the same JSON, non-ASCII escaped as json.dumps escapes it.
+    data = tmp_path / "dåtä ☃.csv"
+    data.write_text("0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    result = invoke("train", "--data", data, "--epochs", 2, "--lr", 0.5, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["data"] == str(data) and result.stdout.isascii()
+    assert json.dumps(str(data))[1:-1] in result.stdout     # \u00e5, \u2603
+    assert result.stdout.splitlines()[:3] == json.dumps(summary, indent=2).splitlines()[:3]
+
+
 def test_init_draws_uniform_weights_in_0_1_repeatably():
     a, b = invoke("init", "2-4-1", "--seed", 7), invoke("init", "2-4-1", "--seed", 7)
     assert a.exit_code == 0 and a.stdout == b.stdout

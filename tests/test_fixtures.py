@@ -50,7 +50,8 @@ def test_fixture(case, request, tmp_path, monkeypatch):
     assert expected_path.exists(), f"no {expected_path.name}: run with --regenerate-fixtures"
     expected = read_trace(expected_path)
     report = compare(expected, obtained)
-    labels = (expected.settings, expected.extra) == (obtained.settings, obtained.extra)
+    labels = (expected.settings, expected.extra, expected.evaluator) == \
+        (obtained.settings, obtained.extra, obtained.evaluator)
     if not (report.identical and labels):
         write_trace(obtained, obtained_path)
         first = report.first

@@ -4,6 +4,7 @@ function or under TYPE_CHECKING.
 - core (the math) imports the standard library only, and nothing of nntrace above it;
 - views (plain data) import no renderer, neither rich nor click;
 - click only in the CLI, and nothing imports the CLI;
+- NumPy only in nntrace.fast, which imports the core and nothing above it;
 - no import cycles.
 """
 
@@ -76,6 +77,17 @@ def test_views_render_nothing(module):
 def test_click_only_in_the_cli_and_nothing_imports_the_cli():
     assert [m for m, targets in MODULES.items() if "click" in third_party(targets)] == ["nntrace.cli"]
     assert [m for m, targets in MODULES.items() if "nntrace.cli" in targets] == ["nntrace.__main__"]
+
+
+def test_numpy_only_in_the_vectorised_evaluator_which_stands_on_core_alone():
+    # NumPy is imported by nntrace.fast only, and that package knows the core (and errors)
+    # and nothing above it: the front doors choose it, it chooses nothing.
+    users = sorted(m for m, targets in MODULES.items() if "numpy" in third_party(targets))
+    assert users and all(m.startswith("nntrace.fast") for m in users), users
+    for module in (m for m in OURS if m.startswith("nntrace.fast")):
+        above = {t for t in ours(MODULES[module])
+                 if not t.startswith(("nntrace.core", "nntrace.fast")) and t not in ("nntrace.errors", "nntrace")}
+        assert not above and third_party(MODULES[module]) <= {"numpy"}, (module, above)
 
 
 def test_no_import_cycles():

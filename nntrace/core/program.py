@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, groupby
+from itertools import chain, groupby, repeat
 from operator import attrgetter
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from . import names as N
 from .activations import ACTIVATIONS
@@ -144,13 +144,13 @@ def layer_names(layers: Sequence[int]) -> list[Layer]:
     return found
 
 
-def many(names: Sequence[str], op: str, operands: Sequence[tuple[str, ...]], kind: str,
+def many(names: Iterable[str], op: str, operands: Iterable[tuple[str, ...]], kind: str,
          layer: int) -> list[Assign]:
     """A row of assignments of one operation (a neuron's gradients, its weights' updates),
     each `Assign(name, op, args, kind, layer)`, made as tuples at once: a 300-300 layer has
-    90,000 of each, and Assign's own constructor, a Python function, takes half again as long."""
-    return [tuple.__new__(Assign, (name, op, args, kind, layer, "", "sample"))
-            for name, args in zip(names, operands)]
+    90,000 of each, and Assign's own constructor, a Python function, takes twice as long."""
+    fields = zip(names, repeat(op), operands, repeat(kind), repeat(layer), repeat(""), repeat("sample"))
+    return list(map(tuple.__new__, repeat(Assign), fields))
 
 
 def forward(names: Sequence[Layer], activations: Sequence[str], biases: bool) -> list[Assign]:
@@ -212,7 +212,7 @@ def gradients(layer: Layer, biases: bool) -> list[Assign]:
     l, found = layer.l, []
     for q, row, b in zip(layer.neurons, layer.weights, layer.biases):
         delta = f"{q}.delta"
-        found += many([f"{w}.grad" for w in row], "gradient", [(delta, x) for x in layer.below], "grad", l)
+        found += many(map("{}.grad".format, row), "gradient", zip(repeat(delta), layer.below), "grad", l)
         if biases:
             found.append(Assign(f"{b}.grad", "bias_gradient", (delta,), "grad", l))
     return found
@@ -236,7 +236,7 @@ def updates(names: Sequence[Layer], biases: bool, descent: Descent) -> list[Assi
         for q, row, b in zip(layer.neurons, layer.weights, layer.biases):
             delta = f"{q}.delta"
             if descent.plain:
-                found += many(row, "sgd", [(w, x, delta, N.LEARNING_RATE) for w, x in zip(row, layer.below)],
+                found += many(row, "sgd", zip(row, layer.below, repeat(delta), repeat(N.LEARNING_RATE)),
                               "weight", l)
             else:
                 for w in row:

@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..core import names as N
-from ..core.engine import program_for
+from ..core.engine import collection_paused, program_for
 from ..core.network import Network
 from ..core.program import Descent, Rewrite
 from ..core.numbers import FLOAT
@@ -71,9 +71,11 @@ def vectorised(layers: tuple[int, ...], activations: tuple[str, ...], biases: bo
                rewrites: tuple[Rewrite, ...], descent: Descent) -> Vectorised:
     """The step of this shape, with these rewrites (slips), read and written once
     (Unreadable: it cannot be)."""
-    found = Vectorised(read(program_for(layers, activations, biases, loss, rewrites, descent)))
-    for kind in ("step", "forward"):   # written now, so that what has no array form is found now
-        found.function(kind)
+    program = program_for(layers, activations, biases, loss, rewrites, descent)
+    with collection_paused():
+        found = Vectorised(read(program))
+        for kind in ("step", "forward"):   # written now, so that what has no array form is found now
+            found.function(kind)
     return found
 
 

@@ -263,15 +263,29 @@ def run_joins(found: list[Group], index: int, run: list[Assign]) -> bool:
            for h in later):
         return False
     inside = names & reads
-    if inside:   # each read once, and by the assignment that writes it
-        counts = Counter(chain.from_iterable(map(ARGS, run)))
-        if max(map(counts.__getitem__, inside)) != 1 or \
-                not inside <= set(compress(listed, map(contains, map(ARGS, run), listed))):
-            return False
+    if inside and not reads_itself(run, listed, names):
+        return False
     group.assigns += run
     group.writes |= names
     group.reads |= reads
     return True
+
+
+def reads_itself(run: list[Assign], listed: list[str], names: set[str]) -> bool:
+    """Does each assignment of the run read no name the run writes but its own? (A weight's
+    update reads the weight.) At once where each reads its own at one place and nothing
+    else of the run, as the updates do; else by counting."""
+    operands = list(map(ARGS, run))
+    arity = len(operands[0])
+    if set(map(len, operands)) == {arity}:
+        for place in range(arity):
+            if list(map(itemgetter(place), operands)) == listed and all(
+                    names.isdisjoint(map(itemgetter(other), operands)) for other in range(arity) if other != place):
+                return True
+    counts = Counter(chain.from_iterable(operands))
+    inside = names.intersection(counts)
+    return max(map(counts.__getitem__, inside)) == 1 and \
+        inside <= set(compress(listed, map(contains, operands, listed)))
 
 
 def recognise(assigns: list[Assign], target: str, layers: tuple[int, ...]) -> Vector:

@@ -77,6 +77,12 @@ class Recorder:
         # A float as it is (the engines hand floats, a large network hundreds of thousands).
         where[name] = value if type(value) is float else real(value, f"Recorder: {name}")
 
+    def record_floats(self, names: Sequence[str], values: Sequence[float]) -> None:
+        """Many values at once, each already a float (the vectorised engine's, in order)."""
+        if self._values is None:
+            raise RuntimeError("call begin_step(input, target) before record()")
+        self._values.update(zip(names, values))
+
     def end_step(self) -> None:
         self._values = None
 

@@ -29,7 +29,7 @@ from .steps import RATES, fast_step, recorded_update, traced_step
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Stop, signals_deferred
-from .verdict import SampleResult, Verdict, classified_right, judge, largest_where_largest
+from .verdict import SampleResult, Verdict, classifier, judge, largest_where_largest
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
 
@@ -298,13 +298,13 @@ def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], flo
     """Each sample's outputs under the engine's current weights (a forward pass only)."""
     outputs, losses = forward_passes(engine, samples)
     originals = [sample for _, _, sample in samples]
-    kinds = [sorted({s.targets[k] for s in originals}) for k in range(len(originals[0].targets))]
+    kinds = [classifier([s.targets[k] for s in originals]) for k in range(len(originals[0].targets))]
     one_class = ACTIVATIONS[engine.network_shape.activations[-1]].of_layer   # softmax: a class per output
     results = []
     for sample, out in zip(originals, outputs):
         if one_class:
             right = largest_where_largest(out, sample.targets)
         else:
-            right = all(classified_right(out[k], sample.targets[k], kinds[k]) for k in range(len(out)))
+            right = all(kinds[k](out[k], sample.targets[k]) for k in range(len(out)))
         results.append(SampleResult(sample.inputs, sample.targets, out, right))
     return results, sum(losses) / len(losses)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..errors import NonFiniteError
 from .curve import LossCurve
@@ -79,13 +79,24 @@ class Verdict:
 def classified_right(output: float, target: float, all_targets: Sequence[float]) -> bool:
     """Nearer its own target than any other target this output takes in the data (0/1
     targets: on the right side of 0.5); with a single target value, within 0.5 of it."""
-    if not math.isfinite(output):
-        return False
-    others = [t for t in set(all_targets) if t != target]
-    distance = abs(output - target)
-    if not others:
-        return distance < 0.5
-    return all(distance < abs(output - other) for other in others)
+    return classifier(all_targets)(output, target)
+
+
+def classifier(all_targets: Sequence[float]) -> Callable[[float, float], bool]:
+    """classified_right for one output of a data set, its other targets found once."""
+    values = set(all_targets)
+    others: dict[float, list[float]] = {}
+
+    def right(output: float, target: float) -> bool:
+        if not math.isfinite(output):
+            return False
+        if target not in others:
+            others[target] = [t for t in values if t != target]
+        distance = abs(output - target)
+        if not others[target]:
+            return distance < 0.5
+        return all(distance < abs(output - other) for other in others[target])
+    return right
 
 
 def largest_where_largest(outputs: Sequence[float], targets: Sequence[float]) -> bool:

@@ -151,10 +151,13 @@ def sections_of(rows: list[Row], context: Context, prefix: str = "") -> list[Sec
     summary left values out, a line at the end of their section says how many."""
     sections: list[Section] = []
     left_out: list[int] = []
+    current = None
     for name, value, heading, shown in rows:
-        if not sections or sections[-1].heading != prefix + heading:
-            sections.append(Section(prefix + heading, []))
-            left_out.append(0)
+        if heading is not current:   # the same string object while a section goes on (rows_of)
+            current = heading
+            if not sections or sections[-1].heading != prefix + heading:
+                sections.append(Section(prefix + heading, []))
+                left_out.append(0)
         if not shown:
             left_out[-1] += 1
             continue

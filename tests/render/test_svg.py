@@ -76,3 +76,21 @@ def test_svg_at_the_label_limit_labels_every_weight():
     labels = svg_labels(network_svg(net))
     assert set(labels) == set(expected_weights(net))
     assert "unlabelled" not in network_svg(net)
+
+
+def test_the_picture_of_a_large_network_stays_small():
+    net = random_network([2, 300, 300, 1], seed=3, low=-0.1, high=0.1)
+    svg = network_svg(net)
+    # Its first 8 neurons of each wide layer: 2 + 8 + 8 + 1 circles, 2·8 + 8·8 + 8·1 lines.
+    assert circles_and_lines(svg) == (2 + 8 + 8 + 1, 16 + 64 + 8)
+    assert len(svg) < 30_000
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "first 8 of 300 neurons" in texts
+    assert any("the first 8 neurons of each layer wider than 16" in text and "--all" in text for text in texts)
+    assert ET.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text == f"Network {net.describe()}"
+
+
+def test_all_draws_every_neuron_of_a_wide_network():
+    net = random_network([2, 20, 1], seed=3)
+    assert circles_and_lines(network_svg(net, summary=False)) == (23, 40 + 20)
+    assert circles_and_lines(network_svg(net)) == (11, 16 + 8)

@@ -63,3 +63,23 @@ def test_training_data_defaults_to_xor_only_where_it_fits():
     assert len(training_data(random_network([2, 3, 1], seed=1)).samples) == 4
     with pytest.raises(ArgumentError, match="required for the network 3-1"):
         training_data(random_network([3, 1], seed=1))
+
+
+@pytest.mark.parametrize("text", [
+    "0,0,0\n0,1,1\n", "x1,x2,y\r\n0,0,0\r\n0.5,1e-3,-2\r\n", "\n\n  0 , 1 ,1\n\n1,0,1", "0,1_0,1\n",
+    "0,0,0\n,,\n1,1,0\n", "a,b,c\nd,e,f\n", "0,0,0\n0,1\n", '0,"1",1\n', "0,0,1e400\n", "h,1,y\n0,0,0\n",
+    "0,0,0\n1,1,1,1\n", "0,0,0\r\r1,1,1\n", "0,0,0\x0c1,1,1\n",
+])
+def test_plain_numbers_are_read_at_once_as_the_csv_module_reads_them(text, monkeypatch):
+    # parse_csv reads a file of plain numbers line by line at once (data.plain_csv); anything
+    # else, field by field with the csv module, which names what is wrong: the same samples.
+    from nntrace.train import data as data_module
+
+    def result():
+        try:
+            return parse_csv(text, "d.csv", 2, 1)
+        except NntraceError as error:
+            return str(error)
+    quick = result()
+    monkeypatch.setattr(data_module, "plain_csv", lambda *args: None)
+    assert quick == result()
