@@ -373,7 +373,7 @@ def write_step_files(trace, document, o: dict) -> None:
         from .render.export import export
 
         export(document, o["export_path"])
-    after = network_after(trace.network, trace.steps[0])
+    after = network_after(trace.network, trace.steps[0]) if o["picture_path"] or o["save_path"] else None
     if o["picture_path"]:
         from .files import write_atomically
         from .render.svg import network_svg

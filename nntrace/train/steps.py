@@ -52,38 +52,27 @@ def recorded_update(engine: Engine, recorder: Recorder, unit: tuple, iteration: 
 
 
 def traced_step(engine: Engine, writer: JsonlTraceWriter | None) -> Callable | None:
-    """A step that also writes its values to the trace: compiled when it can be, else the
-    engine with the writer as its recorder. Both write the same line."""
+    """A step that also writes its values to the trace: the vectorised engine's, compiled
+    when it can be, else the engine with the writer as its recorder. All write the same
+    line. Run it under `engine.quiet()`."""
     if writer is None:
         return None
     if engine.evaluator == NUMPY and engine.settings.online:
-        return vectorised_traced_step(engine, writer)
+        return writing(writer, engine.names(0), engine.traced)
     step = None if engine.evaluator == NUMPY else compiled(engine, record=True)
     if step is None:
         return lambda x, t, sample, iteration, epoch: recorded_update(
             engine, writer, (x, t, sample), iteration, epoch)
-    names, state = engine.program.names, engine.state
-    rates = [engine.rates[name] for name in RATES]
+    state, rates = engine.state, [engine.rates[name] for name in RATES]
+    return writing(writer, engine.program.names, lambda x, t: step(state, x, t, *rates))
+
+
+def writing(writer: JsonlTraceWriter, names: list[str], step: Callable[[Any, Any], tuple]) -> Callable:
+    """`step(x, t) -> (loss, values in the order of names)` writing its line of the trace."""
     fields: dict[int, str] = {}   # by id(sample): samples live as long as the run
 
     def traced(x, t, sample, iteration: int, epoch: int):
-        loss, values = step(state, x, t, *rates)
-        text = fields.get(id(sample))
-        if text is None:
-            text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)
-        writer.write_values(iteration, epoch, text, names, values)
-        return loss
-    return traced
-
-
-def vectorised_traced_step(engine: Any, writer: JsonlTraceWriter) -> Callable:
-    """The vectorised engine's traced step, writing the line the compiled one writes."""
-    names = engine.names(0)
-    fields: dict[int, str] = {}
-
-    def traced(x, t, sample, iteration: int, epoch: int):
-        with engine.quiet():
-            loss, values = engine.traced(x, t)
+        loss, values = step(x, t)
         text = fields.get(id(sample))
         if text is None:
             text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)

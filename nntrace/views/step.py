@@ -6,6 +6,7 @@ beside it where there is one. The formulas come from the step's own list of assi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from .. import article
 from ..core import names as N
@@ -13,7 +14,7 @@ from ..core.engine import network_program, state_values
 from ..core.names import parse_name
 from ..core.network import Network
 from ..core.ops import OPS
-from ..core.program import Program
+from ..core.program import Assign, Program
 from ..errors import NntraceError
 from ..core.settings import Settings
 from ..trace.model import SampleValues, Step, Trace
@@ -104,16 +105,20 @@ def formulas(program: Program, step: Step, before: Network, settings: Settings, 
 
 def fill(assigns: list, known: dict, values: dict, found: dict, digits: int,
          samples: list[SampleValues] | None = None, wanted: set[str] | None = None) -> None:
-    """The formula of each assignment from the values `known` so far (a batch's mean: from
-    each sample's value); then what it recorded becomes known."""
+    """The formula of each assignment (of the `wanted` ones) from the values as they were
+    when it was computed: `known`, the weights (updated in the list's order), rates and
+    sample; the rest, each computed once, as recorded (a batch's mean: from each sample's
+    value)."""
     for a in assigns:
         if wanted is None or a.name in wanted:
             if a.op == "mean":
                 texts = [operand(sample.values.get(a.args[0]), digits) for sample in samples]
             else:
-                texts = [operand(known.get(x, N.constant(x)), digits) for x in a.args]
+                texts = [operand(known[x] if x in known else values.get(x, N.constant(x)), digits)
+                         for x in a.args]
             found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
-        known[a.name] = values.get(a.name)
+        if a.name in known:   # a weight (or bias, or velocity) updated: later formulas read the new one
+            known[a.name] = values.get(a.name)
 
 
 @dataclass
@@ -132,8 +137,13 @@ class Context:
 Row = tuple[str, float, str, bool]   # a recorded value: name, value, heading, shown
 
 
-def rows_of(values: dict[str, float], last: int, update: bool, summary: Summary | None) -> list[Row]:
-    """Each value with its heading, and whether the summary shows it (None: every value)."""
+def rows_of(values: dict[str, float], last: int, update: bool, summary: Summary | None,
+            assigns: Sequence[Assign] = ()) -> list[Row]:
+    """Each value with its heading, and whether the summary shows it (None: every value).
+    Values recorded in the order of `assigns` (nntrace's own) are placed by their kind and
+    layer, the others by their names."""
+    if [a.name for a in assigns] == list(values):
+        return rows_by_program(values, assigns, last, update, summary)
     headings: dict[object, str] = {}
     found = []
     for name, value in values.items():
@@ -143,6 +153,21 @@ def rows_of(values: dict[str, float], last: int, update: bool, summary: Summary 
         if heading is None:
             heading = headings[key] = section_of(name, last, update)
         found.append((name, value, heading, summary is None or summary.shows(match)))
+    return found
+
+
+def rows_by_program(values: dict[str, float], assigns: Sequence[Assign], last: int, update: bool,
+                    summary: Summary | None) -> list[Row]:
+    """rows_of for values named as `assigns` name them, in their order: the heading of each
+    kind and layer once (section_of), what the summary shows by one look-up a value."""
+    headings: dict[tuple[str, int], str] = {}
+    shown = None if summary is None else summary.names()
+    found = []
+    for a, value in zip(assigns, values.values()):
+        heading = headings.get((a.kind, a.layer))
+        if heading is None:
+            heading = headings[a.kind, a.layer] = section_of(a.name, last, update)
+        found.append((a.name, value, heading, shown is None or a.name in shown))
     return found
 
 
@@ -192,10 +217,12 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     last = len(before.layers) - 1 if before else 1
     shown = Summary(tuple(before.layers)) if summary and before is not None else None
     shown = shown if shown is not None and shown.wide else None
-    rows = [rows_of(sample.values, last, False, shown) for sample in step.samples]
-    rows.append(rows_of(step.values, last, bool(step.samples), shown))
-    wanted = None if shown is None else {row[0] for each in rows for row in each if row[3]}
     program = None if before is None else program_of(trace, before)
+    own = {scope: [a for a in program.assigns if a.scope == scope or not step.samples]
+           for scope in ("sample", "batch")} if program is not None else {"sample": [], "batch": []}
+    rows = [rows_of(sample.values, last, False, shown, own["sample"]) for sample in step.samples]
+    rows.append(rows_of(step.values, last, bool(step.samples), shown, own["batch" if step.samples else "sample"]))
+    wanted = None if shown is None else {row[0] for each in rows for row in each if row[3]}
     written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
                                                                    index == 0, wanted)
     labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns

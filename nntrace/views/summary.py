@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
+from ..core import names as N
 from ..core.network import Network
 
 # A layer of more neurons than WIDE is wider than a screen: its first SHOWN are shown.
@@ -28,13 +30,41 @@ class Summary:
         size = self.layers[layer] if 0 <= layer < len(self.layers) else 0
         return size if size <= WIDE else SHOWN
 
+    @cached_property
+    def _shown(self) -> dict[str, tuple[frozenset | None, frozenset | None]]:
+        """By layer number as a name writes it: the neuron numbers shown, and the source
+        numbers of its weights (None: every one), as text, so a name is judged without int()."""
+        def numbers(layer: int) -> frozenset | None:
+            size = self.layers[layer] if 0 <= layer < len(self.layers) else 0
+            return None if size <= WIDE else frozenset(map(str, range(1, SHOWN + 1)))
+        return {str(l): (numbers(l), numbers(l - 1)) for l in range(1, len(self.layers))}
+
     def shows(self, match: "re.Match[str] | None") -> bool:
-        """Does it show the value of this trace name (matched by names.NAME)?"""
+        """Does it show the value of this trace name (matched by names.NAME)? A step of a
+        large network asks this of every one of its hundreds of thousands of values."""
         if match is None:
             return True   # the loss, and names outside the grammar
-        layer = int(match[1])
-        return int(match[2]) <= self.neurons(layer) and (match[4] is None or
-                                                        int(match[4]) <= self.neurons(layer - 1))
+        shown = self._shown.get(match[1])
+        if shown is None or match[2][0] == "0" or (match[4] or "1")[0] == "0":
+            layer = int(match[1])   # a layer the network does not have, or a number written 01
+            return int(match[2]) <= self.neurons(layer) and (match[4] is None or
+                                                            int(match[4]) <= self.neurons(layer - 1))
+        neurons, sources = shown
+        return (neurons is None or match[2] in neurons) and (
+            match[4] is None or sources is None or match[4] in sources)
+
+    def names(self) -> frozenset[str]:
+        """Every trace name of a step that it shows (`shows` agrees), made from the grammar:
+        a wide step's hundreds of thousands of names are then judged by one look-up each."""
+        found = {"loss"}
+        for l in range(1, len(self.layers)):
+            sources = self.neurons(l - 1)
+            for j in range(1, self.neurons(l) + 1):
+                found.update(f"{N.neuron(l, j)}.{kind}" for kind in N.NEURON_KINDS)
+                for part in ("", ".grad", ".velocity"):
+                    found.update(N.weights(l, j, sources, part))
+                    found.add(N.bias(l, j) + part)
+        return frozenset(found)
 
     def left_out(self, layer: int) -> str:
         """What it leaves out of a layer's values, in words ("" when nothing)."""

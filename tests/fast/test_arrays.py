@@ -12,6 +12,8 @@ from nntrace.core.losses import LOSSES
 from nntrace.core.ops import OPS
 from nntrace.fast import arrays
 from nntrace.fast.plan import ELEMENTWISE, WHOLE_LAYER
+from tests.fast import agree
+
 
 @pytest.fixture(autouse=True)
 def quiet():
@@ -21,14 +23,6 @@ def quiet():
 
 
 NETS = [0.0, -0.0, 1e-300, -1e-300, 0.5, -0.5, 3.0, -3.0, 30.0, -30.0, 700.0, -700.0, 1e300, -1e300]
-
-
-def agree(a: float, b: float) -> bool:
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    if math.isinf(a) or math.isinf(b):
-        return a == b
-    return abs(a - b) <= 1e-12 * max(abs(a), abs(b)) + 1e-15
 
 
 def test_every_operation_activation_and_loss_has_an_array_form():

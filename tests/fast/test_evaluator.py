@@ -7,7 +7,6 @@ engine's own, on arrays. Each comparison starts the two evaluators from the same
 biases and velocities (random ones, so that momentum's first term is not 0), so what is
 compared is one step's arithmetic, not a run's drift."""
 
-import math
 import random
 
 import pytest
@@ -20,18 +19,11 @@ from nntrace.core.settings import make_settings
 from nntrace.errors import ArgumentError
 from nntrace.fast import new_engine
 from nntrace.fast.engine import VectorEngine
+from tests.fast import agree
 
 SCALAR = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
 SLIPS = [(), ("wrong-sign",), ("updated-weights",), ("derivative-on-output",), ("frozen-biases",),
          ("missing-derivative",), ("updated-weights", "frozen-biases")]
-
-
-def agree(a: float, b: float) -> bool:
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    if math.isinf(a) or math.isinf(b):
-        return a == b
-    return abs(a - b) <= 1e-12 * max(abs(a), abs(b)) + 1e-15
 
 
 def random_case(seed: int):

@@ -87,3 +87,39 @@ def test_show_lists_the_connections_into_the_first_neurons_of_each_layer(after):
     assert tables[1].rows[9][4] == format(WIDE_NET.weights[1][1][1], ".7g")
     if after:
         assert tables[0].rows[0][5] == format(trace.steps[0].values["L1.n1.w1"], ".7g")
+
+
+def test_the_summary_judges_each_name_by_its_neuron_and_source_numbers():
+    # Written by hand: a name is shown when its neuron is among its layer's shown ones and
+    # (a weight's) its source among the layer below's; the loss and other names always.
+    import re
+
+    from nntrace.core import names as N
+    from nntrace.core.engine import network_program
+
+    summary = Summary((2, 30, 20, 1))
+    limits = {0: 2, 1: 8, 2: 8, 3: 1}
+
+    def by_hand(name):
+        match = re.fullmatch(r"L(\d+)\.n(\d+)\.(?:w(\d+)|\w+)(?:\.\w+)?", name)
+        if not match:
+            return True
+        layer, neuron, source = int(match[1]), int(match[2]), match[3]
+        return neuron <= limits.get(layer, 0) and (source is None or int(source) <= limits[layer - 1])
+
+    names = network_program(random_network([2, 30, 20, 1], biases=True), ).names
+    names += ["loss", "mine", "L5.n1.net", "L01.n9.out", "L2.n08.w3", "L2.n3.w09", "L1.n8.b.grad"]
+    assert [summary.shows(N.NAME.match(n)) for n in names] == [by_hand(n) for n in names]
+
+
+def test_the_names_a_summary_shows_are_those_it_judges_shown():
+    from nntrace.core import names as N
+    from nntrace.core.engine import network_program
+    from nntrace.core.settings import make_settings
+
+    for layers in ((2, 30, 20, 1), (40, 3, 17), (3, 4, 2)):
+        summary = Summary(layers)
+        network = random_network(list(layers), biases=True)
+        program = network_program(network, make_settings(0.1, batch_size=2, momentum=0.9))
+        names = {a.name for a in program.assigns} | set(program.state)
+        assert {n for n in names if summary.shows(N.NAME.match(n))} == names & summary.names()
