@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NEURON_KINDS = ("net", "out", "error", "deriv", "delta")
 NAME = re.compile(r"L(\d+)\.n(\d+)\.(net|out|error|deriv|delta|b|w(\d+))(?:\.(grad|velocity))?$")
@@ -48,9 +49,18 @@ def weight(layer: int, j: int, i: int) -> str:
 
 def weights(layer: int, j: int, sources: int, part: str = "") -> list[str]:
     """The names of neuron j's weights from each of `sources` neurons below, in order (and
-    with `part`, ".grad" say, theirs): weight(layer, j, i) for i from 1, made at once."""
+    with `part`, ".grad" say, theirs): weight(layer, j, i) for i from 1, made at once (a
+    large network's step names hundreds of thousands of weights)."""
     prefix = f"L{layer}.n{j}.w"
-    return [f"{prefix}{i}{part}" for i in range(1, sources + 1)]
+    if part:
+        return [prefix + i + part for i in counting(sources)]
+    return [prefix + i for i in counting(sources)]
+
+
+@lru_cache(maxsize=16)
+def counting(n: int) -> tuple[str, ...]:
+    """"1", "2", … str(n): written once for every row of weights."""
+    return tuple(map(str, range(1, n + 1)))
 
 
 def bias(layer: int, j: int) -> str:

@@ -216,7 +216,13 @@ def vectors_of(assigns: Sequence[Assign], scope: str, layers: tuple[int, ...]) -
 class Group:
     assigns: list[Assign]
     writes: set[str]
-    reads: set[str]
+    read: set[str] | None = None   # what it reads, made when a later assignment first asks
+
+    @property
+    def reads(self) -> set[str]:
+        if self.read is None:
+            self.read = set(chain.from_iterable(map(ARGS, self.assigns)))
+        return self.read
 
 
 GROUP_KEY = attrgetter("op", "param", "kind", "layer")
@@ -228,47 +234,59 @@ NAME, ARGS = attrgetter("name"), attrgetter("args")
 def groups(assigns: Sequence[Assign]) -> list[list[Assign]]:
     """The assignments in groups of one operation and layer that may each be computed at
     once, in an order that computes what the list computes (see the module's notes).
-    A run of assignments of one key joins its group at once when it can; else one by one."""
+    A run of assignments of one key joins its group (or makes a new one) at once when it
+    can; else one by one."""
     found: list[Group] = []
     latest: dict[tuple, int] = {}
     for key, items in groupby(assigns, GROUP_KEY):
         run = list(items)
         index = latest.get(key)
-        if index is None:   # a new group: its first assignment, then the rest of the run
-            latest[key] = len(found)
-            found.append(Group([run[0]], {run[0].name}, set(run[0].args)))
-            index, run = latest[key], run[1:]
-        if not run or run_joins(found, index, run):
+        if index is None:
+            names = independent(run, Group([], set()), [])
+            if names is not None:   # the whole run, a new group
+                latest[key] = len(found)
+                found.append(Group(run, names))
+                continue
+        elif joins(found, index, run):
             continue
         for a in run:
-            index = latest[key]
-            if not run_joins(found, index, [a]):
+            index = latest.get(key)
+            if index is None or not joins(found, index, [a]):
                 latest[key] = len(found)
-                found.append(Group([a], {a.name}, set(a.args)))
+                found.append(Group([a], {a.name}))
     return [group.assigns for group in found]
 
 
-def run_joins(found: list[Group], index: int, run: list[Assign]) -> bool:
-    """Join `run` to group `index` if it may be computed with it, that is before the groups
-    after it: it reads nothing they write, and writes nothing they read or write; it reads
-    nothing the group writes; and no assignment of it reads what another writes (but its
-    own name: a weight's update reads the weight)."""
-    group, later = found[index], found[index + 1:]
-    listed = list(map(NAME, run))
-    names = set(listed)
-    reads = set(chain.from_iterable(map(ARGS, run)))
-    if len(names) != len(run) or not (group.writes.isdisjoint(names) and group.writes.isdisjoint(reads)):
+def joins(found: list[Group], index: int, run: list[Assign]) -> bool:
+    """Join `run` to group `index` if it may be computed with it (`independent`)."""
+    names = independent(run, found[index], found[index + 1:])
+    if names is None:
         return False
-    if any(not (h.writes.isdisjoint(reads) and h.reads.isdisjoint(names) and h.writes.isdisjoint(names))
-           for h in later):
-        return False
-    inside = names & reads
-    if inside and not reads_itself(run, listed, names):
-        return False
+    group = found[index]
     group.assigns += run
     group.writes |= names
-    group.reads |= reads
+    if group.read is not None:
+        group.read.update(chain.from_iterable(map(ARGS, run)))
     return True
+
+
+def independent(run: list[Assign], group: Group, later: list[Group]) -> set[str] | None:
+    """What `run` writes, if it may be computed with `group`, that is before the groups
+    `later`: it reads nothing they write, and writes nothing they read or write; it reads
+    nothing the group writes; and no assignment of it reads what another writes (but its
+    own name: a weight's update reads the weight). None if it may not."""
+    listed = list(map(NAME, run))
+    names = set(listed)
+    if len(names) != len(run) or not group.writes.isdisjoint(names):
+        return None
+    writes = [h.writes for h in (group, *later) if h.writes]
+    if writes and not all(w.isdisjoint(chain.from_iterable(map(ARGS, run))) for w in writes):
+        return None
+    if any(not (h.reads.isdisjoint(names) and h.writes.isdisjoint(names)) for h in later):
+        return None
+    if not names.isdisjoint(chain.from_iterable(map(ARGS, run))) and not reads_itself(run, listed, names):
+        return None
+    return names
 
 
 def reads_itself(run: list[Assign], listed: list[str], names: set[str]) -> bool:
