@@ -126,11 +126,12 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
           loss: Any = DEFAULT_LOSS, shuffle: bool = False, seed: Any = None,
           trace: str | os.PathLike | None = None, every: Any = 1,
           progress: "Progress | None" = None, stop: "Stop | None" = None, batch_size: Any = 1,
-          momentum: Any = 0.0, weight_decay: Any = 0.0) -> "TrainingResult":
+          momentum: Any = 0.0, weight_decay: Any = 0.0, keep: Any = None) -> "TrainingResult":
     """Gradient descent on `data` (None: the article's XOR table; a CSV file's path; or
     (inputs, targets) pairs), one update per batch of `batch_size` samples (1: online, as
     the article; "all": full batch), with torch.optim.SGD's `momentum` and `weight_decay`;
-    then the verdict. `network` is left untouched."""
+    then the verdict. `network` is left untouched. Without `trace`, `keep` keeps at most
+    that many evenly spaced steps, and every epoch's loss, in memory as `result.kept`."""
     from .train.loop import train as train_loop
 
     network = network_argument(network)
@@ -138,9 +139,10 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     check_fits(settings, network)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
+    keep = None if keep is None else whole("keep", keep, 1)
     samples = checked_samples(settings, dataset(data, network))
     return train_loop(network, samples, epochs, settings, bool(shuffle), seed, trace, every,
-                      progress, stop)
+                      progress, stop, keep)
 
 
 def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,

@@ -47,13 +47,18 @@ class Step:
     target: list[float]
     values: dict[str, float] = field(default_factory=dict)
     samples: list[SampleValues] = field(default_factory=list)
+    # The weights, biases (and velocities) as they were before this update, where the step
+    # that left them is not in the trace (a run traced --every K): what its formulas read.
+    before: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if self.samples:
-            return {"iteration": self.iteration, "epoch": self.epoch, "values": finite_values(self.values),
-                    "samples": [sample.to_dict() for sample in self.samples]}
-        return {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
-                "target": self.target, "values": finite_values(self.values)}
+            found = {"iteration": self.iteration, "epoch": self.epoch, "values": finite_values(self.values),
+                     "samples": [sample.to_dict() for sample in self.samples]}
+        else:
+            found = {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
+                     "target": self.target, "values": finite_values(self.values)}
+        return {**found, "before": finite_values(self.before)} if self.before else found
 
 
 @dataclass
@@ -64,13 +69,17 @@ class Trace:
     network: Network | None = None
     steps: list[Step] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)   # keys a producer added
+    # A training run's loss of each epoch (the mean over its samples), epoch 1 first: the
+    # whole run's curve, however few of its steps were traced.
+    epoch_losses: list[float] = field(default_factory=list)
 
     def header(self) -> dict[str, Any]:
         return {"format": FORMAT, **self.settings.header(),
                 "network": self.network.to_dict() if self.network else None, **self.extra}
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.header(), "steps": [step.to_dict() for step in self.steps]}
+        losses = {"epoch_losses": [finite_or_none(loss) for loss in self.epoch_losses]} if self.epoch_losses else {}
+        return {**self.header(), **losses, "steps": [step.to_dict() for step in self.steps]}
 
 
 def plain(value: Any) -> Any:

@@ -80,3 +80,52 @@ class Recorder:
         from .write import write_trace
 
         write_trace(self.trace, path)
+
+
+class TraceCollector:
+    """A run's traced steps kept in memory as a Trace, through the JSON Lines writer's
+    interface (write.JsonlTraceWriter): what `train` keeps for a page when it writes no
+    trace file. Values are floats, as a trace file would read back."""
+
+    def __init__(self, trace_header: Trace):
+        self.trace = Trace(trace_header.settings, trace_header.network, [], dict(trace_header.extra))
+        self._step: Step | None = None
+
+    def begin_step(self, input: Sequence[float], target: Sequence[float],
+                   iteration: int, epoch: int | None = None) -> None:
+        self._step = Step(iteration, epoch, [float(v) for v in input], [float(v) for v in target])
+        self.trace.steps.append(self._step)
+
+    def begin_batch(self, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]],
+                    iteration: int, epoch: int | None = None) -> None:
+        self.begin_step([], [], iteration, epoch)
+        self._step.samples = [SampleValues([float(v) for v in x], [float(v) for v in t])
+                              for x, t in zip(inputs, targets)]
+
+    def record_before(self, before: dict[str, float]) -> None:
+        self._step.before = {name: float(value) for name, value in before.items()}
+
+    def record(self, name: str, value: float, sample: int | None = None) -> None:
+        where = self._step.values if sample is None else self._step.samples[sample].values
+        where[name] = float(value)
+
+    def end_step(self) -> None:
+        self._step = None
+
+    def sample_head(self, input: Sequence[float], target: Sequence[float]) -> tuple[list, list]:
+        return [float(v) for v in input], [float(v) for v in target]
+
+    def write_values(self, iteration: int, epoch: int | None, sample: tuple[list, list],
+                     names: Sequence[str], values: tuple[float, ...],
+                     before: dict[str, float] | None = None) -> None:
+        self.trace.steps.append(Step(iteration, epoch, list(sample[0]), list(sample[1]),
+                                     dict(zip(names, map(float, values))), [], dict(before or {})))
+
+    def write_epoch(self, epoch: int, loss: float) -> None:
+        self.trace.epoch_losses.append(float(loss))
+
+    def close(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass

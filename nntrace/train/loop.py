@@ -25,9 +25,9 @@ from ..core.numbers import FLOAT
 from ..core.settings import ALL, Settings
 from ..errors import NntraceError, NonFiniteError
 from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
+from ..trace.recorder import TraceCollector
 from ..trace.model import first_non_finite
 from .steps import RATES, fast_step, recorded_update, traced_step
-from ..trace.write import sample_fields
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Stop, signals_deferred
@@ -59,6 +59,7 @@ class TrainingResult:
     stopped: str | None = None        # None, "interrupted" or "non-finite"
     problem: NonFiniteError | None = None
     traced: int = 0                   # iterations written to the trace
+    kept: Trace | None = None         # with `keep` and no trace file: the steps kept in memory
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` summary."""
@@ -82,12 +83,15 @@ class TrainingResult:
 
 def train(network: Network, data: Dataset, epochs: int, settings: Settings = Settings(),
           shuffle: bool = False, seed: int | None = None, trace: str | Path | None = None,
-          every: int = 1, progress: Progress | None = None, stop: Stop | None = None) -> TrainingResult:
+          every: int = 1, progress: Progress | None = None, stop: Stop | None = None,
+          keep: int | None = None) -> TrainingResult:
     """Train `network` (left untouched) on `data` for `epochs` epochs of online gradient descent.
 
-    `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and is
-    closed whole however the run ends. A run that produces a value that is not finite stops
-    there and keeps the last finite weights; `result.problem` names the iteration and value.
+    `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and each
+    epoch's loss, and is closed whole however the run ends. Without it, `keep` keeps about
+    that many evenly spaced iterations in memory instead, as `result.kept`. A run that
+    produces a value that is not finite stops there and keeps the last finite weights;
+    `result.problem` names the iteration and value.
     """
     if epochs < 1 or every < 1 or not data.samples:
         raise NntraceError(f"train: needs at least 1 epoch (got {epochs}), every >= 1 (got {every}) "
@@ -95,11 +99,15 @@ def train(network: Network, data: Dataset, epochs: int, settings: Settings = Set
     if shuffle and seed is None:
         seed = random.randrange(2**32)   # drawn here so the run can be told and repeated
     run = Run(Engine(network, settings), data, seed if shuffle else None, stop or Stop())
-    writer = None
+    writer: JsonlTraceWriter | TraceCollector | None = None
+    if trace is None and keep:
+        every = max(1, -(-epochs * run.updates_per_epoch // keep))   # at most `keep` steps, evenly
+    header = Trace(settings, network, extra={"data": data.source, "epochs": epochs, "every": every,
+                                             "shuffle_seed": run.seed})
     if trace is not None:
-        header = Trace(settings, network, extra={"data": data.source, "epochs": epochs, "every": every,
-                                                 "shuffle_seed": run.seed})
         writer = JsonlTraceWriter(trace, header)
+    elif keep:
+        writer = TraceCollector(header)
     started = time.perf_counter()
     try:
         non_finite = run.epochs(epochs, writer, every, progress)
@@ -112,7 +120,9 @@ def train(network: Network, data: Dataset, epochs: int, settings: Settings = Set
             with signals_deferred():
                 writer.discard()
         raise
-    return run.result(network, epochs, non_finite, seconds)
+    result = run.result(network, epochs, non_finite, seconds)
+    result.kept = writer.trace if isinstance(writer, TraceCollector) else None
+    return result
 
 
 class Run:
@@ -125,6 +135,11 @@ class Run:
         self.iteration = self.traced = self.epoch = 0
         self.order: list = []
         self.snapshot: list = engine.state[:]   # the weights at the start of the epoch under way
+
+    @property
+    def updates_per_epoch(self) -> int:
+        size = self.engine.settings.batch_size
+        return -(-len(self.samples) // (len(self.samples) if size == ALL else size))
 
     def orders(self) -> Iterator[list]:
         """Each epoch's updates, in order: a sample each (online), or a batch each."""
@@ -139,7 +154,8 @@ class Run:
         engine, stop, curve, state = self.engine, self.stop, self.curve, self.engine.state
         lr, momentum, decay = (engine.rates[name] for name in RATES)
         step = fast_step(engine)
-        record_step = traced_step(engine, writer)
+        # Traced every K-th iteration, a step's weights before its update are not in the trace.
+        record_step = traced_step(engine, writer, before=every > 1)
         next_record = every if writer is not None else 0   # 0 never comes: untraced runs skip it
         iteration, loss, total, size = 0, engine.numbers.zero, engine.numbers.zero, len(self.samples)
         try:
@@ -163,6 +179,8 @@ class Run:
                     mean = float(total) / size   # the mean of the samples' losses
                     if mean - mean == 0.0:   # else a Decimal run went beyond float range
                         curve.add(mean)
+                        if writer is not None:
+                            writer.write_epoch(epoch, mean)
                         if progress is not None:
                             progress(epoch, mean)
                         continue

@@ -11,7 +11,9 @@ from ..core.compiled import compiled_step
 from ..core.engine import Engine
 from ..core.numbers import FLOAT
 from ..trace import JsonlTraceWriter, Recorder
-from ..trace.write import sample_fields
+from ..trace.recorder import TraceCollector
+
+Writer = JsonlTraceWriter | TraceCollector   # where a run's traced steps go: a file, or memory
 
 RATES = (N.LEARNING_RATE, N.MOMENTUM, N.WEIGHT_DECAY)   # the run's constants, in the compiled step's order
 
@@ -33,37 +35,45 @@ def fast_step(engine: Engine) -> Callable:
     return lambda state, xs, ts, *rates: engine.step_batch(xs, ts)
 
 
-def recorded_update(engine: Engine, recorder: Recorder, unit: tuple, iteration: int, epoch: int) -> Any:
-    """One update, every value of it handed to the recorder (a Recorder or a trace writer)."""
+def recorded_update(engine: Engine, recorder: Recorder, unit: tuple, iteration: int, epoch: int,
+                    before: bool = False) -> Any:
+    """One update, every value of it handed to the recorder (a Recorder or a trace writer);
+    with `before`, first the weights, biases and velocities as the update finds them."""
     x, t, sample = unit
     if engine.settings.online:
         recorder.begin_step(sample.inputs, sample.targets, iteration, epoch)
-        loss = engine.step_converted(x, t, recorder.record)
     else:
         recorder.begin_batch([s.inputs for s in sample], [s.targets for s in sample], iteration, epoch)
+    if before:
+        recorder.record_before(dict(zip(engine.program.state, map(float, engine.state))))
+    if engine.settings.online:
+        loss = engine.step_converted(x, t, recorder.record)
+    else:
         loss = engine.step_batch(x, t, recorder.record)
     recorder.end_step()
     return loss
 
 
-def traced_step(engine: Engine, writer: JsonlTraceWriter | None) -> Callable | None:
+def traced_step(engine: Engine, writer: Writer | None, before: bool = False) -> Callable | None:
     """A step that also writes its values to the trace: compiled when it can be, else the
-    engine with the writer as its recorder. Both write the same line."""
+    engine with the writer as its recorder. Both write the same line. With `before` (a run
+    traced every K-th iteration), each traced step also holds the state it began from."""
     if writer is None:
         return None
     step = compiled(engine, record=True)
     if step is None:
         return lambda x, t, sample, iteration, epoch: recorded_update(
-            engine, writer, (x, t, sample), iteration, epoch)
-    names, state = engine.program.names, engine.state
+            engine, writer, (x, t, sample), iteration, epoch, before)
+    names, state, state_names = engine.program.names, engine.state, engine.program.state
     rates = [engine.rates[name] for name in RATES]
-    fields: dict[int, str] = {}   # by id(sample): samples live as long as the run
+    heads: dict[int, Any] = {}   # by id(sample): samples live as long as the run
 
     def traced(x, t, sample, iteration: int, epoch: int):
+        prior = dict(zip(state_names, state)) if before else None
         loss, values = step(state, x, t, *rates)
-        text = fields.get(id(sample))
-        if text is None:
-            text = fields[id(sample)] = sample_fields(sample.inputs, sample.targets)
-        writer.write_values(iteration, epoch, text, names, values)
+        head = heads.get(id(sample))
+        if head is None:
+            head = heads[id(sample)] = writer.sample_head(sample.inputs, sample.targets)
+        writer.write_values(iteration, epoch, head, names, values, prior)
         return loss
     return traced
