@@ -37,6 +37,7 @@ if TYPE_CHECKING:   # the rest is imported by the function that needs it: step s
     from .train.loop import Progress, TrainingResult
     from .train.signals import Stop
     from .views.diff import DiffView
+    from .views.explore import ExploreView
 
 DEFAULT_CONVENTION = Settings().convention
 
@@ -131,7 +132,9 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     (inputs, targets) pairs), one update per batch of `batch_size` samples (1: online, as
     the article; "all": full batch), with torch.optim.SGD's `momentum` and `weight_decay`;
     then the verdict. `network` is left untouched. Without `trace`, `keep` keeps at most
-    that many evenly spaced steps, and every epoch's loss, in memory as `result.kept`."""
+    that many evenly spaced steps, and every epoch's loss, in memory as `result.kept`
+    (`keep` may be a function of the network, the settings and the samples per update
+    that says how many)."""
     from .train.loop import train as train_loop
 
     network = network_argument(network)
@@ -139,8 +142,10 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     check_fits(settings, network)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
-    keep = None if keep is None else whole("keep", keep, 1)
     samples = checked_samples(settings, dataset(data, network))
+    if callable(keep):
+        keep = keep(network, settings, len(samples.samples) if settings.batch_size == ALL else settings.batch_size)
+    keep = None if keep is None else whole("keep", keep, 1)
     return train_loop(network, samples, epochs, settings, bool(shuffle), seed, trace, every,
                       progress, stop, keep)
 
@@ -170,6 +175,21 @@ def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLi
 
     return explain_traces(trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL"),
                           tolerance("rtol", rtol), tolerance("atol", atol))
+
+
+def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike | None = None,
+            digits: Any = 7, rtol: Any = RTOL, atol: Any = ATOL, name: str | None = None) -> "ExploreView":
+    """The page of a trace (step or train): its steps by column, thinned evenly when long;
+    with `against`, a second trace's values beside them and where it first differs.
+    `name`: what the page calls the trace (default: its file's path)."""
+    from .views.explore import explore_view
+
+    digits, rtol, atol = significant_digits(digits), tolerance("rtol", rtol), tolerance("atol", atol)
+    expected = trace_argument(trace, "TRACE")
+    actual = None if against is None else trace_argument(against, "AGAINST")
+    source = name or (str(trace) if not isinstance(trace, Trace) else "the trace")
+    actual_source = "" if against is None else (str(against) if not isinstance(against, Trace) else "ACTUAL")
+    return explore_view(expected, source, actual, actual_source, digits, rtol, atol)
 
 
 def show(network: Any = None) -> Network:
@@ -230,6 +250,9 @@ def digits(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or not 1 <= value <= 17:
         raise ArgumentError("digits", "expected a whole number from 1 to 17", value)
     return int(value)
+
+
+significant_digits = digits   # for a function whose own argument is called digits
 
 
 def tolerance(name: str, value: Any) -> float:

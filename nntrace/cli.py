@@ -465,6 +465,68 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     return 0 if view.comparison.same else 1
 
 
+def page_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An explore page: FILE.html (or .htm), in a writable place."""
+    if value is None:
+        return None
+    from .files import known_extension
+
+    return checked_output(ctx, param, value, lambda path, option: known_extension(path, (".html", ".htm"), option))
+
+
+@cli.command()
+@click.argument("trace", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", "output_path", metavar="FILE.html", required=True, callback=page_path,
+              help="The page to write: one self-contained HTML file (data, styles and script "
+                   "inline; it fetches nothing, so it works offline).")
+@click.option("--against", "against_path", metavar="ACTUAL", type=click.Path(dir_okay=False),
+              help="A second trace (yours) to show beside TRACE: both values on every line, the "
+                   "first difference marked, as `nntrace diff TRACE ACTUAL` finds it.")
+@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+              help="With --against: relative tolerance, as diff's.")
+@click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+              help="With --against: absolute tolerance, as diff's.")
+@digits_option
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+def explore(trace: str, output_path: str, against_path: str | None, rtol: float, atol: float,
+            digits: int, open_page: bool) -> None:
+    """Write a page to step through a trace in the browser: the network, the tables, the loss.
+
+    TRACE is a .json or .jsonl trace from `step` or `train`. The page draws the network
+    (each weight's colour and thickness its value at the step shown; hover or focus a
+    neuron or a weight for its values), the step's tables with the same formula lines
+    as the terminal, and the loss curve of the run's epochs; a slider, the buttons and
+    the arrow keys move through the steps. A long trace is thinned evenly to what keeps
+    the page small, and the page says so.
+
+    \b
+    Examples:
+      nntrace train --lr 0.5 --trace run.jsonl --every 10
+      nntrace explore run.jsonl --output run.html --open
+      nntrace step --input 0 1 --trace step.json
+      nntrace explore step.json -o step.html
+      nntrace explore expected.json --against mine.json -o diff.html
+      nntrace train --lr 0.5 --explore run.html          # the same, in one command
+    """
+    from . import api
+
+    view = api.explore(trace, against_path, digits, rtol, atol)
+    write_page(view, output_path, "--output", open_page)
+
+
+def write_page(view, path: str, option: str, open_page: bool = False) -> None:
+    """An explore page, written whole; with `open_page` shown in the default browser."""
+    from .files import write_atomically
+    from .render.explore import explore_html
+
+    write_atomically(path, explore_html(view), option)
+    if open_page:
+        import webbrowser
+        from pathlib import Path
+
+        webbrowser.open(Path(path).resolve().as_uri())
+
+
 def print_parts(parts, console=None) -> None:
     """Each view of a command's output, rendered for the terminal."""
     from .render.terminal import renderable
@@ -509,6 +571,9 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
               help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
                    "nntrace[plot] (matplotlib). From 1000 epochs on, each point is the mean of "
                    "a stretch of epochs (2, 4, 8, ...), as the title says.")
+@click.option("--explore", "explore_path", metavar="FILE.html", callback=page_path,
+              help="Also write the page `nntrace explore` writes for the run: from the --trace "
+                   "file, or without one from evenly spaced steps kept in memory.")
 def train(**options: Any) -> int:
     """Train by gradient descent and say whether the network learned.
 
@@ -528,6 +593,7 @@ def train(**options: Any) -> int:
       nntrace train --weights net.json --data samples.csv --shuffle --seed 1
       nntrace train --lr 0.5 --batch-size all --momentum 0.9 --epochs 2000
       nntrace train --lr 0.5 --plot loss.png --export train.md
+      nntrace train --lr 0.5 --explore run.html     # step through the run in a browser
     """
     import json
 
@@ -546,7 +612,8 @@ def train(**options: Any) -> int:
     with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
         result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
                            o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
-                           progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"])
+                           progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"],
+                           keep_for_page(o))
     if o["save_path"]:
         from .core.network import save_network
 
@@ -557,7 +624,20 @@ def train(**options: Any) -> int:
     else:
         print_parts(train_document(result, o["digits"], timing=True).parts, console)
     write_training_files(result, o["digits"], o["export_path"], o["plot_path"])
+    if o["explore_path"]:
+        view = api.explore(result.kept or o["trace_path"], digits=o["digits"],
+                           name=None if o["trace_path"] else f"a run on {result.data} (kept in memory)")
+        write_page(view, o["explore_path"], "--explore")
     return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
+
+
+def keep_for_page(o: dict):
+    """`train --explore` without --trace: as many steps in memory as its page will hold."""
+    if not o["explore_path"] or o["trace_path"]:
+        return None
+    from .views.explore import keep_for_training
+
+    return keep_for_training
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:

@@ -6,6 +6,7 @@ beside it where there is one. The formulas come from the step's own list of assi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from .. import article
 from ..core import names as N
@@ -13,7 +14,7 @@ from ..core.engine import network_program, state_values
 from ..core.names import parse_name
 from ..core.network import Network
 from ..core.ops import OPS
-from ..core.program import Program
+from ..core.program import Operand, Program, operand_sources
 from ..errors import NntraceError
 from ..core.settings import Settings
 from ..trace.model import SampleValues, Step, Trace
@@ -80,36 +81,39 @@ def formulas(program: Program, step: Step, before: Network, settings: Settings, 
     recorded values, the weights before the step, the sample and the rates. The step's own
     formulas, and for a batch each sample's. Velocities start at 0 at a run's `first` step;
     later, a network file does not hold them (written ?)."""
-    known: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
-    known.update(zip(program.state, state_values(before)))
-    known.update({N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
-                  N.WEIGHT_DECAY: settings.weight_decay})
+    state: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
+    state.update(zip(program.state, state_values(before)))
+    rates = {N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
+             N.WEIGHT_DECAY: settings.weight_decay}
     samples = step.samples or [SampleValues(step.input, step.target, step.values)]
-    each = [{**known, **dict(zip(program.inputs, s.input)), **dict(zip(program.targets, s.target))}
-            for s in samples]
     batch: dict[str, str] = {}
     found: list[dict[str, str]] = [{} for _ in samples]
-    for scope, assigns in program.phases():
-        if scope == "batch":
-            fill(assigns, known, step.values, batch, digits, samples)
-            continue
-        for s, sample in enumerate(samples):
-            each[s].update({name: known[name] for name in program.state})   # the weights as they are now
-            fill(assigns, each[s], sample.values, found[s], digits)
+    for scope, a, operands in operand_sources(program):
+        for sample, written in ([(None, batch)] if scope == "batch" else zip(samples, found)):
+            texts = [operand(value, digits) for value in
+                     operand_values(operands, step, sample, samples, state, rates)]
+            written[a.name] = OPS[a.op].formula(a.param, a.args, texts)
     return (batch, found) if step.samples else (found[0], [])
 
 
-def fill(assigns: list, known: dict, values: dict, found: dict, digits: int,
-         samples: list[SampleValues] | None = None) -> None:
-    """The formula of each assignment from the values `known` so far (a batch's mean: from
-    each sample's value); then what it recorded becomes known."""
-    for a in assigns:
-        if a.op == "mean":
-            texts = [operand(sample.values.get(a.args[0]), digits) for sample in samples]
+def operand_values(operands: Sequence[Operand], step: Step, sample: SampleValues | None,
+                   samples: list[SampleValues], state: dict, rates: dict) -> list[float | None]:
+    """The value of each operand (None where the step does not hold it); a batch's mean
+    reads one value from each sample."""
+    found: list[float | None] = []
+    for o in operands:
+        if o.kind == "samples":
+            found += [each.values.get(o.name) for each in samples]
+        elif o.kind in ("input", "target"):
+            vector = sample.input if o.kind == "input" else sample.target
+            found.append(vector[o.index - 1] if o.index <= len(vector) else None)
+        elif o.kind in ("sample", "step"):
+            found.append((sample if o.kind == "sample" else step).values.get(o.name))
+        elif o.kind in ("before", "rate"):
+            found.append((state if o.kind == "before" else rates).get(o.name))
         else:
-            texts = [operand(known.get(x, N.constant(x)), digits) for x in a.args]
-        found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
-        known[a.name] = values.get(a.name)
+            found.append(N.constant(o.name))   # None for "unknown"
+    return found
 
 
 @dataclass
@@ -145,6 +149,14 @@ def sections_of(values: dict[str, float], context: Context, prefix: str = "",
     return sections
 
 
+def line_labels(program: Program | None, layers: list[int]) -> dict[str, str]:
+    """What a line calls its value besides the trace name: the worked example's name (for
+    its 2-4-1 shape), else the operation's symbol (∂E/∂w)."""
+    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns if OPS[a.op].symbol}
+    labels.update(article.article_names(layers))
+    return labels
+
+
 def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,
               show_article: bool = True) -> StepView:
     """The lines of step `index`, in the order the computation produced the values; a batch's
@@ -155,8 +167,7 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     program = None if before is None else program_of(trace, before)
     written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
                                                                    index == 0)
-    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns if OPS[a.op].symbol}
-    labels.update(article.article_names(before.layers) if before else {})
+    labels = line_labels(program, before.layers) if before else {}
     figures: dict[str, str] = {}
     reasons: dict[str, str] = {}
     if show_article and article.is_article_run(before, step.input, step.target, settings):
