@@ -51,7 +51,9 @@
     const [mantissa, exponent] = Math.abs(x).toExponential(p - 1).split("e");
     let digits = mantissa.replace(".", "");
     let power = Number(exponent);
-    // JavaScript rounds an exact tie away from zero; Python to the even digit.
+    // JavaScript rounds an exact tie away from zero; Python to the even digit. A tie shows
+    // as a 5 in the next digit (cheap to rule out), then as nothing but zeros after it.
+    if (!Math.abs(x).toExponential(p).split("e")[0].endsWith("5")) return [digits, power];
     const [exact, exactPower] = Math.abs(x).toExponential(100).split("e");
     const all = exact.replace(".", "");
     if (all[p] === "5" && /^0*$/.test(all.slice(p + 1)) && Number(all[p - 1]) % 2 === 0) {
