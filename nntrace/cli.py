@@ -560,7 +560,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the trained network to FILE (a network file, for --weights).")
 @click.option("--trace", "trace_path", metavar="FILE.jsonl", callback=jsonl_writable,
-              help="Stream the trace of the recorded iterations to FILE.jsonl as they run.")
+              help="Stream the trace of the recorded iterations, and each epoch's loss, to FILE.jsonl "
+                   "as they run.")
 @click.option("--every", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
               help="With --trace, record every K-th iteration (an iteration is an update).")
 @click.option("--json", "as_json", is_flag=True,
@@ -593,7 +594,7 @@ def train(**options: Any) -> int:
       nntrace train --weights net.json --data samples.csv --shuffle --seed 1
       nntrace train --lr 0.5 --batch-size all --momentum 0.9 --epochs 2000
       nntrace train --lr 0.5 --plot loss.png --export train.md
-      nntrace train --lr 0.5 --explore run.html     # step through the run in a browser
+      nntrace train --lr 0.5 --explore run.html     # to step through in a browser
     """
     import json
 

@@ -10,6 +10,9 @@ def pytest_addoption(parser):
     parser.addoption("--regenerate-fixtures", action="store_true", default=False,
                      help="Rewrite each fixtures/<group>/<case>.json from its <case>.cmd and the current code (the run still fails, "
                           "so a person reads `git diff fixtures/` before committing).")
+    parser.addoption("--regenerate-screenshot", action="store_true", default=False,
+                     help="Rewrite docs/explore.png, the README's picture of the explore page, in Chromium (the "
+                          "run still fails, so a person looks at the picture before committing).")
     parser.addoption("--regenerate-snapshots", action="store_true", default=False,
                      help="Rewrite each tests/snapshots/<case>.txt from the current code (the run still fails, "
                           "so a person reads `git diff tests/snapshots/` before committing).")

@@ -174,7 +174,7 @@ def summary(trace: Trace, network: Network | None) -> str:
     if extra.get("data"):
         parts.append(f"data {extra['data']}")
     if isinstance(extra.get("epochs"), int):
-        parts.append(f"{extra['epochs']} epoch(s)" + (f", every {extra['every']}th iteration traced"
+        parts.append(f"{extra['epochs']} epoch(s)" + (f", every {extra['every']}th iteration recorded"
                                                       if extra.get("every", 1) != 1 else ""))
     return ", ".join(parts)
 

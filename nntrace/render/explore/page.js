@@ -642,6 +642,8 @@
     const epoch = steps.epoch[position];
     document.getElementById("status").textContent = `Iteration ${steps.iteration[position]}`
       + (epoch === null ? "" : ` · epoch ${epoch}`) + ` · step ${position + 1} of ${count}`;
+    slider.setAttribute("aria-valuetext", `iteration ${steps.iteration[position]}`
+      + (epoch === null ? "" : `, epoch ${epoch}`));
     const n = samplesAt(position);
     const choice = document.getElementById("sample-choice");
     choice.hidden = n === 0;
@@ -724,4 +726,5 @@
   // For tests and benchmarks: the page is ready once the first step is drawn.
   window.nntraceExplore = { repr, formatNumber, operandText, show, state };
   document.documentElement.dataset.ready = "true";
+  performance.mark("nntrace-ready");
 })();
