@@ -354,7 +354,8 @@ def example_defaults(o: dict, example) -> None:
         o["weights_path"] = example.network
     if not o["inputs"] and not o["data_path"]:
         o["inputs"], o["targets"] = example.input, o["targets"] or example.target
-    for option, value in (("lr", example.settings.learning_rate), ("loss", example.settings.loss)):
+    for option, value in (("lr", example.settings.learning_rate), ("loss", example.settings.loss),
+                          ("weight_decay", example.settings.weight_decay)):
         if given(option) == click.core.ParameterSource.DEFAULT:
             o[option] = value
 
@@ -529,6 +530,7 @@ def check(**o: Any) -> int:
     """
     from . import api
 
+    template_only(o)
     if o["template"]:
         import json
 
@@ -553,6 +555,18 @@ def check(**o: Any) -> int:
 
         export(document, o["export_path"])
     return 0 if report.first_wrong is None else 1
+
+
+def template_only(o: dict) -> None:
+    """The step's options describe a new example: refused with an example, which carries its own."""
+    given = click.get_current_context().get_parameter_source
+    if o["template"]:
+        return
+    for name, option in (("weights_path", "--weights"), ("inputs", "--input"), ("targets", "--target"),
+                         ("lr", "--lr"), ("loss", "--loss")):
+        if given(name) != click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("only with --template: an example file carries its own network, "
+                                     "sample and settings", param_hint=f"'{option}'")
 
 
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from ..core.engine import value_names
 from ..core.network import Network, is_number, load_network, parse_json
 from ..core.numbers import to_decimal
-from ..core.settings import Settings, make_settings
+from ..core.settings import Settings, check_fits, make_settings, target_problem
 from ..errors import ArgumentError, NntraceError
 from ..files import read_text
 
@@ -88,26 +88,44 @@ def parse_example(data: Any, source: str, folder: Path | None) -> Example:
         if key not in data:
             raise fail(key, "missing (an example is a network, one sample and its figures)")
     network = example_network(data["network"], source, folder)
-    sample = [vector(data[key], key, fail) for key in ("input", "target")]
-    settings = example_settings(data.get("settings", {}), fail)
-    names = example_names(data.get("names", {}), fail)
-    example = Example(text(data, "title"), text(data, "source"), text(data, "note"), network,
+    settings = example_settings(data.get("settings", {}), network, fail)
+    sample = sample_of(data, network, settings, fail)
+    names = example_names(data.get("names", {}), value_names(network, settings), fail)
+    example = Example(*(text(data, key, fail) for key in ("title", "source", "note")), network,
                       sample[0], sample[1], settings, names, path=source)
     example.figures = figures(data.get("figures", {}), example, fail)
     return example
 
 
-def text(data: dict, key: str) -> str:
+def text(data: dict, key: str, fail) -> str:
     value = data.get(key, "")
-    return value if isinstance(value, str) else json.dumps(value)
+    if not isinstance(value, str):
+        raise fail(key, "expected a string")
+    return value
 
 
 def example_network(value: Any, source: str, folder: Path | None) -> Network:
     if isinstance(value, str):
         if folder is None:
             raise NntraceError(f"{source}: network: a path needs an example file to be relative to")
-        return load_network(folder / value)
+        try:
+            return load_network(folder / value)
+        except NntraceError as error:   # name the example too: the path is relative to it
+            raise NntraceError(f"{source}: network: {error}") from None
     return Network.from_dict(value, f"{source}: network")
+
+
+def sample_of(data: dict, network: Network, settings: Settings, fail) -> list[list[float]]:
+    """The input and target, checked against the network and the loss."""
+    inputs, targets = (vector(data[key], key, fail) for key in ("input", "target"))
+    if len(inputs) != network.inputs:
+        raise fail("input", f"the network {network.shape} takes {network.inputs} number(s), got {len(inputs)}")
+    if len(targets) != network.outputs:
+        raise fail("target", f"the network {network.shape} has {network.outputs} output(s), got {len(targets)}")
+    problem = target_problem(settings, targets)
+    if problem:
+        raise fail("target", problem)
+    return [inputs, targets]
 
 
 def vector(value: Any, key: str, fail) -> list[float]:
@@ -116,7 +134,8 @@ def vector(value: Any, key: str, fail) -> list[float]:
     return [float(v) for v in value]
 
 
-def example_settings(value: Any, fail) -> Settings:
+def example_settings(value: Any, network: Network, fail) -> Settings:
+    """The settings, checked on their own and against the network (a loss its output takes)."""
     if not isinstance(value, dict):
         raise fail("settings", "expected an object")
     for key in value:
@@ -124,15 +143,24 @@ def example_settings(value: Any, fail) -> Settings:
             raise fail(f"settings: {key}", f"not a setting an example carries (it may carry "
                                            f"{', '.join(SETTINGS)}; the checker finds the convention "
                                            f"and the slips)")
+    keys = {argument: key for key, argument in SETTINGS.items()}   # make_settings' name -> the file's
     try:
-        return make_settings(**{SETTINGS[key]: item for key, item in value.items()})
+        settings = make_settings(**{SETTINGS[key]: item for key, item in value.items()})
+        check_fits(settings, network)
     except ArgumentError as error:
-        raise fail(f"settings: {error.argument}", error.problem) from None
+        raise fail(f"settings: {keys.get(error.argument, error.argument)}", error.problem) from None
+    return settings
 
 
-def example_names(value: Any, fail) -> dict[str, str]:
+def example_names(value: Any, order: list[str], fail) -> dict[str, str]:
+    """The text's names for trace names, each a trace name of the step ("-" first if negated)."""
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise fail("names", "expected an object of the text's name: trace name")
+    for key, target in value.items():
+        if target.removeprefix("-") not in order:
+            close = difflib.get_close_matches(target.removeprefix("-"), order, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise fail(f"names: {key}", f"{target!r} is not a trace name of this network{hint}")
     return dict(value)
 
 
@@ -153,6 +181,8 @@ def figures(value: Any, example: Example, fail) -> list[Figure]:
             raise fail(f"figures: {key}", f"write the figure as a string, as printed: \"{printed}\"")
         if printed.strip():
             number, places = printed_number(printed, lambda problem: fail(f"figures: {key}", problem))
+            if name in found:
+                raise fail(f"figures: {key}", f"{name} is printed twice (also as {found[name].label})")
             found[name] = Figure(name, key if key != name else "", printed.strip(),
                                  -number if negated else number, places, negated)
     return [found[name] for name in order if name in found]

@@ -12,8 +12,9 @@ Each figure gets the first verdict that holds (docs/formats.md, "Worked example"
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..core import names as N
@@ -44,8 +45,9 @@ class Judgement:
         return f"{self.figure.label}: {self.explanation}"
 
     def to_dict(self) -> dict[str, Any]:
+        exact = self.exact if math.isfinite(self.exact) else None   # JSON has no infinity (formats.md)
         found = {"name": self.figure.name, "source_name": self.figure.source_name or None,
-                 "printed": self.figure.printed, "exact": self.exact, "verdict": self.verdict,
+                 "printed": self.figure.printed, "exact": exact, "verdict": self.verdict,
                  "explanation": self.explanation}
         return {**found, "slip": self.slip} if self.slip else found
 
@@ -62,30 +64,31 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, Any]:
         first = self.first_wrong
-        return {"title": self.example.title, "figures": [j.to_dict() for j in self.judgements],
+        return {"figures": [j.to_dict() for j in self.judgements],
                 "first_wrong": first.figure.name if first else None,
                 "closest": self.closest.to_dict() if self.closest else None}
 
 
-def check(example: Example) -> CheckReport:
-    """Every figure of the example judged, in computation order."""
+def check(example: Example, with_closest: bool = True) -> CheckReport:
+    """Every figure of the example judged, in computation order; with `with_closest`, also
+    the whole computation that reproduces the most figures (step's column does without)."""
     exact = run(example, example.settings, None)
-    carried_runs: dict[Candidate, dict[str, Number]] = {}
+    carried_runs: dict[Candidate, dict[str, Number] | None] = {}
     judgements = []
     for figure in example.figures:
         judgements.append(judge(example, figure, exact, carried_runs))
-    return CheckReport(example, judgements, closest(example))
+    return CheckReport(example, judgements, closest(example) if with_closest else None)
 
 
 def judge(example: Example, figure: Figure, exact: dict[str, Number],
           runs: dict[Candidate, dict[str, Number]]) -> Judgement:
-    value = float(exact[figure.name])
+    value = float(exact.get(figure.name, math.nan))
     shown = -value if figure.negated else value
     if agrees(value, figure):
         return Judgement(figure, shown, "agrees", f"the exact value, to {places(figure)}")
     for candidate in candidates():
         carried = carried_run(example, candidate, runs)
-        if carried is None or not agrees(carried[figure.name], figure):
+        if carried is None or figure.name not in carried or not agrees(carried[figure.name], figure):
             continue
         if candidate == Candidate():   # exact math, from the operands as printed
             return Judgement(figure, shown, "follows", follows_text(example, figure, carried))
@@ -106,7 +109,7 @@ def carried_run(example: Example, candidate: Candidate, runs: dict) -> dict[str,
 
 def run(example: Example, settings: Settings, written: dict[str, Decimal] | None) -> dict[str, Number]:
     """Every value of the example's step: floats for exact math (written None), else decimals,
-    with the written values carried on."""
+    with the written values carried on; an overflow leaves the values before it."""
     how = arithmetic(settings)
     if written is not None:   # hand arithmetic: decimal, whatever the candidate's number type
         how = Arithmetic(DECIMAL, how.carry, how.rewrites)
@@ -115,7 +118,7 @@ def run(example: Example, settings: Settings, written: dict[str, Decimal] | None
         Engine(example.network, settings, how).step(example.input, example.target,
                                                     values.__setitem__, written)
     except ArithmeticError:
-        return {}
+        pass
     return values
 
 
@@ -131,12 +134,12 @@ def operands(example: Example, figure: Figure, carried: dict[str, Number]) -> li
     before = {a.name for a in program.assigns[:index]}
     given = {**dict(zip(program.state, state_values(example.network))),
              **dict(zip(program.inputs, example.input)), **dict(zip(program.targets, example.target)),
-             N.LEARNING_RATE: example.settings.learning_rate}
+             N.LEARNING_RATE: example.settings.learning_rate, N.WEIGHT_DECAY: example.settings.weight_decay}
     labels, printed = example.labels(), {f.name: f for f in example.figures}
     found = []
     for name in dict.fromkeys(program.assigns[index].args):
-        if name in before and name in printed:
-            found.append(f"{labels.get(name, name)} = {printed[name].printed}")
+        if name in before and name in printed:   # as printed, under the text's name and sign
+            found.append(f"{printed[name].label} = {printed[name].printed}")
         elif name in before:
             found.append(f"{labels.get(name, name)} = {format_number(float(carried[name]))}")
         elif name in given:
@@ -151,18 +154,28 @@ def follows_text(example: Example, figure: Figure, carried: dict[str, Number]) -
 
 
 def slip_text(candidate: Candidate) -> str:
-    descriptions = {**{name: slip.description for name, slip in SLIPS.items()},
-                    **{kind: p.description for kind, p in PRECISION_SLIPS.items()}}
-    said = [f"{slip}: {descriptions.get(slip.partition(':')[0], '')}".rstrip(": ") for slip in candidate.slips]
+    said = [f"{slip}: {describe_slip(slip)}".rstrip(": ") for slip in candidate.slips]
     return "; ".join(said) if said else candidate.describe()
 
 
+def describe_slip(slip: str) -> str:
+    """A slip's description; `rounded:2`'s with its 2 in place of the registry's N."""
+    kind, _, digits = slip.partition(":")
+    if kind in PRECISION_SLIPS:
+        return PRECISION_SLIPS[kind].description.replace(" N ", f" {digits} ")
+    return SLIPS[slip].description if slip in SLIPS else ""
+
+
 def wrong_text(example: Example, figure: Figure, carried: dict[str, Number] | None) -> str:
-    if not carried:
+    if not carried or figure.name not in carried:
         return "no computation reproduces it"
-    expected = Decimal(carried[figure.name]).quantize(Decimal(1).scaleb(-figure.places), ROUND_HALF_UP)
-    shown = -expected if figure.negated else expected
-    return (f"does not follow from {join(operands(example, figure, carried))}: expected {shown}, "
+    value = Decimal(carried[figure.name])
+    value = -value if figure.negated else value
+    try:
+        expected = str(value.quantize(Decimal(1).scaleb(-figure.places), ROUND_HALF_UP))
+    except InvalidOperation:   # infinite, or more digits than decimal's precision holds
+        expected = format_number(float(value), 10)
+    return (f"does not follow from {join(operands(example, figure, carried))}: expected {expected}, "
             f"printed {figure.printed}")
 
 

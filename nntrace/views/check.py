@@ -41,7 +41,9 @@ def check_view(report: "CheckReport", digits: int = 7) -> CheckView:
     lines = [FigureLine(j.figure.name, j.figure.source_name, j.figure.printed, format_number(j.exact, digits),
                         j.verdict, j.explanation) for j in report.judgements]
     first = report.first_wrong
-    if first is None:
+    if not lines:
+        summary = 'No figure to check: every figure is "" (not printed).'
+    elif first is None:
         follows = sum(line.verdict == "follows" for line in lines)
         summary = f"Every figure checks out: {len(lines) - follows} agree with exact math" + (
             f", {follows} follow from the figures printed before them." if follows else ".")
@@ -50,7 +52,7 @@ def check_view(report: "CheckReport", digits: int = 7) -> CheckView:
         summary = (f"The first figure to go wrong: {label}, printed {first.figure.printed}: "
                    f"{first.verdict}, {first.explanation}.")
     best = report.closest
-    closest = "" if best is None else (
+    closest = "" if best is None or not lines else (
         f"The whole step computed as {best.candidate.describe()} reproduces "
         f"{len(lines) - len(best.missed)} of {len(lines)} figures"
         + (f" (not {', '.join(best.missed)})." if best.missed else "."))

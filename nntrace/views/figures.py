@@ -35,10 +35,11 @@ def labels_for(network: Network | None, example: Example | None = None) -> dict[
 
 def applies(example: Example, network: Network | None, step: Step, settings: Settings) -> bool:
     """Is the step the example's own (its network, sample and settings), so its figures apply?"""
+    theirs = example.settings
     return (network is not None and network.to_dict() == example.network.to_dict() and not step.samples
-            and step.input == example.input and step.target == example.target and settings.plain
-            and (settings.learning_rate, settings.loss) == (example.settings.learning_rate,
-                                                            example.settings.loss))
+            and step.input == example.input and step.target == example.target and settings.online
+            and not settings.momentum and (settings.learning_rate, settings.loss, settings.weight_decay)
+            == (theirs.learning_rate, theirs.loss, theirs.weight_decay))
 
 
 def printed(figure: Figure) -> str:
@@ -64,11 +65,12 @@ def judged(example: Example, found: Column) -> None:
     """✓ where exact math agrees; else ≠ and the reason `nntrace check` gives."""
     from ..check.judge import check
 
-    for judgement in check(example).judgements:
+    source = "article" if found.title == BUILT_IN else "text"   # who rounded and carried on
+    for judgement in check(example, with_closest=False).judgements:
         if judgement.verdict == "agrees":
             found.verdicts[judgement.figure.name] = "✓"
             continue
-        note = judgement.note(found.title)
+        note = judgement.note(source)
         if note not in found.notes:
             found.notes.append(note)
         found.verdicts[judgement.figure.name] = f"≠{found.notes.index(note) + 1}"
