@@ -32,6 +32,7 @@ from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
 if TYPE_CHECKING:   # the rest is imported by the function that needs it: step starts quickly
+    from .check.judge import CheckReport
     from .check.explain import Explanation
     from .train.data import Dataset, Sample
     from .train.loop import Progress, TrainingResult
@@ -178,18 +179,58 @@ def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLi
 
 
 def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike | None = None,
-            digits: Any = 7, rtol: Any = RTOL, atol: Any = ATOL, name: str | None = None) -> "ExploreView":
+            digits: Any = 7, rtol: Any = RTOL, atol: Any = ATOL, name: str | None = None,
+            example: Any = None) -> "ExploreView":
     """The page of a trace (step or train): its steps by column, thinned evenly when long;
-    with `against`, a second trace's values beside them and where it first differs.
-    `name`: what the page calls the trace (default: its file's path)."""
+    with `against`, a second trace's values beside them and where it first differs; with
+    `example` (a worked-example file's path or an Example; default the article's), its
+    printed figures beside the steps that are its own. `name`: what the page calls the
+    trace (default: its file's path)."""
+    from .check.example import Example, read_example
     from .views.explore import explore_view
 
     digits, rtol, atol = significant_digits(digits), tolerance("rtol", rtol), tolerance("atol", atol)
+    if isinstance(example, (str, os.PathLike)):
+        example = read_example(example)
+    elif example is not None and not isinstance(example, Example):
+        raise ArgumentError("example", "expected a worked-example file's path, an Example or None "
+                                       "(the article's)", example)
     expected = trace_argument(trace, "TRACE")
     actual = None if against is None else trace_argument(against, "AGAINST")
     source = name or (str(trace) if not isinstance(trace, Trace) else "the trace")
     actual_source = "" if against is None else (str(against) if not isinstance(against, Trace) else "ACTUAL")
-    return explore_view(expected, source, actual, actual_source, digits, rtol, atol)
+    return explore_view(expected, source, actual, actual_source, digits, rtol, atol, example)
+
+
+def check(example: Any = None) -> "CheckReport":
+    """Judge a worked example figure by figure: None for the article's, a file's path, or an Example."""
+    from .check.example import Example, built_in, read_example
+    from .check.judge import check as judge_example
+
+    if example is None:
+        example = built_in()
+    elif isinstance(example, (str, os.PathLike)):
+        example = read_example(example)
+    elif not isinstance(example, Example):
+        raise ArgumentError("example", "expected a worked-example file's path, an Example or None "
+                                       "(the article's)", example)
+    return judge_example(example)
+
+
+def example_template(network: Any = None, input: Any = article.INPUT, target: Any = None,
+                     lr: Any = DEFAULT_LEARNING_RATE, loss: Any = DEFAULT_LOSS) -> dict:
+    """A worked-example file to fill in: every trace name of the step, each figure "" (not printed)."""
+    from .core.engine import value_names
+
+    network = network_argument(network)
+    settings = make_settings(lr, loss=loss)
+    check_fits(settings, network)
+    inputs = numbers("input", input)
+    targets = sample_target(network, inputs, None if target is None else numbers("target", target))
+    return {"format": "nntrace-example/1", "title": "", "source": "", "network": network.to_dict(),
+            "input": inputs, "target": targets,
+            "settings": {"learning_rate": settings.learning_rate, "loss": settings.loss}, "names": {},
+            "figures": {name: "" for name in value_names(network, settings)}}
 
 
 def show(network: Any = None) -> Network:

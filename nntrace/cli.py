@@ -298,6 +298,9 @@ def cli() -> None:
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the updated network to FILE (a network file, for --weights), so steps "
                    "chain: --weights FILE --save FILE updates it in place.")
+@click.option("--example", "example_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="A worked-example file (see `nntrace check`): its network, sample and settings "
+                   "unless given, and its printed figures beside the step's values.")
 def step(**options: Any) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
@@ -324,11 +327,17 @@ def step(**options: Any) -> None:
     from .views.document import step_document
 
     o = options
+    example = None
+    if o["example_path"]:
+        from .check.example import read_example
+
+        example = read_example(o["example_path"])
+        example_defaults(o, example)
     check_step_options(o)
     trace = api.step(o["weights_path"], o["inputs"], o["targets"] or None, o["lr"],
                      o["convention"], o["slips"], o["loss"], o["data_path"], o["batch_size"],
                      o["momentum"], o["weight_decay"])
-    document = step_document(trace, o["digits"], o["show"])
+    document = step_document(trace, o["digits"], o["show"], example)
     if o["as_json"]:
         from .trace.write import dumps_trace
 
@@ -336,6 +345,19 @@ def step(**options: Any) -> None:
     else:
         print_parts(document.parts)
     write_step_files(trace, document, o)
+
+
+def example_defaults(o: dict, example) -> None:
+    """The example's network, sample, learning rate and loss, where the command line gives none."""
+    given = click.get_current_context().get_parameter_source
+    if o["weights_path"] is None:
+        o["weights_path"] = example.network
+    if not o["inputs"] and not o["data_path"]:
+        o["inputs"], o["targets"] = example.input, o["targets"] or example.target
+    for option, value in (("lr", example.settings.learning_rate), ("loss", example.settings.loss),
+                          ("weight_decay", example.settings.weight_decay)):
+        if given(option) == click.core.ParameterSource.DEFAULT:
+            o[option] = value
 
 
 def check_step_options(o: dict) -> None:
@@ -486,10 +508,13 @@ def page_path(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="With --against: relative tolerance, as diff's.")
 @click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
               help="With --against: absolute tolerance, as diff's.")
+@click.option("--example", "example_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="A worked-example file (see `nntrace check`): its printed figures, ✓ or ≠, "
+                   "beside the steps that are its own example (default: the article's).")
 @digits_option
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 def explore(trace: str, output_path: str, against_path: str | None, rtol: float, atol: float,
-            digits: int, open_page: bool) -> None:
+            example_path: str | None, digits: int, open_page: bool) -> None:
     """Write a page to step through a trace in the browser: the network, the tables, the loss.
 
     TRACE is a .json or .jsonl trace from `step` or `train`. The page draws the network
@@ -506,11 +531,13 @@ def explore(trace: str, output_path: str, against_path: str | None, rtol: float,
       nntrace step --input 0 1 --trace step.json
       nntrace explore step.json -o step.html
       nntrace explore expected.json --against mine.json -o diff.html
+      nntrace step --example examples/mazur-2-2-2.json --trace mazur.json
+      nntrace explore mazur.json --example examples/mazur-2-2-2.json -o mazur.html
       nntrace train --lr 0.5 --explore run.html          # the same, in one command
     """
     from . import api
 
-    view = api.explore(trace, against_path, digits, rtol, atol)
+    view = api.explore(trace, against_path, digits, rtol, atol, example=example_path)
     write_page(view, output_path, "--output", open_page)
 
 
@@ -532,6 +559,81 @@ def print_parts(parts, console=None) -> None:
     from .render.terminal import renderable
 
     (console or make_console()).print(*(renderable(part) for part in parts))
+
+
+@cli.command()
+@click.argument("example", required=False, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
+@digits_option
+@export_option
+@click.option("--template", is_flag=True,
+              help="Print a worked-example file to fill in instead: every trace name of the step "
+                   "of --weights, --input, --target, --lr and --loss, each figure \"\" (not printed).")
+@weights_option
+@click.option("--input", "inputs", type=NUMBER, multiple=True, metavar="X...", help="With --template.")
+@click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...", help="With --template.")
+@lr_option
+@loss_option
+def check(**o: Any) -> int:
+    """Judge a published worked example, figure by figure.
+
+    EXAMPLE is a worked-example file (docs/formats.md): a network, one sample, the
+    settings, and the figures the text printed, as strings. With none, the article's.
+    Each figure, in the order the computation produces it, gets the first verdict that
+    holds: agrees (the exact value rounds or truncates to it), follows (it follows from
+    the figures printed before it: the text rounded and carried on), slip (a known slip,
+    a pair, or rounded:N/truncated:N reproduces it), wrong (nothing does: what the line
+    should be is given). Then the first figure that goes wrong.
+
+    Exit status: 0 when no figure is a slip or wrong, 1 otherwise, 2 for trouble. The
+    article's own example exits 1: its derivative slip.
+
+    \b
+    Examples:
+      nntrace check                            # the article's 37 figures
+      nntrace check examples/mazur-2-2-2.json --json
+      nntrace check --template --weights net.json --input 0.5 1 --target 1 > mine.json
+      nntrace check mine.json --export check.md
+    """
+    from . import api
+
+    template_only(o)
+    if o["template"]:
+        import json
+
+        if o["example"]:
+            raise click.BadParameter("not with --template, which writes a new one", param_hint="'EXAMPLE'")
+        click.echo(json.dumps(api.example_template(o["weights_path"], o["inputs"] or api.article.INPUT,
+                                                   o["targets"] or None, o["lr"], o["loss"]), indent=2))
+        return 0
+    from .views.check import check_view
+    from .views.document import Document
+
+    report = api.check(o["example"])
+    document = Document("nntrace check", [check_view(report, o["digits"])])
+    if o["as_json"]:
+        import json
+
+        click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))
+    else:
+        print_parts(document.parts)
+    if o["export_path"]:
+        from .render.export import export
+
+        export(document, o["export_path"])
+    return 0 if report.first_wrong is None else 1
+
+
+def template_only(o: dict) -> None:
+    """The step's options describe a new example: refused with an example, which carries its own."""
+    given = click.get_current_context().get_parameter_source
+    if o["template"]:
+        return
+    for name, option in (("weights_path", "--weights"), ("inputs", "--input"), ("targets", "--target"),
+                         ("lr", "--lr"), ("loss", "--loss")):
+        if given(name) != click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("only with --template: an example file carries its own network, "
+                                     "sample and settings", param_hint=f"'{option}'")
 
 
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -39,7 +39,8 @@ from .core.network import Network, load_network
 from .trace import Trace
 from .trace.model import network_after
 
-__all__ = ["StepResult", "TrainResult", "Picture", "article_network", "load", "show", "step", "train"]
+__all__ = ["CheckResult", "StepResult", "TrainResult", "Picture", "article_network", "check", "load", "show",
+           "step", "train"]
 
 
 def article_network() -> Network:
@@ -76,6 +77,13 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000, lr: Any = 
     digits = api.digits(digits)
     return TrainResult(api.train(network, data, epochs, lr, convention, slips, loss, shuffle, seed),
                        digits)
+
+
+def check(example: Any = None, digits: Any = 7) -> "CheckResult":
+    """A worked example judged figure by figure, as `nntrace check`: None for the article's,
+    a worked-example file's path."""
+    digits = api.digits(digits)
+    return CheckResult(api.check(example), digits)
 
 
 def show(network: Any = None, digits: Any = 7) -> "Picture":
@@ -197,6 +205,33 @@ class TrainResult(Displayable):
 
     def __repr__(self) -> str:
         return f"<nntrace train: {self.result.epochs_run} epoch(s); {self.verdict}>"
+
+
+@dataclass
+class CheckResult(Displayable):
+    """Every figure of a worked example with its verdict; `.first_wrong`, `.report`."""
+
+    report: Any                 # check.judge.CheckReport
+    digits: int = 7
+
+    @property
+    def first_wrong(self) -> str | None:
+        """The trace name of the first figure that is a slip or wrong, None if none is."""
+        first = self.report.first_wrong
+        return first.figure.name if first else None
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return {j.figure.name: j.verdict for j in self.report.judgements}
+
+    def document(self) -> Any:
+        from .views.check import check_view
+        from .views.document import Document
+
+        return Document("nntrace check", [check_view(self.report, self.digits)])
+
+    def __repr__(self) -> str:
+        return f"<nntrace check: {len(self.report.judgements)} figures, first wrong {self.first_wrong}>"
 
 
 @dataclass

@@ -111,3 +111,42 @@ def test_a_network_dict_with_softmax_out_of_place_is_refused_naming_the_layer(ac
     with pytest.raises(NntraceError) as raised:
         api.step(network, [0, 1], [1] * layers[-1])
     assert str(raised.value) == message
+
+
+# check and example_template.
+
+def test_check_takes_none_a_path_or_an_example(tmp_path):
+    from pathlib import Path
+
+    from nntrace.check.example import read_example
+
+    mazur = Path(__file__).parents[1] / "examples" / "mazur-2-2-2.json"
+    assert api.check().first_wrong.figure.name == "L2.n1.deriv"         # the article's
+    assert api.check(mazur).first_wrong is None
+    assert api.check(str(mazur)).first_wrong is None
+    assert len(api.check(read_example(mazur)).judgements) == 22
+    with pytest.raises(ArgumentError) as error:
+        api.check({"figures": {}})
+    assert error.value.argument == "example"
+
+
+def test_example_template_lists_every_name_with_empty_figures():
+    # 1-1-1 identity: the 15 values of a step, from L1.n1.net to the updated L1.n1.w1.
+    net = {"layers": [1, 1, 1], "activation": "identity", "weights": [[[0.35]], [[0.6]]]}
+    template = api.example_template(net, [2], [1], 0.1)
+    assert list(template["figures"]) == [
+        "L1.n1.net", "L1.n1.out", "L2.n1.net", "L2.n1.out", "loss", "L2.n1.error", "L2.n1.deriv",
+        "L2.n1.delta", "L2.n1.w1.grad", "L1.n1.error", "L1.n1.deriv", "L1.n1.delta", "L1.n1.w1.grad",
+        "L2.n1.w1", "L1.n1.w1"]
+    assert set(template["figures"].values()) == {""} and template["names"] == {}
+    assert template["settings"] == {"learning_rate": 0.1, "loss": "half-squared-error"}
+
+
+@pytest.mark.parametrize("kwargs, argument", [
+    ({"input": [0]}, "input"), ({"input": [0.5, 1]}, "target"), ({"lr": "x"}, "lr"),
+    ({"loss": "cross-entropy"}, "loss"), ({"network": 5}, "network"),
+])
+def test_example_template_refuses_bad_arguments_naming_them(kwargs, argument):
+    with pytest.raises(ArgumentError) as error:
+        api.example_template(**kwargs)
+    assert error.value.argument == argument

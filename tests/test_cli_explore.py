@@ -93,3 +93,15 @@ def test_train_explore_with_a_trace_reads_the_trace_it_wrote(tmp_path):
     data = data_of(page)
     assert data["steps"]["iteration"] == [s.iteration for s in read_trace(trace).steps] == list(range(7, 121, 7))
     assert data["title"] == f"nntrace explore: {trace}"
+
+
+def test_explore_with_a_worked_example_puts_its_figures_beside_its_step(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    trace, page = tmp_path / "mazur.json", tmp_path / "mazur.html"
+    assert invoke("step", "--example", "examples/mazur-2-2-2.json", "--trace", trace).exit_code == 0
+    result = invoke("explore", trace, "--example", "examples/mazur-2-2-2.json", "-o", page)
+    assert result.exit_code == 0, result.output
+    data = data_of(page)
+    assert data["figures"]["0"]["L2.n1.w1"][1] == "✓" and data["figure_title"] == "printed"
+    bad = invoke("explore", trace, "--example", "fixtures/article/exact.json", "-o", page)
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1

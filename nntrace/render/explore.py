@@ -95,6 +95,7 @@ def page_data(view: ExploreView) -> dict[str, Any]:
                       "samples": sample_bits(view.differing, count)},
         "figures": {str(k): figures for k, figures in view.figures.items()},
         "figure_notes": {str(k): notes for k, notes in view.figure_notes.items()},
+        "figure_title": view.figure_title,
     }
 
 

@@ -16,15 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .. import article
+from typing import TYPE_CHECKING
+
 from ..core.engine import network_from_state, network_program, state_values
 from ..core.network import Network
 from ..core.ops import OPS
 from ..core.program import Operand, Program, operand_sources, state_names
 from ..core.settings import ALL, Settings
 from ..trace.model import Step, Trace
-from .step import line_labels, program_of, section_of, step_view
+from .figures import article, column
+from .step import line_labels, program_of, section_of
 from .text import descent, format_number
+
+if TYPE_CHECKING:
+    from ..check.example import Example
 
 # About 2.6 MB of numbers once encoded (8 bytes each, base64): a page that stays small and
 # quick to open. A 10,000-epoch XOR run traced every 10th iteration fits whole.
@@ -88,6 +93,7 @@ class ExploreView:
     differing: dict[tuple[int | None, str], list[int]] = field(default_factory=dict)   # (slot, name) -> positions
     figures: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)   # position -> name -> (printed, ✓/≠)
     figure_notes: dict[int, list[str]] = field(default_factory=dict)
+    figure_title: str = ""                   # the worked example's column, as the terminal calls it
     digits: int = 7
     rtol: float = 0.0
     atol: float = 0.0
@@ -129,8 +135,10 @@ def keep_for_training(network: Network, settings: Settings, batch: int) -> int:
 
 
 def explore_view(expected: Trace, source: str, actual: Trace | None = None, actual_source: str = "",
-                 digits: int = 7, rtol: float = 0.0, atol: float = 0.0) -> ExploreView:
-    """The page of `expected` (with `actual`: both, and where ACTUAL first differs)."""
+                 digits: int = 7, rtol: float = 0.0, atol: float = 0.0,
+                 example: "Example | None" = None) -> ExploreView:
+    """The page of `expected` (with `actual`: both, and where ACTUAL first differs); the
+    printed figures of `example` (the article's by default) at the steps that are its own."""
     comparison = None
     if actual is not None:
         from ..check.compare import compare
@@ -149,7 +157,7 @@ def explore_view(expected: Trace, source: str, actual: Trace | None = None, actu
         summary(expected, network), thinning(len(held), len(expected.steps), expected),
         network, expected.settings, [s.iteration for s in steps], [s.epoch for s in steps],
         len(expected.steps), [len(s.samples) for s in steps], *vectors(steps),
-        states_before(expected, held, program), rows_of(expected, steps, program, network),
+        states_before(expected, held, program), rows_of(steps, program, network, example),
         side(steps, source, expected.epoch_losses), digits=digits, rtol=rtol, atol=atol)
     if actual is not None:
         by_iteration = {step.iteration: step for step in actual.steps}
@@ -158,7 +166,7 @@ def explore_view(expected: Trace, source: str, actual: Trace | None = None, actu
         if first is not None:
             view.first = Divergence(view.iterations.index(first.iteration), first.iteration, first.name,
                                     first.sample, first.expected, first.actual)
-    add_figures(view, expected, held)
+    add_figures(view, expected, held, example)
     return view
 
 
@@ -247,7 +255,8 @@ def side(steps: list[Step | None], source: str, epoch_losses: list[float]) -> Si
     return Side(source, values, samples, list(epoch_losses))
 
 
-def rows_of(trace: Trace, steps: list[Step], program: Program | None, network: Network | None) -> list[Row]:
+def rows_of(steps: list[Step], program: Program | None, network: Network | None,
+            example: "Example | None" = None) -> list[Row]:
     """A row per value the trace holds, in the order the step computes it, each with its
     formula template; values the step does not compute (a producer's own) come last."""
     batched = any(step.samples for step in steps)
@@ -255,7 +264,7 @@ def rows_of(trace: Trace, steps: list[Step], program: Program | None, network: N
     recorded = ({"sample": {n for s in steps for x in s.samples for n in x.values}, "batch": own} if batched
                 else {"sample": own, "batch": set()})
     last = len(network.layers) - 1 if network else 1
-    labels = line_labels(program, network.layers) if network else {}
+    labels = line_labels(program, network, example)
     counts = sorted({len(s.samples) for s in steps if s.samples})
     rows, seen = [], set()
     for scope, a, operands in operand_sources(program) if program else ():
@@ -294,23 +303,22 @@ def differing_positions(comparison, iterations: list[int]) -> dict[tuple[int | N
     return found
 
 
-def add_figures(view: ExploreView, trace: Trace, held: list[int]) -> None:
-    """The worked example's printed figures, ✓ or ≠, at the steps that are its own example
-    (the article's network, input and target, learning rate and loss): as the terminal's
-    column, from the same step view."""
-    network = trace.network
-    if network is None or [list(network.layers), network.activations] != [[2, 4, 1], ["sigmoid"] * 2]:
+def add_figures(view: ExploreView, trace: Trace, held: list[int], example: "Example | None") -> None:
+    """A worked example's printed figures (the article's by default), ✓ or ≠N, at the steps
+    that are its own example (its network, sample and settings): the terminal's column,
+    from the same code (views/figures.py)."""
+    network, example = trace.network, example or article()
+    if network is None or list(network.layers) != list(example.network.layers):
         return
-    names = list(view.before)[:len(state_values(network))]   # the weights (the article's has no biases)
-    start = state_values(article.network())
+    names = list(view.before)[:len(state_values(network))]   # the weights and biases
+    start = state_values(example.network)
     for position, k in enumerate(held):
         step = trace.steps[k]
-        if step.samples or [view.before[name][position] for name in names] != start:
+        if step.samples or step.input != example.input or [view.before[n][position] for n in names] != start:
             continue
-        before = network_from_state(network, start)
-        if not article.is_article_run(before, step.input, step.target, trace.settings):
-            continue
-        lines = step_view(trace, k, view.digits, before)
-        view.figures[position] = {line.name: (line.figure, line.verdict)
-                                  for section in lines.sections for line in section.lines if line.figure}
-        view.figure_notes[position] = lines.notes
+        found = column(example, network_from_state(network, start), step, trace.settings)
+        if found is not None and found.figures:
+            view.figures[position] = {name: (printed, found.verdicts.get(name, ""))
+                                      for name, printed in found.figures.items()}
+            view.figure_notes[position] = found.notes
+            view.figure_title = found.title

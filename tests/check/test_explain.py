@@ -176,12 +176,25 @@ def test_the_opposite_sign_convention_is_recognised_and_not_called_a_mistake():
     assert not opposite_sign(trace("biased"), partial)
 
 
-def test_when_nothing_reproduces_actual_it_says_so_and_no_more():
+def test_when_nothing_reproduces_actual_it_names_the_closest_and_what_is_left_over():
+    # Exact backprop with one value changed afterwards: a replay never reads ACTUAL's values,
+    # so every other value is still exact backprop's.
     actual = trace("article")
     actual.steps[0].values["L1.n2.error"] *= 1.5
     explanation = explain(trace("article"), actual)
     assert explanation.message == (f"no known slip or pair of slips reproduces ACTUAL "
-                                   f"({len(candidates())} ways of computing tried)")
+                                   f"({len(candidates())} ways of computing tried); closest: "
+                                   f"exact backprop, with no slip, except L1.n2.error")
+    assert explanation.to_dict()["closest"] == {"convention": "exact", "slips": [], "except": ["L1.n2.error"]}
+
+
+def test_a_trace_rounded_everywhere_but_the_loss_is_rounded_3_except_loss():
+    # The issue's own case: every value rounded to 3 decimals, the loss written with more.
+    actual = trace("article", "exact", ["rounded:3"])
+    actual.steps[0].values["loss"] = 0.0229987518
+    explanation = explain(trace("article"), actual)
+    assert explanation.to_dict()["closest"] == {"convention": "exact", "slips": ["rounded:3"], "except": ["loss"]}
+    assert explanation.message.endswith("closest: rounded:3, except loss")
 
 
 def diverged(slips=()) -> Trace:

@@ -232,3 +232,19 @@ def test_formulas_say_what_their_values_are():
             continue
         assert evaluate_text(text) == pytest.approx(step.values[row.name], rel=1e-12, abs=1e-15), row.name
     assert not math.isnan(view.expected.values["loss"][0])
+
+
+def test_a_worked_example_s_figures_beside_its_own_step():
+    from nntrace.check.example import read_example
+
+    example = read_example("examples/mazur-2-2-2.json")
+    trace = api.step(example.network, example.input, example.target, example.settings.learning_rate)
+    view = explore_view(trace, "mazur.json", example=example)
+    terminal = step_view(trace, example=example)
+    assert view.figures[0] == {line.name: (line.figure, line.verdict)
+                               for s in terminal.sections for line in s.lines if line.figure}
+    assert len(view.figures[0]) >= 20 and view.figure_title == terminal.source
+    assert {row.name: row.label for row in view.rows if row.label}["L2.n1.w1"] == \
+        {line.name: line.label for s in terminal.sections for line in s.lines}["L2.n1.w1"]
+    # Without it, the article's figures do not apply to Mazur's network.
+    assert explore_view(trace, "mazur.json").figures == {}

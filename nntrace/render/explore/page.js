@@ -248,7 +248,7 @@
         head.append(make("th", { scope: "col", class: "name" }, "trace name"),
           make("th", { scope: "col" }, diff ? "computed (expected)" : "computed"));
         if (diff) head.append(make("th", { scope: "col", class: "actual" }, "actual"), make("th", { scope: "col", class: "mark" }, "same?"));
-        if (hasFigures) head.append(make("th", { scope: "col", class: "figure-column" }, "article"));
+        if (hasFigures) head.append(make("th", { scope: "col", class: "figure-column" }, DATA.figure_title));
         table.append(make("thead"), make("tbody"));
         table.tHead.append(head);
         tables.append(table);
