@@ -263,7 +263,7 @@ def rows_of(steps: list[Step], program: Program | None, network: Network | None,
     own = {n for s in steps for n in s.values}
     recorded = ({"sample": {n for s in steps for x in s.samples for n in x.values}, "batch": own} if batched
                 else {"sample": own, "batch": set()})
-    last = len(network.layers) - 1 if network else 1
+    last = len(network.layers) - 1 if network else last_layer(own | recorded["sample"])
     labels = line_labels(program, network, example)
     counts = sorted({len(s.samples) for s in steps if s.samples})
     rows, seen = [], set()
@@ -279,10 +279,19 @@ def rows_of(steps: list[Step], program: Program | None, network: Network | None,
             row.template = OPS[a.op].formula(a.param, a.args, placeholders(len(a.args)))
         row.operands = list(operands)
         rows.append(row)
+    from ..check.compare import grammar_key
+
     for scope in ("sample", "batch"):
-        for name in sorted(recorded.get(scope, ()) - {name for s, name in seen if s == scope}):
+        for name in sorted(recorded[scope] - {name for s, name in seen if s == scope}, key=grammar_key):
             rows.append(Row(name, scope, section_of(name, last, scope == "batch"), labels.get(name, "")))
     return rows
+
+
+def last_layer(names: set[str]) -> int:
+    """The output layer, by the names alone (a trace that does not record its network)."""
+    from ..core.names import parse_name
+
+    return max((parsed.layer for parsed in map(parse_name, names) if parsed), default=1)
 
 
 def placeholders(count: int) -> list[str]:

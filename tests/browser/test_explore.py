@@ -367,3 +367,20 @@ def test_signs_and_verdicts_are_symbols_not_only_colours(browser_page, tmp_path)
     for (name, value), dash in zip(weights.items(), dashes):
         assert (dash not in ("none", "")) == (value < 0), name
     no_trouble(browser_page)
+
+
+def test_a_trace_without_steps_or_without_a_network_still_opens(browser_page, tmp_path):
+    path = tmp_path / "none.jsonl"
+    train(article.network(), xor(), 3, make_settings(0.5), trace=path, every=100)   # 12 iterations: none traced
+    page = opened(browser_page, page_of(tmp_path, path))
+    assert page.text_content("#status") == "The trace holds no step."
+    assert page.locator("#curve svg path.line").count() == 1   # the epochs' losses are still there
+    page.keyboard.press("End")
+    mine = tmp_path / "mine.json"
+    mine.write_text('{"steps": [{"values": {"L2.n1.delta": 0.04, "loss": 0.5}}]}')
+    page = opened(browser_page, page_of(tmp_path, mine, name="mine.html"))
+    assert "does not record its network" in page.text_content(".picture")
+    assert computed_lines(page) == [("loss", "0.5"), ("L2.n1.delta", "0.04")]   # in computation order
+    headings = page.eval_on_selector_all("#tables caption", "cs => cs.map((c) => c.textContent)")
+    assert headings == ["Loss", "Backward, output layer (L2)"]
+    no_trouble(browser_page)

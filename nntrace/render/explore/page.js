@@ -365,6 +365,10 @@
   }
 
   function measureWeights() {
+    if (!picture) {
+      document.querySelector(".legend").hidden = true;
+      return;
+    }
     for (const name of weightNames()) {
       for (const source of [DATA.expected.values[name], DATA.before[name]]) {
         const c = column(source);
@@ -550,8 +554,8 @@
       svg.append(svgElement("line", { x1: x, x2: x, y1: top, y2: height - bottom, class: "first-line" }));
     }
     svg.append(svgElement("rect", { x: left, y: top, width: width - left - right, height: height - top - bottom, class: "frame" }));
-    curve.marker = svgElement("line", { y1: top, y2: height - bottom, class: "marker" });
-    curve.dot = svgElement("circle", { r: 4.5, class: "dot" });
+    curve.marker = svgElement("line", { y1: top, y2: height - bottom, class: "marker", visibility: "hidden" });
+    curve.dot = svgElement("circle", { r: 4.5, class: "dot", visibility: "hidden" });
     svg.append(curve.marker, curve.dot);
     svg.addEventListener("click", (event) => jumpTo(curvePoint(svg, event)));
     where.append(svg);
@@ -608,7 +612,7 @@
   }
 
   function renderCurve() {
-    if (!curve.svg) return;
+    if (!curve.svg || count === 0) return;
     const position = state.position;
     const losses = column(DATA.expected.epoch_losses);
     let x;
@@ -660,6 +664,11 @@
   }
 
   function render() {
+    if (count === 0) {
+      document.getElementById("status").textContent = "The trace holds no step.";
+      for (const control of document.querySelectorAll(".controls button, .controls input")) control.disabled = true;
+      return;
+    }
     renderStatus();
     renderPicture();
     renderTables();
