@@ -348,6 +348,8 @@ def check_step_options(o: dict) -> None:
                                  param_hint="'--input'" if o["inputs"] else "'--target'")
     if not o["data_path"] and not o["inputs"]:
         raise click.UsageError("Missing option '--input' (or --data FILE)")
+    if o["batch_size"] is not None and not o["data_path"]:
+        raise click.BadParameter("only means something with --data", param_hint="'--batch-size'")
     if o["save_path"] and o["momentum"]:
         raise click.BadParameter("not with --momentum: a network file has no place for the "
                                  "velocities, which the next step would need", param_hint="'--save'")

@@ -300,3 +300,22 @@ def test_engine_batches_sum_their_losses_in_sample_order():
     # losses added in order: here ½(2 − 0.5)² + ½(4 − 1)² = 1.125 + 4.5 = 5.625.
     engine = Engine(Network.from_dict(LINE), make_settings(0.25, batch_size=2))
     assert engine.step_batch([[1.0], [2.0]], [[2.0], [4.0]]) == 5.625
+
+
+@pytest.mark.parametrize("batch_size", ["all", 1])
+def test_a_stop_during_an_epochs_last_update_counts_that_epoch_complete(batch_size):
+    # A full batch is one update an epoch, so every stop comes during an epoch's last update:
+    # asked during epoch 3 (here from its progress report, as a Ctrl-C during the update that
+    # follows), the run ends after epoch 4's update, which completes epoch 4.
+    network, data = case("half-squared-error", False)
+    data = data[:1] if batch_size == 1 else data   # one sample: online, one update an epoch too
+    stop = Stop()
+
+    def progress(epoch, loss):
+        if epoch == 3:
+            stop.requested = True
+
+    result = api.train(network, data, 100, LR, batch_size=batch_size, progress=progress, stop=stop)
+    assert result.stopped == "interrupted" and result.iterations == 4 and result.epochs_run == 4
+    _, curve = plain.train(network, data, 4, LR, batch_size=batch_size)
+    assert [loss for _, loss in result.curve.series()] == pytest.approx(curve, rel=1e-12, abs=0)
