@@ -277,3 +277,47 @@ def test_a_batch_run_with_momentum_stopped_by_a_signal_leaves_valid_files(tmp_pa
     assert load_network(saved) == engine.network()
     assert isinstance(Network.from_dict(json.loads(saved.read_text())), Network)
     assert "Interrupted at the end of iteration" in out
+
+
+# diff and explain on batch traces.
+
+@pytest.fixture
+def batch_traces(tmp_path, xor_csv):
+    def make(name, *args):
+        path = tmp_path / f"{name}.json"
+        result = invoke("step", "--data", xor_csv, "--lr", 0.5, "--momentum", 0.9, *args, "--trace", path)
+        assert result.exit_code == 0, result.output
+        return path
+    return make
+
+
+def test_diff_names_the_sample_of_a_difference_and_explain_names_updated_weights(batch_traces):
+    exact, slipped = batch_traces("exact"), batch_traces("slip", "--slip", "updated-weights")
+    result = invoke("diff", exact, slipped)
+    assert result.exit_code == 1
+    text = " ".join(result.stdout.split())
+    # Layer 2's update is the same either way; the first difference is sample 1's hidden error,
+    # sent back through the updated weights.
+    assert text.startswith("Earliest recorded difference: iteration 1, sample 1: L1.n1.error.")
+    assert "sample 2: L1.n1.error error1_h" in text
+    assert "Explanation: your numbers match exact backprop with the slip updated-weights." in text
+    report = json.loads(invoke("diff", exact, slipped, "--json").stdout)
+    assert report["first_divergence"]["sample"] == 1 and report["first_divergence"]["name"] == "L1.n1.error"
+    samples = {d.get("sample") for d in report["steps"][0]["differing"]}
+    assert samples == {1, 2, 3, 4, None}   # every sample's hidden errors, and the update's layer 1
+
+
+def test_diff_explains_wrong_sign_on_a_batch(batch_traces):
+    result = invoke("diff", batch_traces("exact"), batch_traces("slip", "--slip", "wrong-sign"), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["first_divergence"] == {**report["first_divergence"], "name": "L2.n1.error", "sample": 1}
+    assert report["explanation"]["message"] == "your numbers match exact backprop with the slip wrong-sign"
+
+
+def test_two_identical_batch_traces_are_the_same(batch_traces, tmp_path, xor_csv):
+    jsonl = tmp_path / "again.jsonl"
+    assert invoke("step", "--data", xor_csv, "--lr", 0.5, "--momentum", 0.9, "--trace", jsonl).exit_code == 0
+    result = invoke("diff", batch_traces("exact"), jsonl)
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stdout.split()).startswith("Same: all ")
