@@ -225,10 +225,8 @@ def data_option(text: str):
     return click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False), help=text)
 
 
-def batch_option(default: str):
-    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all",
-                        help=f"Samples per update (default {default}): the gradient is their mean; "
-                             f"the last batch of an epoch may be short; all: the whole data set.")
+def batch_option(text: str):
+    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all", help=text)
 
 
 def not_negative(value: float, param: click.Parameter) -> float:
@@ -278,7 +276,7 @@ def cli() -> None:
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
              "inputs then targets a row), one update from their mean gradient.")
-@batch_option("all with --data, else 1")
+@batch_option("With --data: how many of its first rows make the batch (default all).")
 @lr_option
 @loss_option
 @momentum_option
@@ -297,7 +295,8 @@ def cli() -> None:
                    "old → new (as `show --export FILE.svg` draws it).")
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the updated network to FILE (a network file, for --weights), so steps "
-                   "chain: --weights FILE --save FILE updates it in place.")
+                   "chain: --weights FILE --save FILE updates it in place. Not with --momentum: the "
+                   "file has no place for the velocities.")
 def step(**options: Any) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
@@ -306,6 +305,10 @@ def step(**options: Any) -> None:
     article's own example, the figure the article printed stands beside each line
     (✓ where the value, cut to the printed digits, equals it); under exact math without
     a slip, the lines where it differs say why.
+
+    With --data FILE instead of --input/--target, one update from a batch of FILE's
+    first rows (all of them by default): each sample's forward and backward values,
+    then each weight's mean gradient, (g1 + g2 + ...) / n, and its update.
 
     \b
     Examples:
@@ -488,7 +491,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
              "optional. Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
-@batch_option("1, online descent as the article")
+@batch_option("Samples per update (default 1, online descent as the article): the gradient is their "
+              "mean; the last batch of an epoch may be short; all: the whole data set.")
 @lr_option
 @loss_option
 @momentum_option
