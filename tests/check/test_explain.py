@@ -265,7 +265,7 @@ def test_a_way_of_computing_a_softmax_output_cannot_take_does_not_reproduce_it()
 ROWS = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 1.0], [0.0])]
 
 
-@pytest.mark.parametrize("slip", ["updated-weights", "wrong-sign", "derivative-on-output"])
+@pytest.mark.parametrize("slip", ["updated-weights", "wrong-sign", "derivative-on-output", "rounded:4"])
 def test_a_slip_on_a_batch_is_recognised(slip):
     exact = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9)
     slipped = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, slips=[slip])
