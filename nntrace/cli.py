@@ -225,10 +225,8 @@ def data_option(text: str):
     return click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False), help=text)
 
 
-def batch_option(default: str):
-    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all",
-                        help=f"Samples per update (default {default}): the gradient is their mean; "
-                             f"the last batch of an epoch may be short; all: the whole data set.")
+def batch_option(text: str):
+    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all", help=text)
 
 
 def not_negative(value: float, param: click.Parameter) -> float:
@@ -278,7 +276,7 @@ def cli() -> None:
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
              "inputs then targets a row), one update from their mean gradient.")
-@batch_option("all with --data, else 1")
+@batch_option("With --data: how many of its first rows make the batch (default all).")
 @lr_option
 @loss_option
 @momentum_option
@@ -297,7 +295,8 @@ def cli() -> None:
                    "old → new (as `show --export FILE.svg` draws it).")
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the updated network to FILE (a network file, for --weights), so steps "
-                   "chain: --weights FILE --save FILE updates it in place.")
+                   "chain: --weights FILE --save FILE updates it in place. Not with --momentum: the "
+                   "file has no place for the velocities.")
 @click.option("--example", "example_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="A worked-example file (see `nntrace check`): its network, sample and settings "
                    "unless given, and its printed figures beside the step's values.")
@@ -309,6 +308,10 @@ def step(**options: Any) -> None:
     article's own example, the figure the article printed stands beside each line
     (✓ where the value, cut to the printed digits, equals it); under exact math without
     a slip, the lines where it differs say why.
+
+    With --data FILE instead of --input/--target, one update from a batch of FILE's
+    first rows (all of them by default): each sample's forward and backward values,
+    then each weight's mean gradient, (g1 + g2 + ...) / n, and its update.
 
     \b
     Examples:
@@ -370,6 +373,8 @@ def check_step_options(o: dict) -> None:
                                  param_hint="'--input'" if o["inputs"] else "'--target'")
     if not o["data_path"] and not o["inputs"]:
         raise click.UsageError("Missing option '--input' (or --data FILE)")
+    if o["batch_size"] is not None and not o["data_path"]:
+        raise click.BadParameter("only means something with --data", param_hint="'--batch-size'")
     if o["save_path"] and o["momentum"]:
         raise click.BadParameter("not with --momentum: a network file has no place for the "
                                  "velocities, which the next step would need", param_hint="'--save'")
@@ -650,7 +655,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
              "optional. Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
-@batch_option("1, online descent as the article")
+@batch_option("Samples per update (default 1, online descent as the article): the gradient is their "
+              "mean; the last batch of an epoch may be short; all: the whole data set.")
 @lr_option
 @loss_option
 @momentum_option

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from nntrace import api
 from nntrace import notebook as nt
 from nntrace.errors import NntraceError
 from nntrace.core.network import random_network
@@ -216,3 +217,18 @@ def test_check_refuses_what_is_not_an_example_in_one_line():
         nt.check(digits="many")
     with pytest.raises(NntraceError, match=r"no-such\.json: cannot read"):
         nt.check("no-such.json")
+
+
+def test_a_batch_step_and_a_batch_run_from_a_notebook():
+    pairs = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1])]
+    result = nt.step(data=pairs, lr=0.5, momentum=0.9, weight_decay=0.01, digits=4)
+    assert result.trace.steps[0] == api.step(data=pairs, lr=0.5, momentum=0.9, weight_decay=0.01).steps[0]
+    # The update's values by name: the mean gradient, its velocity, the new weight.
+    assert result["L2.n1.w1.velocity"] == result["L2.n1.w1.grad"] + 0.01 * 0.6
+    assert result.after.weights[1][0][0] == result["L2.n1.w1"]
+    assert "Sample 3 (1 0 → 1): Forward" in result.text() and "Update: Loss" in result.text()
+    assert repr(result).startswith("<nntrace step: a batch of 3 sample(s), mean loss 0.")
+    run = nt.train(data=pairs, epochs=20, lr=0.5, batch_size=2, momentum=0.9, weight_decay=0.01)
+    assert run.network == api.train(data=pairs, epochs=20, lr=0.5, batch_size=2, momentum=0.9,
+                                    weight_decay=0.01).network
+    assert "batches of 2 samples, momentum 0.9, weight decay 0.01" in " ".join(run.text().split())

@@ -5,7 +5,6 @@ places). The format is nntrace-example/1 (docs/formats.md, "Worked example").
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -158,7 +157,7 @@ def example_names(value: Any, order: list[str], fail) -> dict[str, str]:
         raise fail("names", "expected an object of the text's name: trace name")
     for key, target in value.items():
         if target.removeprefix("-") not in order:
-            close = difflib.get_close_matches(target.removeprefix("-"), order, n=1, cutoff=0.6)
+            close = nearest(target.removeprefix("-"), order)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise fail(f"names: {key}", f"{target!r} is not a trace name of this network{hint}")
     return dict(value)
@@ -174,7 +173,7 @@ def figures(value: Any, example: Example, fail) -> list[Figure]:
         target = example.names.get(key, key)
         name, negated = target.lstrip("-"), target.startswith("-")
         if name not in known:
-            close = difflib.get_close_matches(key, [*example.names, *order], n=1, cutoff=0.6)
+            close = nearest(key, [*example.names, *order])
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise fail(f"figures: {key}", f"neither a trace name of this network nor in names{hint}")
         if not isinstance(printed, str):
@@ -216,3 +215,10 @@ def agrees(value: float | Decimal, figure: Figure) -> bool:
         return any(number.quantize(step, rounding=mode) == figure.value for mode in ROUNDINGS)
     except InvalidOperation:   # more digits than decimal's precision holds
         return False
+
+
+def nearest(name: str, names: list[str]) -> list[str]:
+    """The known name nearest a mistyped one, if any is near (imported here: only errors need it)."""
+    import difflib
+
+    return difflib.get_close_matches(name, names, n=1, cutoff=0.6)

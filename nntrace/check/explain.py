@@ -8,6 +8,7 @@ disagrees, so a long training run is replayed in full only by the candidates sti
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from ..core.losses import LOSSES
 from ..errors import ArgumentError
 from ..core.names import parse_name
 from ..core.network import Network
-from ..core.settings import Settings, make_settings
+from ..core.settings import ALL, Settings, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
 from ..trace import Step, Trace
 from ..trace.model import SampleValues
@@ -162,6 +163,13 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
         if step is None or not fits(step, network):
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
+    batched = {bool(step.samples) for step in schedule}
+    if len(batched) > 1:
+        return "some steps list the samples of a batch and some do not"
+    if batched and (True in batched) == settings.online:
+        # The steps say what the header may not (a Recorder's header says batch size 1 unless
+        # told): a step that lists samples is a batch's update, one that does not a sample's.
+        settings = dataclasses.replace(settings, batch_size=ALL if True in batched else 1)
     return Replay(network, settings, schedule, theirs)
 
 

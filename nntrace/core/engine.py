@@ -160,7 +160,15 @@ class Engine:
                     env[:k] = main[:k]
                     self._evaluate(env, code, record and (lambda n, v, s=s: record(n, v, s)))
         self.state[:] = main[:k]
-        return sum((env[self._loss_slot] for env in samples), self.numbers.zero)
+        return self._added(samples, self._loss_slot)
+
+    def _added(self, samples: list[list[Number]], slot: int) -> Number:
+        """The samples' values in `slot` added left to right, as the compiled step adds them
+        (Python 3.12's sum() of floats compensates, and could end on another last bit)."""
+        total = self.numbers.zero
+        for env in samples:
+            total += env[slot]
+        return total
 
     def _evaluate(self, env: list[Number], code: list, record: Record | None,
                   samples: list[list[Number]] | None = None) -> None:
@@ -168,7 +176,7 @@ class Engine:
         carry, written = self.arithmetic.carry, self._written
         for out, function, args, kind, name in code:
             if function is None:   # the mean over the batch's samples, in their order
-                value = sum((each[args[0]] for each in samples), self.numbers.zero) / len(samples)
+                value = self._added(samples, args[0]) / len(samples)
             else:
                 value = function(*[env[a] for a in args])
             if kind is not None:
