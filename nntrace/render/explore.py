@@ -91,6 +91,7 @@ def page_data(view: ExploreView) -> dict[str, Any]:
         "expected": side_data(view.expected),
         "actual": side_data(view.actual) if view.actual else None,
         "first": vars(view.first) if view.first else None,
+        "agreement": view.agreement,
         "differing": {"values": {name: bits(p, count) for (slot, name), p in view.differing.items() if slot is None},
                       "samples": sample_bits(view.differing, count)},
         "figures": {str(k): figures for k, figures in view.figures.items()},

@@ -18,6 +18,7 @@ from typing import Sequence
 
 from typing import TYPE_CHECKING
 
+from ..check import ATOL, RTOL
 from ..core.engine import network_from_state, network_program, state_values
 from ..core.network import Network
 from ..core.ops import OPS
@@ -90,6 +91,7 @@ class ExploreView:
     expected: Side
     actual: Side | None = None
     first: Divergence | None = None
+    agreement: str = ""                      # without a first difference, what the comparison found
     differing: dict[tuple[int | None, str], list[int]] = field(default_factory=dict)   # (slot, name) -> positions
     figures: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)   # position -> name -> (printed, ✓/≠)
     figure_notes: dict[int, list[str]] = field(default_factory=dict)
@@ -135,7 +137,7 @@ def keep_for_training(network: Network, settings: Settings, batch: int) -> int:
 
 
 def explore_view(expected: Trace, source: str, actual: Trace | None = None, actual_source: str = "",
-                 digits: int = 7, rtol: float = 0.0, atol: float = 0.0,
+                 digits: int = 7, rtol: float = RTOL, atol: float = ATOL,
                  example: "Example | None" = None) -> ExploreView:
     """The page of `expected` (with `actual`: both, and where ACTUAL first differs); the
     printed figures of `example` (the article's by default) at the steps that are its own."""
@@ -166,8 +168,20 @@ def explore_view(expected: Trace, source: str, actual: Trace | None = None, actu
         if first is not None:
             view.first = Divergence(view.iterations.index(first.iteration), first.iteration, first.name,
                                     first.sample, first.expected, first.actual)
+        else:
+            view.agreement = agreement(comparison)
     add_figures(view, expected, held, example)
     return view
+
+
+def agreement(comparison) -> str:
+    """What `diff` would say of traces with no differing value."""
+    if not comparison.compared:
+        return "No value to compare: the traces have no iteration and name in common."
+    if comparison.setup_differences:
+        return ("No value differs, but the setups do: " + "; ".join(comparison.setup_differences) + ".")
+    return (f"No difference: all {comparison.compared:,} values compared agree within rtol "
+            f"{format_number(comparison.rtol)}, atol {format_number(comparison.atol)}.")
 
 
 def summary(trace: Trace, network: Network | None) -> str:
@@ -182,7 +196,7 @@ def summary(trace: Trace, network: Network | None) -> str:
     if extra.get("data"):
         parts.append(f"data {extra['data']}")
     if isinstance(extra.get("epochs"), int):
-        parts.append(f"{extra['epochs']} epoch(s)" + (f", every {extra['every']}th iteration recorded"
+        parts.append(f"{extra['epochs']} epoch(s)" + (f", 1 iteration in {extra['every']} recorded"
                                                       if extra.get("every", 1) != 1 else ""))
     return ", ".join(parts)
 

@@ -248,3 +248,16 @@ def test_a_worked_example_s_figures_beside_its_own_step():
         {line.name: line.label for s in terminal.sections for line in s.lines}["L2.n1.w1"]
     # Without it, the article's figures do not apply to Mazur's network.
     assert explore_view(trace, "mazur.json").figures == {}
+
+
+def test_against_an_agreeing_trace_the_page_says_what_diff_says():
+    same = explore_view(api.step(), "a.json", api.step(), "b.json")
+    assert same.first is None and same.agreement == "No difference: all 50 values compared agree within " \
+                                                    "rtol 1e-12, atol 1e-12."
+    other = api.step(input=[1, 1])
+    other.steps[0].values = {"loss": api.step().steps[0].values["loss"]}
+    setup = explore_view(api.step(), "a.json", other, "b.json", rtol=1e-12, atol=1e-12)
+    assert setup.agreement.startswith("No value differs, but the setups do: iteration 1: input [0.0, 1.0] "
+                                      "expected, [1.0, 1.0] in ACTUAL")
+    other.steps[0].iteration = 2
+    assert explore_view(api.step(), "a.json", other, "b.json").agreement.startswith("No value to compare")

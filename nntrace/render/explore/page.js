@@ -262,13 +262,13 @@
       const cells = { tr, row, formula: computed.firstChild, value };
       if (diff) {
         cells.actual = make("span", { class: "value", "data-name": row.name, "data-side": "actual" });
-        const actualCell = make("td", { class: "actual" });
+        const actualCell = make("td", { class: "actual", "data-label": "actual" });
         actualCell.append(cells.actual);
         cells.mark = make("td", { class: "mark" });
         tr.append(actualCell, cells.mark);
       }
       if (hasFigures) {
-        cells.figure = make("td", { class: "figure-column" });
+        cells.figure = make("td", { class: "figure-column", "data-label": DATA.figure_title });
         tr.append(cells.figure);
       }
       table.tBodies[0].append(tr);
@@ -307,7 +307,7 @@
       const isFirst = first !== null && first.position === position && first.name === row.name
         && (first.sample === null ? row.scope === "batch" || !batch : row.scope === "sample" && first.sample === slot + 1);
       cells.tr.classList.toggle("first", isFirst);
-      if (isFirst) cells.mark.textContent = "≠ first difference";
+      if (isFirst) cells.mark.textContent = "≠ first";
     }
     renderFigureNotes(figures ? DATA.figure_notes[String(position)] : []);
   }
@@ -320,7 +320,7 @@
     let mark = "✓ same";
     let kind = "same";
     if (actual === undefined || expected === undefined) {
-      mark = "– not compared";
+      mark = "– absent";
       kind = "unchecked";
     } else if (isDifferent(row.name, row.scope, position, slot)) {
       mark = "≠ differs";
@@ -723,7 +723,7 @@
     } else if (diff) {
       const box = document.getElementById("divergence");
       box.hidden = false;
-      box.textContent = "No difference: every value both traces hold agrees.";
+      box.textContent = DATA.agreement;
     }
   }
 
