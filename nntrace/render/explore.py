@@ -20,6 +20,7 @@ from html import escape
 from importlib import resources
 from typing import Any, Sequence
 
+from ..trace.model import finite_or_none
 from ..views.explore import ExploreView, Row, Side
 from ..views.network import layer_heading
 
@@ -78,8 +79,9 @@ def page_data(view: ExploreView) -> dict[str, Any]:
     return {
         "title": view.title,
         "digits": view.digits,
-        "settings": {"lr": settings.learning_rate, "momentum": settings.momentum,
-                     "weight_decay": settings.weight_decay},
+        "settings": {name: None if value is None else finite_or_none(value) for name, value in
+                     (("lr", settings.learning_rate), ("momentum", settings.momentum),
+                      ("weight_decay", settings.weight_decay))},
         "layers": list(network.layers) if network else None,
         "biases": bool(network and network.biases is not None),
         "steps": {"iteration": view.iterations, "epoch": view.epochs, "samples": view.sample_counts,
@@ -90,7 +92,9 @@ def page_data(view: ExploreView) -> dict[str, Any]:
         "rows": [row_data(row) for row in view.rows],
         "expected": side_data(view.expected),
         "actual": side_data(view.actual) if view.actual else None,
-        "first": vars(view.first) if view.first else None,
+        # The first difference's numbers as Python writes them: JSON has no NaN or infinity.
+        "first": {**vars(view.first), "expected": repr(view.first.expected),
+                  "actual": repr(view.first.actual)} if view.first else None,
         "agreement": view.agreement,
         "differing": {"values": {name: bits(p, count) for (slot, name), p in view.differing.items() if slot is None},
                       "samples": sample_bits(view.differing, count)},

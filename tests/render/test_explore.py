@@ -114,3 +114,13 @@ def test_names_in_the_page_are_escaped(text):
     view = api.explore(api.step(), name=text)
     html = explore_html(view)
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+
+
+def test_a_first_difference_that_is_not_a_number_is_written_as_python_writes_it():
+    expected = api.step()
+    actual = api.step()
+    actual.steps[0].values["L1.n2.out"] = float("nan")   # a trace's null
+    data = embedded(explore_html(api.explore(expected, actual)))
+    assert data["first"]["name"] == "L1.n2.out" and data["first"]["actual"] == "nan"
+    assert data["first"]["expected"] == repr(expected.steps[0].values["L1.n2.out"])
+    assert decode(data["actual"]["values"]["L1.n2.out"])[0] != decode(data["actual"]["values"]["L1.n2.out"])[0]

@@ -716,7 +716,7 @@
       box.hidden = false;
       box.append(document.createTextNode(`First difference: iteration ${first.iteration}, `
         + (first.sample === null ? "" : `sample ${first.sample}: `) + `${first.name}: expected `
-        + `${repr(first.expected)}, actual ${repr(first.actual)}. `));
+        + `${first.expected}, actual ${first.actual}. `));
       const go = make("button", { type: "button", "data-action": "first-divergence" }, "Go to it");
       go.addEventListener("click", () => { state.slot = first.sample === null ? state.slot : first.sample - 1; show(first.position); });
       box.append(go);
