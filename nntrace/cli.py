@@ -66,8 +66,26 @@ class NntraceGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         args = expand_number_lists(sys.argv[1:] if args is None else list(args))
+        streams = sys.stdout, sys.stderr
+        try:
+            result = self.run(args, **extra)
+        finally:
+            sys.stdout, sys.stderr = streams
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def run(self, args: list[str], **extra: Any) -> Any:
+        """The command, its output through plain streams (ASCII where a stream is not UTF-8,
+        no trailing spaces when not a terminal); every failure one line and its status."""
+        from .ascii import plain_stream
+
+        sys.stderr = plain_stream(sys.stderr)
+        if sys.stdout is None:   # started with standard output closed (`>&-`)
+            fail("nntrace: cannot write standard output: it is closed", 2)
+        sys.stdout = plain_stream(sys.stdout)
         try:
             result = super().main(args, "nntrace", standalone_mode=False, **extra)
+            sys.stdout.flush()   # a full disk says so here, not after exit
+            return result
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "nntrace"
             hint = f" (see '{command} --help')" if error.ctx else ""
@@ -89,7 +107,6 @@ class NntraceGroup(click.Group):
         except OSError as error:
             where = f" '{error.filename}'" if error.filename else " standard output"
             fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
-        sys.exit(result if isinstance(result, int) else 0)
 
 
 OPTIONS = {"network": "--weights", "slips": "--slip"}   # the rest: --<argument>
@@ -101,7 +118,12 @@ def option_of(argument: str) -> str:
 
 
 def fail(message: str, status: int) -> None:
-    click.echo(message, err=True)
+    if sys.stderr is not None:   # closed too: the status alone tells
+        try:
+            click.echo(message, err=True)
+            sys.stderr.flush()
+        except OSError:
+            pass
     sys.exit(status)
 
 

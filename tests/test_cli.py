@@ -388,10 +388,10 @@ def test_step_tables_write_the_formulas_as_a_tutorial_does(tmp_path):
     text = " ".join(result.stdout.split())     # the table may wrap a long line
     assert "e^1.5 / (e^1.5 + e^(-1.5)) = 0.9525741" in text
     assert "e^(-1.5) / (e^1.5 + e^(-1.5)) = 0.04742587" in text
-    assert "−(1 × ln 0.9525741 + 0 × ln 0.04742587) = 0.04858735" in text
+    assert "-(1 × ln 0.9525741 + 0 × ln 0.04742587) = 0.04858735" in text
     assert "1 − 0.9525741 (softmax with cross-entropy: target − out) = 0.04742587" in text
-    assert "∂E/∂w = −0.04742587 × 0.5 = -0.02371294" in text
-    assert "∂E/∂b = −0.04742587 = -0.04742587" in text
+    assert "∂E/∂w = -0.04742587 × 0.5 = -0.02371294" in text
+    assert "∂E/∂b = -0.04742587 = -0.04742587" in text
     result = invoke("step", "--weights", network_file(tmp_path, SIGMOID_NET, "s.json"), "--input", "0.05", "0.1",
                     "--target", "0.01", "0.99", "--loss", "squared-error")
     text = " ".join(result.stdout.split())
