@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import click
 
+from .check import ATOL, RTOL
 from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from .core.losses import DEFAULT_LOSS, LOSSES
@@ -443,11 +444,11 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
 @cli.command()
 @click.argument("expected", type=click.Path(dir_okay=False))
 @click.argument("actual", type=click.Path(dir_okay=False))
-@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
-              help="Relative tolerance: values agree when |actual − expected| ≤ atol + rtol × |expected|. "
-                   "The defaults suit float64 code; for float32 code try --rtol 1e-6.")
-@click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
-              help="Absolute tolerance, for values near zero.")
+@click.option("--rtol", type=NUMBER, default=RTOL, show_default=True, callback=non_negative,
+              help="Relative tolerance: values e and a agree when |e − a| ≤ max(rtol × max(|e|, |a|), "
+                   "atol). The defaults suit float64 code; for float32 code try --rtol 1e-6.")
+@click.option("--atol", type=NUMBER, default=ATOL, show_default=True, callback=non_negative,
+              help="Absolute tolerance, for values near zero (a worksheet to 4 decimals: 1e-4).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
 def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) -> int:
     """Compare two traces: the first wrong number, and the slip that explains it.
