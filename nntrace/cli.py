@@ -53,6 +53,7 @@ class NntraceCommand(click.Command):
     """A command whose library errors about one argument read as click's about its option."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        distinct_files(ctx)
         try:
             return super().invoke(ctx)
         except ArgumentError as error:
@@ -110,6 +111,52 @@ class NntraceGroup(click.Group):
             fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
 
 
+# The files a command reads, then those it writes, by parameter name.
+INPUTS = ("weights_path", "data_path", "expected", "actual")
+OUTPUTS = ("save_path", "trace_path", "export_path", "picture_path", "plot_path")
+IN_PLACE = {("weights_path", "save_path")}   # --weights net.json --save net.json: an update
+
+
+def distinct_files(ctx: click.Context) -> None:
+    """Before anything is read or written: `-` (standard input) read once and never written
+    to, and no file written by two options, or read by one and written by another."""
+    names = {p.name: p for p in ctx.command.params}
+    given = [(name, ctx.params[name]) for name in (*INPUTS, *OUTPUTS) if ctx.params.get(name)]
+    for index, (name, path) in enumerate(given):
+        hint = option_hint(names[name])
+        if name in OUTPUTS and path == "-":
+            instead = ("print the trace with --json" if (name, ctx.command.name) == ("trace_path", "step")
+                       else "name a file")
+            raise click.BadParameter(f"'-': standard output holds the report, not a file; {instead}",
+                                     ctx, param_hint=hint)
+        for other, other_path in given[:index]:
+            if name in INPUTS and other in INPUTS and path != "-":
+                continue   # reading one file twice is harmless
+            if (other, name) in IN_PLACE or not same_file(path, other_path):
+                continue
+            what = ("standard input, already read by" if path == "-"
+                    else f"'{path}': the same file as")
+            raise click.BadParameter(f"{what} {option_hint(names[other])}; no two options may name the "
+                                     f"same file (only --weights and --save, to update a network in place)",
+                                     ctx, param_hint=hint)
+
+
+def option_hint(param: click.Parameter) -> str:
+    return f"'{param.opts[0]}'" if isinstance(param, click.Option) else f"'{param.human_readable_name}'"
+
+
+def same_file(a: str, b: str) -> bool:
+    """The same path, through symbolic links, or the same file under two names (a hard link)."""
+    if a == "-" or b == "-":
+        return a == b
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:   # one does not exist yet
+        return False
+
+
 OPTIONS = {"network": "--weights", "slips": "--slip"}   # the rest: --<argument>
 
 
@@ -134,8 +181,8 @@ class FiniteFloat(click.ParamType):
     name = "number"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
-        try:
-            number = float(value)
+        try:   # −1 (U+2212, the minus sign nntrace and typesetting print) is -1
+            number = float(value.replace("\u2212", "-") if isinstance(value, str) else value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number", param, ctx)
         if not math.isfinite(number):
@@ -226,7 +273,8 @@ def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 weights_option = click.option(
     "--weights", "weights_path", metavar="FILE", type=click.Path(dir_okay=False),
-    help="Network file (see the README). Default: the article's 2-4-1 XOR network.")
+    help="Network file (docs/formats.md), or - for standard input. Default: the article's 2-4-1 "
+         "XOR network.")
 lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
                          help="Learning rate.")
 convention_option = click.option(
@@ -300,7 +348,7 @@ def cli() -> None:
 @click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...",
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
-             "inputs then targets a row), one update from their mean gradient.")
+             "inputs then targets a row; - for standard input), one update from their mean gradient.")
 @batch_option("all with --data, else 1")
 @lr_option
 @loss_option
@@ -454,7 +502,7 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     """Compare two traces: the first wrong number, and the slip that explains it.
 
     EXPECTED is the reference, ACTUAL the trace under test (.json or .jsonl, from nntrace
-    or from your own code, see the README). Steps are matched by iteration, values by
+    or from your own code: docs/formats.md). Steps are matched by iteration, values by
     name. The earliest recorded difference is the earliest in the order the computation
     produces values (forward, backward, updates): it is the cause only if nothing
     computed before it went unrecorded; the rest follow. A different setup (learning
@@ -497,7 +545,9 @@ def print_parts(parts, console=None) -> None:
 
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A training trace is streamed as JSON Lines, so its file must say so."""
-    if value is not None and not value.endswith(".jsonl"):
+    from .trace.write import is_jsonl
+
+    if value is not None and not is_jsonl(value):
         raise click.BadParameter(f"'{value}': a training trace is streamed as JSON Lines; "
                                  f"name it FILE.jsonl", ctx, param)
     return writable(ctx, param, value)
@@ -505,8 +555,9 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 
 @cli.command()
 @weights_option
-@data_option("CSV of training samples: the inputs then the targets on each row, a header line "
-             "optional. Default: the article's XOR table.")
+@data_option("CSV of training samples: the inputs then the targets on each row, separated by "
+             "commas, semicolons, tabs or spaces, a header line optional; - for standard input. "
+             "Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
 @batch_option("1, online descent as the article")

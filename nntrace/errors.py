@@ -16,13 +16,19 @@ def short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def plural(count: int, word: str) -> str:
+    """`1 number`, `3 numbers`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 class ArgumentError(NntraceError):
     """One argument of a run is wrong. The message names it as Python does (`lr='x': not a
-    number`); the CLI names it as its option (`--lr`) from `argument` and `problem`."""
+    number`; `target: required here` when there is no value to show); the CLI names it as
+    its option (`--lr`) from `argument` and `problem`."""
 
     def __init__(self, argument: str, problem: str, value: Any = NOT_GIVEN):
-        shown = "" if value is NOT_GIVEN else short(value)
-        super().__init__(f"{argument}={shown}: {problem}")
+        shown = "" if value is NOT_GIVEN else f"={short(value)}"
+        super().__init__(f"{argument}{shown}: {problem}")
         self.argument = argument
         self.problem = problem
 

@@ -89,14 +89,14 @@ def test_malformed_files_name_the_file_the_place_and_the_problem(tmp_path, data,
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_refused(tmp_path, token):
     text = json.dumps(GOOD).replace("0.4, 0.5]]", f"0.4, {token}]]")
-    with pytest.raises(NntraceError, match=f"{token} is not a number JSON allows"):
+    # The place too: a NaN used to be refused naming no place.
+    with pytest.raises(NntraceError, match=rf"biases\[1\]\[1\]: {token} is not a number JSON allows"):
         load_network(write(tmp_path, text))
 
 
 def test_a_number_too_large_for_a_float_is_refused(tmp_path):
     text = json.dumps(GOOD).replace("0.4, 0.5]]", "0.4, 1e400]]")
-    with pytest.raises(NntraceError, match=r"biases\[1\]\[1\]: 1e400 is not a finite number|"
-                                           r"biases\[1\]\[1\]: inf is not a finite number"):
+    with pytest.raises(NntraceError, match=r"biases\[1\]\[1\]: a number beyond a float's range"):
         load_network(write(tmp_path, text))
 
 
@@ -116,7 +116,7 @@ def test_pathological_json_is_one_line(tmp_path, text, message):
 
 def test_an_integer_too_large_for_a_float_is_refused(tmp_path):
     text = json.dumps(GOOD).replace("0.4, 0.5]]", "0.4, 1" + "0" * 400 + "]]")
-    with pytest.raises(NntraceError, match=r"biases\[1\]\[1\]: 1000.* is not a finite number"):
+    with pytest.raises(NntraceError, match=r"biases\[1\]\[1\]: a number beyond a float's range"):
         load_network(write(tmp_path, text))
 
 
