@@ -617,10 +617,13 @@ def train(**options: Any) -> int:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
     console, bar_console = make_console(), make_console(stderr=True)
     show_bar = console.is_terminal and bar_console.is_terminal and not o["as_json"]
-    with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
-        result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
-                           o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
-                           progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"])
+    try:
+        with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
+            result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
+                               o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
+                               progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"])
+    except signals.Interrupted as error:
+        stopped_at_once(error, o["save_path"], o["trace_path"])
     if o["save_path"]:
         from .core.network import save_network
 
@@ -632,6 +635,25 @@ def train(**options: Any) -> int:
         print_parts(train_document(result, o["digits"], timing=True).parts, console)
     write_training_files(result, o["digits"], o["export_path"], o["plot_path"])
     return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
+
+
+def stopped_at_once(error, save_path: str | None, trace_path: str | None) -> None:
+    """A second signal: no report, but --save gets the weights reached (the trace is already
+    whole), then one line and 128 + the signal."""
+    from .train import signals
+
+    saved = ""
+    if save_path and error.network is not None:
+        from .core.network import save_network
+
+        with signals.signals_deferred():   # a third signal waits until the file is whole
+            save_network(error.network, save_path)
+        saved = f"; weights saved to {save_path}"
+    elif save_path:
+        saved = f"; {save_path} not written: the weights were no longer finite"
+    traced = f"; {error.traced} iteration(s) in {trace_path}" if trace_path else ""
+    name = signal.Signals(error.signum).name
+    fail(f"nntrace: stopped at once by a second signal ({name}){saved}{traced}", 128 + error.signum)
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:
