@@ -124,11 +124,6 @@ def distinct_files(ctx: click.Context) -> None:
     given = [(name, ctx.params[name]) for name in (*INPUTS, *OUTPUTS) if ctx.params.get(name)]
     for index, (name, path) in enumerate(given):
         hint = option_hint(names[name])
-        if name in OUTPUTS and path == "-":
-            instead = ("print the trace with --json" if (name, ctx.command.name) == ("trace_path", "step")
-                       else "name a file")
-            raise click.BadParameter(f"'-': standard output holds the report, not a file; {instead}",
-                                     ctx, param_hint=hint)
         for other, other_path in given[:index]:
             if name in INPUTS and other in INPUTS and path != "-":
                 continue   # reading one file twice is harmless
@@ -220,10 +215,19 @@ def make_console(**options: Any):
     return Console(highlight=False, **options)
 
 
+def not_stdout(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`-` is standard input to the options that read; an output option refuses it."""
+    if value == "-":
+        instead = ("print the trace with --json" if (param.name, ctx.command.name) == ("trace_path", "step")
+                   else "name a file")
+        raise click.BadParameter(f"'-': standard output holds the report, not a file; {instead}", ctx, param)
+
+
 def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Refuse an unwritable output path before any work, so nothing is touched."""
     from .files import check_writable
 
+    not_stdout(ctx, param, value)
     if value is not None:
         try:
             check_writable(value, f"--{param.name}")
@@ -235,6 +239,7 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 def checked_output(ctx: click.Context, param: click.Parameter, value: str | None,
                    *checks: Any) -> str | None:
     """Run each check(path, option) on an output path, then `writable`; before any work."""
+    not_stdout(ctx, param, value)
     if value is not None:
         for check in checks:
             try:
@@ -547,6 +552,7 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
     """A training trace is streamed as JSON Lines, so its file must say so."""
     from .trace.write import is_jsonl
 
+    not_stdout(ctx, param, value)
     if value is not None and not is_jsonl(value):
         raise click.BadParameter(f"'{value}': a training trace is streamed as JSON Lines; "
                                  f"name it FILE.jsonl", ctx, param)
