@@ -42,9 +42,11 @@ _TABLE = str.maketrans(ASCII)
 
 
 def is_utf(encoding: str | None) -> bool:
-    """Can a stream of this encoding take any character?"""
+    """Can a stream of this encoding take any character? (None: a stream of str, as StringIO.)"""
+    if encoding is None:
+        return True
     try:
-        return codecs.lookup(encoding or "ascii").name.startswith("utf")
+        return codecs.lookup(encoding).name.startswith("utf")
     except LookupError:
         return False
 
