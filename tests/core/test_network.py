@@ -124,3 +124,36 @@ def test_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "net.json"
     path.write_text("\ufeff" + json.dumps(GOOD), encoding="utf-8")
     assert load_network(path).layers == [2, 3, 2]
+
+
+def test_the_transposed_layout_is_named(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["weights"][0] = [list(column) for column in zip(*data["weights"][0])]   # 2 rows of 3
+    with pytest.raises(NntraceError, match=r"weights\[0\]: 2 rows of 3: the transposed layout \(one row "
+                                           r"per neuron of layer 0, as x @ W\); a network file has one row "
+                                           r"per neuron of layer 1 \(3 rows of 2\)"):
+        load_network(write(tmp_path, json.dumps(data)))
+
+
+def test_a_trace_given_as_a_network_is_named_as_a_trace(tmp_path):
+    from nntrace import api
+    from nntrace.trace import write_trace
+
+    trace = api.step(input=[0, 1])
+    for name in ("t.json", "t.jsonl"):
+        write_trace(trace, tmp_path / name)
+        with pytest.raises(NntraceError, match=rf"{name}: a trace \(nntrace-trace/2\), not a network file"):
+            load_network(tmp_path / name)
+    with pytest.raises(NntraceError, match=r"a trace \(it has steps\), not a network file"):
+        load_network(write(tmp_path, '{"steps": []}'))
+
+
+def test_standard_input_is_read_for_a_dash(monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(GOOD).encode())))
+    assert load_network("-").layers == [2, 3, 2]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"layers": [2]}')))
+    with pytest.raises(NntraceError, match=r"^standard input: layers: "):
+        load_network("-")
