@@ -74,6 +74,8 @@ def matches_printed(value: float, printed: str) -> bool:
     """The article's rule: a value matches when, truncated to the printed digits, it equals the figure."""
     decimals = len(printed.partition(".")[2])
     exact = Decimal(repr(float(value)))
+    if not exact.is_finite() or exact.adjusted() > 20:   # quantize would raise; it cannot match
+        return False
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN) == Decimal(printed)
 
 

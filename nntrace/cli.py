@@ -20,7 +20,7 @@ from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from .core.losses import DEFAULT_LOSS, LOSSES
 from .core.slips import SLIP_CHOICES
-from .errors import ArgumentError, NntraceError, NonFiniteError
+from .errors import ArgumentError, NntraceError, NonFiniteError, one_line
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
 
@@ -142,7 +142,7 @@ def option_hint(param: click.Parameter) -> str:
 
 def same_file(a: str, b: str) -> bool:
     """The same path, through symbolic links, or the same file under two names (a hard link)."""
-    if a == "-" or b == "-":
+    if a == "-" or b == "-" or "\x00" in a + b:   # a NUL byte: refused as a name elsewhere
         return a == b
     if os.path.realpath(a) == os.path.realpath(b):
         return True
@@ -161,6 +161,7 @@ def option_of(argument: str) -> str:
 
 
 def fail(message: str, status: int) -> None:
+    message = one_line(message)
     if sys.stderr is not None:   # closed too: the status alone tells
         try:
             click.echo(message, err=True)
@@ -186,6 +187,18 @@ class FiniteFloat(click.ParamType):
 
 
 NUMBER = FiniteFloat()
+
+
+class FilePath(click.Path):
+    """A file to read; a name no file can have (a NUL byte) is refused rather than raised."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r}: not a file name (it holds a NUL byte)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = FilePath(dir_okay=False)
 
 
 class BatchSize(click.ParamType):
@@ -277,7 +290,7 @@ def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 weights_option = click.option(
-    "--weights", "weights_path", metavar="FILE", type=click.Path(dir_okay=False),
+    "--weights", "weights_path", metavar="FILE", type=FILE,
     help="Network file (docs/formats.md), or - for standard input. Default: the article's 2-4-1 "
          "XOR network.")
 lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
@@ -298,7 +311,7 @@ decay_option = click.option(
 
 
 def data_option(text: str):
-    return click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False), help=text)
+    return click.option("--data", "data_path", metavar="FILE", type=FILE, help=text)
 
 
 def batch_option(default: str):
@@ -495,8 +508,8 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
 
 
 @cli.command()
-@click.argument("expected", type=click.Path(dir_okay=False))
-@click.argument("actual", type=click.Path(dir_okay=False))
+@click.argument("expected", type=FILE)
+@click.argument("actual", type=FILE)
 @click.option("--rtol", type=NUMBER, default=RTOL, show_default=True, callback=non_negative,
               help="Relative tolerance: values e and a agree when |e − a| ≤ max(rtol × max(|e|, |a|), "
                    "atol). The defaults suit float64 code; for float32 code try --rtol 1e-6.")

@@ -7,8 +7,16 @@ from typing import Any
 NOT_GIVEN = object()
 
 
+def one_line(message: str) -> str:
+    """The message on one line whatever it quotes: a file name or a key may hold a line break."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in message)
+
+
 class NntraceError(Exception):
     """Bad input or a file that cannot be read or written; the message is one line."""
+
+    def __init__(self, message: str = "", *args: object):
+        super().__init__(one_line(str(message)), *args)
 
 
 def short(value: Any) -> str:

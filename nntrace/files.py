@@ -13,6 +13,8 @@ def check_writable(path: str | os.PathLike, option: str) -> None:
     """Refuse early a path we could not write, before any work is done or any file touched."""
     if not str(path):
         raise NntraceError(f"{option}: no file name given")
+    if "\x00" in str(path):
+        raise NntraceError(f"{option}: {str(path)!r}: not a file name (it holds a NUL byte)")
     target = Path(os.path.realpath(path))   # a symlink is written through, not replaced
     folder = target.parent
     if target.is_dir():
@@ -119,6 +121,8 @@ def read_text(path: str | os.PathLike, encoding: str = "utf-8") -> str:
     """A whole text file (`-`: standard input), or NntraceError naming it and why it cannot be read."""
     if not str(path):
         raise NntraceError("no file name given")
+    if "\x00" in str(path):
+        raise NntraceError(f"{str(path)!r}: not a file name (it holds a NUL byte)")
     try:
         if str(path) == STDIN:
             return read_stdin(encoding)
