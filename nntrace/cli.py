@@ -609,9 +609,11 @@ def train(**options: Any) -> int:
     exactly as `step` does it (online descent, the article's); with --batch-size N the
     mean gradient of N samples. One epoch is every sample once, in file order. While it
     runs a progress bar shows the epoch, the loss and the speed (on a terminal); at the
-    end come the loss curve, every sample's output against its target, and a verdict in
+    end come the loss curve, each sample's output against its target (40 at most; --json
+    lists every one), and a verdict in
     plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at the end of the current iteration
-    and still writes --save and --trace; exit status 128 + the signal (130, 143, 129).
+    and still writes --save and --trace; a second one stops at once, without the report,
+    and still writes them whole; exit status 128 + the signal (130, 143, 129).
 
     \b
     Examples:
@@ -737,9 +739,10 @@ def init(layers: list[int], seed: int | None, activations: str, biases: bool) ->
     \b
     Examples:
       nntrace init 2-4-1 --seed 7 > net.json
-      nntrace init 3-5-2 --activation tanh --biases > net.json
-      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
       nntrace train --weights net.json --lr 0.5
+      nntrace init 3-5-2 --activation tanh --biases > tanh.json
+      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
+      nntrace init 2-3-1 | nntrace show --weights -
     """
     from .core.network import dumps_network, placement, random_network
 
