@@ -32,6 +32,7 @@ from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
 if TYPE_CHECKING:   # the rest is imported by the function that needs it: step starts quickly
+    from .check.judge import CheckReport
     from .check.explain import Explanation
     from .train.data import Dataset, Sample
     from .train.loop import Progress, TrainingResult
@@ -168,6 +169,37 @@ def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLi
 
     return explain_traces(trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL"),
                           tolerance("rtol", rtol), tolerance("atol", atol))
+
+
+def check(example: Any = None) -> "CheckReport":
+    """Judge a worked example figure by figure: None for the article's, a file's path, or an Example."""
+    from .check.example import Example, built_in, read_example
+    from .check.judge import check as judge_example
+
+    if example is None:
+        example = built_in()
+    elif isinstance(example, (str, os.PathLike)):
+        example = read_example(example)
+    elif not isinstance(example, Example):
+        raise ArgumentError("example", "expected a worked-example file's path, an Example or None "
+                                       "(the article's)", example)
+    return judge_example(example)
+
+
+def example_template(network: Any = None, input: Any = article.INPUT, target: Any = None,
+                     lr: Any = DEFAULT_LEARNING_RATE, loss: Any = DEFAULT_LOSS) -> dict:
+    """A worked-example file to fill in: every trace name of the step, each figure "" (not printed)."""
+    from .core.engine import value_names
+
+    network = network_argument(network)
+    settings = make_settings(lr, loss=loss)
+    check_fits(settings, network)
+    inputs = numbers("input", input)
+    targets = sample_target(network, inputs, None if target is None else numbers("target", target))
+    return {"format": "nntrace-example/1", "title": "", "source": "", "network": network.to_dict(),
+            "input": inputs, "target": targets,
+            "settings": {"learning_rate": settings.learning_rate, "loss": settings.loss}, "names": {},
+            "figures": {name: "" for name in value_names(network, settings)}}
 
 
 def show(network: Any = None) -> Network:

@@ -112,7 +112,7 @@ class NntraceGroup(click.Group):
 
 
 # The files a command reads, then those it writes, by parameter name.
-INPUTS = ("weights_path", "data_path", "expected", "actual")
+INPUTS = ("weights_path", "data_path", "example_path", "example", "expected", "actual")
 OUTPUTS = ("save_path", "trace_path", "export_path", "picture_path", "plot_path")
 IN_PLACE = {("weights_path", "save_path")}   # --weights net.json --save net.json: an update
 
@@ -314,10 +314,8 @@ def data_option(text: str):
     return click.option("--data", "data_path", metavar="FILE", type=FILE, help=text)
 
 
-def batch_option(default: str):
-    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all",
-                        help=f"Samples per update (default {default}): the gradient is their mean; "
-                             f"the last batch of an epoch may be short; all: the whole data set.")
+def batch_option(text: str):
+    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all", help=text)
 
 
 def not_negative(value: float, param: click.Parameter) -> float:
@@ -367,7 +365,7 @@ def cli() -> None:
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
              "inputs then targets a row; - for standard input), one update from their mean gradient.")
-@batch_option("all with --data, else 1")
+@batch_option("With --data: how many of its first rows make the batch (default all).")
 @lr_option
 @loss_option
 @momentum_option
@@ -386,7 +384,11 @@ def cli() -> None:
                    "old → new (as `show --export FILE.svg` draws it).")
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the updated network to FILE (a network file, for --weights), so steps "
-                   "chain: --weights FILE --save FILE updates it in place.")
+                   "chain: --weights FILE --save FILE updates it in place. Not with --momentum: the "
+                   "file has no place for the velocities.")
+@click.option("--example", "example_path", metavar="FILE", type=FILE,
+              help="A worked-example file (see `nntrace check`): its network, sample and settings "
+                   "unless given, and its printed figures beside the step's values.")
 def step(**options: Any) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
@@ -395,6 +397,10 @@ def step(**options: Any) -> None:
     article's own example, the figure the article printed stands beside each line
     (✓ where the value, cut to the printed digits, equals it); under exact math without
     a slip, the lines where it differs say why.
+
+    With --data FILE instead of --input/--target, one update from a batch of FILE's
+    first rows (all of them by default): each sample's forward and backward values,
+    then each weight's mean gradient, (g1 + g2 + ...) / n, and its update.
 
     \b
     Examples:
@@ -413,11 +419,17 @@ def step(**options: Any) -> None:
     from .views.document import step_document
 
     o = options
+    example = None
+    if o["example_path"]:
+        from .check.example import read_example
+
+        example = read_example(o["example_path"])
+        example_defaults(o, example)
     check_step_options(o)
     trace = api.step(o["weights_path"], o["inputs"], o["targets"] or None, o["lr"],
                      o["convention"], o["slips"], o["loss"], o["data_path"], o["batch_size"],
                      o["momentum"], o["weight_decay"])
-    document = step_document(trace, o["digits"], o["show"])
+    document = step_document(trace, o["digits"], o["show"], example)
     if o["as_json"]:
         from .trace.write import dumps_trace
 
@@ -425,6 +437,19 @@ def step(**options: Any) -> None:
     else:
         print_parts(document.parts)
     write_step_files(trace, document, o)
+
+
+def example_defaults(o: dict, example) -> None:
+    """The example's network, sample, learning rate and loss, where the command line gives none."""
+    given = click.get_current_context().get_parameter_source
+    if o["weights_path"] is None:
+        o["weights_path"] = example.network
+    if not o["inputs"] and not o["data_path"]:
+        o["inputs"], o["targets"] = example.input, o["targets"] or example.target
+    for option, value in (("lr", example.settings.learning_rate), ("loss", example.settings.loss),
+                          ("weight_decay", example.settings.weight_decay)):
+        if given(option) == click.core.ParameterSource.DEFAULT:
+            o[option] = value
 
 
 def check_step_options(o: dict) -> None:
@@ -437,6 +462,8 @@ def check_step_options(o: dict) -> None:
                                  param_hint="'--input'" if o["inputs"] else "'--target'")
     if not o["data_path"] and not o["inputs"]:
         raise click.UsageError("Missing option '--input' (or --data FILE)")
+    if o["batch_size"] is not None and not o["data_path"]:
+        raise click.BadParameter("only means something with --data", param_hint="'--batch-size'")
     if o["save_path"] and o["momentum"]:
         raise click.BadParameter("not with --momentum: a network file has no place for the "
                                  "velocities, which the next step would need", param_hint="'--save'")
@@ -561,6 +588,81 @@ def print_parts(parts, console=None) -> None:
     (console or make_console()).print(*(renderable(part) for part in parts))
 
 
+@cli.command()
+@click.argument("example", required=False, type=FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
+@digits_option
+@export_option
+@click.option("--template", is_flag=True,
+              help="Print a worked-example file to fill in instead: every trace name of the step "
+                   "of --weights, --input, --target, --lr and --loss, each figure \"\" (not printed).")
+@weights_option
+@click.option("--input", "inputs", type=NUMBER, multiple=True, metavar="X...", help="With --template.")
+@click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...", help="With --template.")
+@lr_option
+@loss_option
+def check(**o: Any) -> int:
+    """Judge a published worked example, figure by figure.
+
+    EXAMPLE is a worked-example file (docs/formats.md): a network, one sample, the
+    settings, and the figures the text printed, as strings. With none, the article's.
+    Each figure, in the order the computation produces it, gets the first verdict that
+    holds: agrees (the exact value rounds or truncates to it), follows (it follows from
+    the figures printed before it: the text rounded and carried on), slip (a known slip,
+    a pair, or rounded:N/truncated:N reproduces it), wrong (nothing does: what the line
+    should be is given). Then the first figure that goes wrong.
+
+    Exit status: 0 when no figure is a slip or wrong, 1 otherwise, 2 for trouble. The
+    article's own example exits 1: its derivative slip.
+
+    \b
+    Examples:
+      nntrace check                            # the article's 37 figures
+      nntrace check examples/mazur-2-2-2.json --json
+      nntrace check --template --weights net.json --input 0.5 1 --target 1 > mine.json
+      nntrace check mine.json --export check.md
+    """
+    from . import api
+
+    template_only(o)
+    if o["template"]:
+        import json
+
+        if o["example"]:
+            raise click.BadParameter("not with --template, which writes a new one", param_hint="'EXAMPLE'")
+        click.echo(json.dumps(api.example_template(o["weights_path"], o["inputs"] or api.article.INPUT,
+                                                   o["targets"] or None, o["lr"], o["loss"]), indent=2))
+        return 0
+    from .views.check import check_view
+    from .views.document import Document
+
+    report = api.check(o["example"])
+    document = Document("nntrace check", [check_view(report, o["digits"])])
+    if o["as_json"]:
+        import json
+
+        click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))
+    else:
+        print_parts(document.parts)
+    if o["export_path"]:
+        from .render.export import export
+
+        export(document, o["export_path"])
+    return 0 if report.first_wrong is None else 1
+
+
+def template_only(o: dict) -> None:
+    """The step's options describe a new example: refused with an example, which carries its own."""
+    given = click.get_current_context().get_parameter_source
+    if o["template"]:
+        return
+    for name, option in (("weights_path", "--weights"), ("inputs", "--input"), ("targets", "--target"),
+                         ("lr", "--lr"), ("loss", "--loss")):
+        if given(name) != click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("only with --template: an example file carries its own network, "
+                                     "sample and settings", param_hint=f"'{option}'")
+
+
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A training trace is streamed as JSON Lines, so its file must say so."""
     from .trace.write import is_jsonl
@@ -579,7 +681,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
              "Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
-@batch_option("1, online descent as the article")
+@batch_option("Samples per update (default 1, online descent as the article): the gradient is their "
+              "mean; the last batch of an epoch may be short; all: the whole data set.")
 @lr_option
 @loss_option
 @momentum_option

@@ -32,7 +32,7 @@ def run(*args, **kwargs) -> subprocess.CompletedProcess:
 @pytest.fixture
 def network(tmp_path) -> Path:
     path = tmp_path / "net.json"
-    path.write_text(json.dumps(article.NETWORK))
+    path.write_text(json.dumps(article.network().to_dict()))
     return path
 
 
@@ -48,7 +48,7 @@ def network(tmp_path) -> Path:
 ])
 def test_no_two_options_name_the_same_file(tmp_path, network, args, blamed, other):
     (tmp_path / "d.csv").write_text("0,0,0\n0,1,1\n")
-    (tmp_path / "n.md").write_text(json.dumps(article.NETWORK))
+    (tmp_path / "n.md").write_text(json.dumps(article.network().to_dict()))
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     args = [str(a).format(net=network, dir=tmp_path) for a in args]
     result = invoke(*args)
@@ -66,7 +66,7 @@ def test_the_same_file_through_a_link_is_the_same_file(tmp_path, network):
     for alias in (link, hard):
         result = invoke("step", "--input", 0, 1, "--weights", network, "--trace", alias)
         assert result.exit_code == 2 and "the same file as '--weights'" in result.output
-    assert json.loads(network.read_text()) == article.NETWORK
+    assert json.loads(network.read_text()) == article.network().to_dict()
 
 
 def test_weights_and_save_may_name_the_same_file_an_update_in_place(tmp_path, network):

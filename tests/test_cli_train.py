@@ -46,7 +46,7 @@ def test_train_one_epoch_equals_four_step_commands_chained_by_hand(tmp_path, con
     result = invoke("train", "--epochs", 1, "--lr", 0.5, "--convention", convention, "--save", saved)
     assert result.exit_code == 0, result.output
     current = tmp_path / "net0.json"
-    current.write_text(json.dumps(article.NETWORK))
+    current.write_text(json.dumps(article.network().to_dict()))
     for k, (x, t) in enumerate(article.XOR, 1):
         step = invoke("step", "--weights", current, "--input", *x, "--target", *t, "--lr", 0.5,
                       "--convention", convention, "--json")
@@ -63,7 +63,7 @@ def test_four_steps_saved_in_place_equal_one_epoch_of_train(tmp_path, convention
     assert invoke("train", "--epochs", 1, "--lr", 0.5, "--convention", convention,
                   "--save", saved).exit_code == 0
     current = tmp_path / "net.json"
-    current.write_text(json.dumps(article.NETWORK))
+    current.write_text(json.dumps(article.network().to_dict()))
     for x, t in article.XOR:
         step = invoke("step", "--weights", current, "--save", current, "--input", *x, "--target", *t,
                       "--lr", 0.5, "--convention", convention)

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from nntrace import api
 from nntrace import notebook as nt
 from nntrace.errors import NntraceError
 from nntrace.core.network import random_network
@@ -182,3 +183,54 @@ def test_step_takes_a_loss():
     assert "softmax with cross-entropy: target − out" in result.text()
     with pytest.raises(NntraceError, match=r"^loss='binary-cross-entropy': "):
         nt.step(net, [1], [0, 1], loss="binary-cross-entropy")
+
+
+# nt.check: a worked example judged figure by figure, as `nntrace check`.
+
+def test_check_displays_the_articles_figures_and_exports(tmp_path):
+    result = nt.check(digits=4)
+    assert result.first_wrong == "L2.n1.deriv"
+    assert repr(result) == "<nntrace check: 37 figures, first wrong L2.n1.deriv>"
+    assert result.verdicts["L1.n1.out"] == "agrees" and result.verdicts["L2.n1.deriv"] == "slip"
+    bundle = result._repr_mimebundle_(include=[], exclude=[])
+    assert set(bundle) == {"text/plain", "text/html"}
+    html = unescape(re.sub(r"<[^>]+>", "", bundle["text/html"]))
+    assert "output1_h" in html and "0.6457" in html and "✓ agrees" in html
+    assert "The first figure to go wrong: deriv(output_o) (L2.n1.deriv)" in " ".join(result.text().split())
+    result.export(tmp_path / "check.md")
+    text = (tmp_path / "check.md").read_text(encoding="utf-8")
+    assert "| `L2.n1.deriv` (deriv(output\\_o)) | 0.21 | 0.1685 | ≠ slip |" in text
+
+
+def test_check_takes_a_file_and_names_its_first_wrong_figure(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).parents[1])
+    assert nt.check("examples/mistakes.json").first_wrong == "L2.n1.deriv"
+    mazur = nt.check("examples/mazur-2-2-2.json")
+    assert mazur.first_wrong is None and set(mazur.verdicts.values()) == {"agrees"}
+    assert repr(mazur) == "<nntrace check: 22 figures, first wrong None>"
+
+
+def test_check_refuses_what_is_not_an_example_in_one_line():
+    with pytest.raises(NntraceError, match=r"^example=5: expected a worked-example file's path"):
+        nt.check(5)
+    with pytest.raises(NntraceError, match=r"^digits="):
+        nt.check(digits="many")
+    with pytest.raises(NntraceError, match=r"no-such\.json: cannot read"):
+        nt.check("no-such.json")
+
+
+def test_a_batch_step_and_a_batch_run_from_a_notebook():
+    pairs = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1])]
+    result = nt.step(data=pairs, lr=0.5, momentum=0.9, weight_decay=0.01, digits=4)
+    assert result.trace.steps[0] == api.step(data=pairs, lr=0.5, momentum=0.9, weight_decay=0.01).steps[0]
+    # The update's values by name: the mean gradient, its velocity, the new weight.
+    assert result["L2.n1.w1.velocity"] == result["L2.n1.w1.grad"] + 0.01 * 0.6
+    assert result.after.weights[1][0][0] == result["L2.n1.w1"]
+    assert "Sample 3 (1 0 → 1): Forward" in result.text() and "Update: Loss" in result.text()
+    assert repr(result).startswith("<nntrace step: a batch of 3 sample(s), mean loss 0.")
+    run = nt.train(data=pairs, epochs=20, lr=0.5, batch_size=2, momentum=0.9, weight_decay=0.01)
+    assert run.network == api.train(data=pairs, epochs=20, lr=0.5, batch_size=2, momentum=0.9,
+                                    weight_decay=0.01).network
+    assert "batches of 2 samples, momentum 0.9, weight decay 0.01" in " ".join(run.text().split())

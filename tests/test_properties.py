@@ -75,7 +75,7 @@ NETWORK_LIKE = st.fixed_dictionaries(
 
 
 @given(data=st.one_of(json_values(), NETWORK_LIKE,
-                      st.builds(lambda w: {**article.NETWORK, "weights": w}, json_values())))
+                      st.builds(lambda w: {**article.network().to_dict(), "weights": w}, json_values())))
 def test_the_network_validator_accepts_or_refuses_in_one_line(data):
     try:
         network = Network.from_dict(data, "net.json")
@@ -111,7 +111,7 @@ HEADER = st.fixed_dictionaries({}, optional={
     "batch_size": st.sampled_from([1, 2, "all", 0, -1, "x", 1.5]),
     "momentum": st.one_of(st.floats(-1, 1), st.text(max_size=2)),
     "slips": st.one_of(st.lists(st.sampled_from(["wrong-sign", "nope", 3]), max_size=2), st.integers()),
-    "network": st.one_of(st.just(article.NETWORK), NETWORK_LIKE)})
+    "network": st.one_of(st.just(article.network().to_dict()), NETWORK_LIKE)})
 TRACE_TEXT = st.one_of(
     st.text(max_size=200),
     json_values().map(json.dumps),
@@ -130,23 +130,46 @@ def test_the_trace_reader_reads_or_refuses_in_one_line(text):
         assert all(step.iteration >= 1 for step in trace.steps)
 
 
-def test_the_worked_example_reader_when_there_is_one():
-    # The worked-example file (format nntrace-example/1) is being built elsewhere; when its
-    # reader lands, it joins the readers above.
-    example = pytest.importorskip("nntrace.check.example")
-    reader = getattr(example, "parse_example", None) or getattr(example, "read_example", None)
-    if reader is None:
-        pytest.skip("no example reader by a known name")
+EXAMPLE = json.loads((ROOT / "nntrace" / "examples" / "article.json").read_text(encoding="utf-8"))
+EXAMPLE_LIKE = st.builds(
+    lambda changes, drop: {**{k: v for k, v in EXAMPLE.items() if k not in drop}, **changes},
+    st.dictionaries(st.sampled_from(["format", "network", "input", "target", "settings", "names",
+                                     "figures", "title", "note", "extra"]),
+                    st.one_of(json_values(), NETWORK_LIKE,
+                              st.dictionaries(st.sampled_from(["L1.n1.net", "net_o", "x", "-L2.n1.error"]),
+                                              st.one_of(NUMBERISH, st.text(max_size=6), JSON_SCALARS),
+                                              max_size=3)), max_size=2),
+    st.sets(st.sampled_from(["network", "input", "target", "settings", "names", "figures"]), max_size=2))
+
+
+@given(data=st.one_of(EXAMPLE_LIKE, json_values()))
+def test_the_worked_example_reader_reads_or_refuses_in_one_line(data):
+    from nntrace.check.example import parse_example
+
+    try:
+        example = parse_example(data, "ex.json", None)
+    except NntraceError as error:
+        one_line(error, "ex.json")
+    else:
+        assert len(example.input) == example.network.inputs
+
+
+@given(text=st.one_of(EXAMPLE_LIKE.map(json.dumps), st.text(max_size=80)))
+def test_any_worked_example_file_gives_a_result_or_one_line(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("example")
+    path = folder / "ex.json"
+    path.write_text(text, encoding="utf-8")
+    check_outcome(CliRunner().invoke(cli, ["check", str(path)]), folder)
 
 
 # Every option of every command, given any text: a result, or one line and exit 2.
 
-OPTION_CASES = [(command, param.name) for command in ("step", "train", "show", "diff", "init")
+OPTION_CASES = [(command, param.name) for command in ("step", "train", "show", "diff", "init", "check")
                 for param in cli.commands[command].params
                 if param.name != "help" and not getattr(param, "is_flag", False)]
 BASE = {"step": ["--input", "0", "1"], "train": ["--epochs", "2"], "show": [],
         "diff": [str(ROOT / "fixtures/article/exact.json"), str(ROOT / "fixtures/slips/updated-weights.json")],
-        "init": ["2-2-1"]}
+        "init": ["2-2-1"], "check": []}
 SAFE_NAME = st.text(string.ascii_letters + string.digits + "._-", min_size=0, max_size=12)
 TEXT = st.one_of(st.text(max_size=20), NUMBERISH, st.integers(-10**20, 10**20).map(str),
                  st.floats().map(repr), SAFE_NAME)
@@ -155,9 +178,9 @@ TEXT = st.one_of(st.text(max_size=20), NUMBERISH, st.integers(-10**20, 10**20).m
 def args_for(command: str, name: str, value: str) -> list[str]:
     """The command's base arguments with the one under test replaced by `value`."""
     base = list(BASE[command])
-    arguments = {"expected": 0, "actual": 1, "layers": 0}
+    arguments = {"expected": 0, "actual": 1, "layers": 0, "example": 0}
     if name in arguments:
-        base[arguments[name]] = value
+        base[arguments[name]:arguments[name] + 1] = [value]
         return [command, *base]
     option = next(p for p in cli.commands[command].params if p.name == name).opts[0]
     if option in base:
@@ -187,7 +210,7 @@ def test_any_option_value_gives_a_result_or_one_line_and_exit_2(tmp_path_factory
         assume("/" not in value and "\\" not in value and "\x00" not in value)
     folder = tmp_path_factory.mktemp("run")
     monkeypatch.chdir(folder)   # output options write here (their names have no folder in them)
-    (folder / "net.json").write_text(json.dumps(article.NETWORK))
+    (folder / "net.json").write_text(json.dumps(article.network().to_dict()))
     result = CliRunner().invoke(cli, args_for(command, name, value), input="")
     check_outcome(result, folder)
 

@@ -8,9 +8,10 @@ disagrees, so a long training run is replayed in full only by the candidates sti
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.conventions import CONVENTIONS, DEFAULT_CONVENTION
@@ -19,7 +20,7 @@ from ..core.losses import LOSSES
 from ..errors import ArgumentError
 from ..core.names import parse_name
 from ..core.network import Network
-from ..core.settings import Settings, make_settings
+from ..core.settings import ALL, Settings, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
 from ..trace import Step, Trace
 from ..trace.model import SampleValues
@@ -52,6 +53,11 @@ class Candidate:
             return base if self.size else f"{base}, with no slip"
         return f"{base} with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
 
+    @property
+    def label(self) -> str:
+        """`derivative-on-output`, `rounded:3 + wrong-sign`, `article`: how a line names it."""
+        return " + ".join([*([self.base] if self.base != DEFAULT_CONVENTION else []), *self.slips])
+
     def to_dict(self) -> dict[str, Any]:
         return {"convention": self.base, "slips": list(self.slips)}
 
@@ -71,6 +77,22 @@ def candidates() -> tuple[Candidate, ...]:
 
 
 @dataclass
+class Closest:
+    """The way of computing that reproduces the most values, and the names it leaves over."""
+
+    candidate: Candidate
+    missed: list[str] = field(default_factory=list)   # trace names it does not reproduce
+
+    def describe(self) -> str:
+        """`rounded:3, except loss`: the candidate, and what it leaves over."""
+        what = self.candidate.label or self.candidate.describe()
+        return what + (f", except {', '.join(self.missed)}" if self.missed else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.candidate.to_dict(), "except": self.missed}
+
+
+@dataclass
 class Explanation:
     """The simplest candidates that reproduce ACTUAL, or why none could be tried."""
 
@@ -79,6 +101,7 @@ class Explanation:
     reason: str = ""          # why no replay was possible, if none was
     opposite_sign: bool = False   # ACTUAL is EXPECTED with error = out − target: not a mistake
     replayed_with: str = ""   # ACTUAL's settings that differ from EXPECTED's, which the replay used
+    closest: Closest | None = None   # when nothing reproduces every value: what reproduces the most
 
     @property
     def message(self) -> str:
@@ -89,8 +112,9 @@ class Explanation:
         if self.reason:
             return f"cannot replay: {self.reason}"
         if not self.matches:
+            closest = f"; closest: {self.closest.describe()}" if self.closest else ""
             return (f"no known slip or pair of slips reproduces ACTUAL ({self.tried} ways of "
-                    f"computing tried)")
+                    f"computing tried){closest}")
         text = "your numbers match " + self.matches[0].describe()
         others = [c.describe() for c in self.matches[1:]]
         text += f" (as well as {'; '.join(others)})" if others else ""
@@ -98,7 +122,8 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
-                "tried": self.tried, "opposite_sign": self.opposite_sign}
+                "tried": self.tried, "opposite_sign": self.opposite_sign,
+                "closest": self.closest.to_dict() if self.closest else None}
 
 
 @dataclass
@@ -141,6 +166,13 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
         if step is None or not fits(step, network):
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
+    batched = {bool(step.samples) for step in schedule}
+    if len(batched) > 1:
+        return "some steps list the samples of a batch and some do not"
+    if batched and (True in batched) == settings.online:
+        # The steps say what the header may not (a Recorder's header says batch size 1 unless
+        # told): a step that lists samples is a batch's update, one that does not a sample's.
+        settings = dataclasses.replace(settings, batch_size=ALL if True in batched else 1)
     return Replay(network, settings, schedule, theirs)
 
 
@@ -191,7 +223,8 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         tried += 1
         if reproduces(candidate, setup, rtol, atol):
             matches.append(candidate)
-    return Explanation(matches, tried, replayed_with=differing_settings(expected.settings, setup.settings))
+    return Explanation(matches, tried, replayed_with=differing_settings(expected.settings, setup.settings),
+                       closest=None if matches else closest_candidate(setup, rtol, atol))
 
 
 def differing_settings(expected: Settings, replayed: Settings) -> str:
@@ -248,6 +281,44 @@ def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) ->
                     if not close(float(ours[name]), value, rtol, atol):
                         return False
     return compared > 0
+
+
+def closest_candidate(setup: Replay, rtol: float, atol: float) -> Closest | None:
+    """The simplest way of computing that reproduces the most of ACTUAL's values, and the
+    names it does not; a candidate stops as soon as it misses more than the best so far."""
+    best: Closest | None = None
+    for candidate in candidates():
+        missed = misses(candidate, setup, rtol, atol, None if best is None else len(best.missed))
+        if missed is not None and (best is None or len(missed) < len(best.missed)):
+            best = Closest(candidate, missed)
+    recorded = sum(len(s.values) + sum(len(x.values) for x in s.samples) for s in setup.recorded.values())
+    if best is None or len(best.missed) >= recorded:
+        return None   # nothing reproduces anything
+    best.missed = list(dict.fromkeys(best.missed))
+    return best
+
+
+def misses(candidate: Candidate, setup: Replay, rtol: float, atol: float,
+           bound: int | None) -> list[str] | None:
+    """The names of ACTUAL's values this candidate's replay misses, or None at `bound` or more."""
+    try:
+        engine = Engine(setup.network, candidate.settings(setup.settings))
+    except ArgumentError:
+        return None
+    missed: list[str] = []
+    for step in setup.schedule:
+        try:
+            replayed = replay_step(engine, step)
+        except ArithmeticError:
+            return None
+        recorded = setup.recorded.get(step.iteration)
+        pairs = [] if recorded is None else [(recorded.values, replayed.values), *(
+            (theirs.values, ours.values) for theirs, ours in zip(recorded.samples, replayed.samples))]
+        missed += [name for theirs, ours in pairs for name, value in theirs.items()
+                   if name in ours and not close(float(ours[name]), value, rtol, atol)]
+        if bound is not None and len(missed) >= bound:
+            return None
+    return missed
 
 
 def replay_step(engine: Engine, step: Step) -> Step:

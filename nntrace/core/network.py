@@ -132,7 +132,8 @@ class JsonConstant(float):
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A JSON number: not a bool, nor a NaN or Infinity token (JsonConstant)."""
+    return isinstance(value, (int, float)) and not isinstance(value, (bool, JsonConstant))
 
 
 def as_float(value: int | float) -> float:
@@ -161,11 +162,11 @@ class _Validator:
         return NntraceError(f"{self.source}: {place}: {problem}")
 
     def number(self, value: Any, place: str) -> float:
+        if isinstance(value, JsonConstant):
+            raise self.fail(place, f"{value.token} is not a number JSON allows")
         if not is_number(value):
             raise self.fail(place, f"{json.dumps(value)[:40]} is not a number")
         number = as_float(value)
-        if isinstance(value, JsonConstant):
-            raise self.fail(place, f"{value.token} is not a number JSON allows")
         if not math.isfinite(number):
             raise self.fail(place, "a number beyond a float's range (1.8e308)")
         return number

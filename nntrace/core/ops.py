@@ -180,6 +180,7 @@ def identifier(name: str) -> str:
 
 
 def sum_text(terms: Sequence[str]) -> str:
-    return terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
+    """`(a + b + c)`, shortened as add_up shortens it: a batch of 1000 samples' mean stays a line."""
+    return terms[0] if len(terms) == 1 else "(" + add_up(list(terms)) + ")"
 
 

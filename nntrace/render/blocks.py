@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
+from ..views.check import CheckView
 from ..views.network import NetworkView, connection_header, connection_rows
 from ..views.step import StepView
 from ..views.train import TrainView
@@ -57,6 +58,8 @@ def blocks_of(part: Any) -> list[Block]:
         return train_blocks(part)
     if isinstance(part, NetworkView):
         return network_blocks(part)
+    if isinstance(part, CheckView):
+        return check_blocks(part)
     raise TypeError(f"no blocks for {type(part).__name__}")
 
 
@@ -100,3 +103,11 @@ def network_blocks(part: NetworkView) -> list[Block]:
                               for row in connection_rows(part.network, part.after, part.digits)]
     title = f"Network {part.network.describe()}" + (": weights before and after the step" if part.after else "")
     return [Table(title, connection_header(part.after is not None), rows)]
+
+
+def check_blocks(view: CheckView) -> list[Block]:
+    rows: list[list[Cell]] = [[[(line.name, "code")] + ([(f" ({line.source_name})", "")] if line.source_name else []),
+                               line.printed, line.exact, line.mark, line.explanation] for line in view.lines]
+    blocks: list[Block] = [Heading(view.title),
+                           Table("", ["figure", "printed", "exact", "verdict", "why"], rows), Paragraph(view.summary)]
+    return blocks + ([Paragraph(view.closest)] if view.closest else [])

@@ -28,7 +28,7 @@ def chart_text(curve: Sequence[tuple[float, float]], epochs: int, title: str, wi
     figure.clear()
     figure.plot_size(width, height)
     figure.theme("clear")
-    figure.title(title + (" (log scale)" if log else ""))
+    figure.title(fitted_title(title + (" (log scale)" if log else ""), width))
     figure.draw(figure.signal(epoch_of, ys).lines())
     # plotext keeps one figure per process: set every setting each time, never inherit one.
     figure.ruler("y").scale("linear")
@@ -37,6 +37,14 @@ def chart_text(curve: Sequence[tuple[float, float]], epochs: int, title: str, wi
     ticks = sorted({1, *(round(epochs * k / 4) for k in range(1, 5))})
     figure.ruler("x").ticks(ticks, [str(t) for t in ticks])
     return figure.build().string(colorless=True).rstrip("\n")
+
+
+def fitted_title(title: str, width: int) -> str:
+    """The title within the chart's width (plotext leaves out one that is wider): the
+    words in parentheses that only explain go first, then the end is cut."""
+    if len(title) > width - 2:
+        title = title.replace(" (mean over the samples)", "")
+    return title if len(title) <= width - 2 else title[:max(0, width - 3)] + "…"
 
 
 def y_ticks(low: float, high: float) -> list[float]:

@@ -128,13 +128,15 @@ def network_after(before: Network | None, step: Step) -> Network | None:
 
 
 def first_non_finite(trace: Trace) -> None:
-    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN."""
+    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN
+    (in a batch's step, a sample's own value says which sample: `sample 2: loss`)."""
     for recorded in trace.steps:
-        values = [*(item for sample in recorded.samples for item in sample.values.items()),
-                  *recorded.values.items()]
-        for name, value in values:
+        values = [*((f"sample {k}: ", item) for k, sample in enumerate(recorded.samples, 1)
+                    for item in sample.values.items()),
+                  *(("", item) for item in recorded.values.items())]
+        for where, (name, value) in values:
             # A cross-entropy's −∂E/∂out is infinite where an output is exactly 0 or 1; the
             # delta comes from target − out then, so the run goes on (the trace writes null).
             if not math.isfinite(value) and not (math.isinf(value) and name.endswith(".error")):
-                raise NonFiniteError(f"iteration {recorded.iteration}: {name} is {value}, "
+                raise NonFiniteError(f"iteration {recorded.iteration}: {where}{name} is {value}, "
                                      f"not a finite number", name, recorded.iteration)

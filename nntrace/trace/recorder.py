@@ -8,8 +8,8 @@ from typing import Any, Sequence
 from ..core.conventions import DEFAULT_CONVENTION
 from ..core.losses import DEFAULT_LOSS
 from ..core.network import Network
-from ..core.settings import Settings
-from ..errors import NntraceError
+from ..core.settings import Settings, batch_argument, non_negative
+from ..errors import ArgumentError, NntraceError
 from .model import SampleValues, Step, Trace, plain, real, whole_number
 
 
@@ -28,14 +28,20 @@ class Recorder:
 
     def __init__(self, convention: str = DEFAULT_CONVENTION, learning_rate: float | None = None,
                  network: Network | dict | None = None, slips: Sequence[str] = (),
-                 loss: str = DEFAULT_LOSS, **extra: Any):
+                 loss: str = DEFAULT_LOSS, batch_size: int | str = 1, momentum: float = 0.0,
+                 weight_decay: float = 0.0, **extra: Any):
         if isinstance(network, dict):
             network = Network.from_dict(plain(network), "Recorder: network")
         if learning_rate is not None:
             learning_rate = real(learning_rate, "Recorder: learning_rate")
         if isinstance(slips, str) or not all(isinstance(s, str) for s in slips):
             raise NntraceError(f"Recorder: slips: expected a list of slip names, got {slips!r}")
-        settings = Settings(learning_rate, str(convention), tuple(slips), str(loss))
+        try:
+            optimizer = (batch_argument(plain(batch_size)), non_negative("momentum", plain(momentum)),
+                         non_negative("weight_decay", plain(weight_decay)))
+        except ArgumentError as error:
+            raise NntraceError(f"Recorder: {error}") from None
+        settings = Settings(learning_rate, str(convention), tuple(slips), str(loss), *optimizer)
         self.trace = Trace(settings, network.copy() if network else None, [], dict(extra))
         self._values: dict[str, float] | None = None
 

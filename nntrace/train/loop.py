@@ -166,14 +166,18 @@ class Run:
                     # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
                     if loss - loss or stop.requested:
                         break
-                else:
-                    mean = float(total) / size   # the mean of the samples' losses
-                    if mean - mean == 0.0:   # else a Decimal run went beyond float range
-                        curve.add(mean)
-                        if progress is not None:
-                            progress(epoch, mean)
-                        continue
-                break
+                # A value not finite, or a stop within the epoch: it is not complete.
+                if loss - loss or iteration != epoch * len(order):
+                    break
+                mean = float(total) / size   # the mean of the samples' losses
+                if mean - mean != 0.0:   # a Decimal run went beyond float range
+                    break
+                curve.add(mean)
+                stopped = stop.requested   # during the epoch's last update: complete, and the end
+                if progress is not None:
+                    progress(epoch, mean)
+                if stopped:
+                    break
             non_finite = bool(loss - loss) or not math.isfinite(float(total))
             if not non_finite:
                 engine.check_finite(iteration)   # the last update may have overflowed a weight

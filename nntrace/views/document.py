@@ -18,13 +18,14 @@ class Document:
     parts: list[Any] = field(default_factory=list)
 
 
-def step_document(trace: "Trace", digits: int = 7, show: bool = False) -> Document:
-    """`nntrace step`: the iteration's tables, then with `show` the network's old and new weights."""
+def step_document(trace: "Trace", digits: int = 7, show: bool = False, example: Any = None) -> Document:
+    """`nntrace step`: the iteration's tables (beside `example`'s figures, the article's by
+    default, when the step is its own), then with `show` the network's old and new weights."""
     from ..trace.model import network_after
     from .network import NetworkView
     from .step import step_view
 
-    document = Document("nntrace step", [step_view(trace, digits=digits)])
+    document = Document("nntrace step", [step_view(trace, digits=digits, example=example)])
     if show and trace.network is not None:
         document.parts.append(NetworkView(trace.network, network_after(trace.network, trace.steps[0]),
                                           digits))

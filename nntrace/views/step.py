@@ -6,8 +6,8 @@ beside it where there is one. The formulas come from the step's own list of assi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import article
 from ..core import names as N
 from ..core.engine import network_program, state_values
 from ..core.names import parse_name
@@ -17,7 +17,11 @@ from ..core.program import Program
 from ..errors import NntraceError
 from ..core.settings import Settings
 from ..trace.model import SampleValues, Step, Trace
+
+if TYPE_CHECKING:
+    from ..check.example import Example
 from ..trace.model import network_after
+from .figures import Column, column, labels_for
 from .text import descent, format_number, operand
 
 
@@ -42,8 +46,8 @@ class StepView:
     title: str
     sections: list[Section]
     notes: list[str]        # reason N is notes[N - 1]
-    with_figures: bool      # the article's own example: a column of its printed figures
-    source: str = article.SOURCE   # the worked example, as the figures' column calls it
+    with_figures: bool      # a worked example's own step: a column of its printed figures
+    source: str = ""        # the worked example, as the figures' column calls it
 
 
 def section_of(name: str, last_layer: int, update: bool = False) -> str:
@@ -120,9 +124,7 @@ class Context:
     labels: dict[str, str]              # the worked example's name, or a symbol like ∂E/∂w
     last: int                           # the output layer
     digits: int
-    figures: dict[str, str]             # the worked example's printed figures
-    reasons: dict[str, str]             # why a figure differs from exact math
-    notes: list[str]
+    column: Column                      # the worked example's printed figures and verdicts
 
 
 def sections_of(values: dict[str, float], context: Context, prefix: str = "",
@@ -133,20 +135,15 @@ def sections_of(values: dict[str, float], context: Context, prefix: str = "",
         heading = prefix + section_of(name, context.last, update)
         if not sections or sections[-1].heading != heading:
             sections.append(Section(heading, []))
-        printed = context.figures.get(name, "")
-        if not printed:
-            verdict = ""
-        elif name in context.reasons:
-            verdict = f"≠{context.notes.index(context.reasons[name]) + 1}"
-        else:
-            verdict = "✓" if article.matches_printed(value, printed) else "≠"
+        printed = context.column.figures.get(name, "")
+        verdict = context.column.verdicts.get(name, "") if printed else ""
         sections[-1].lines.append(Line(name, context.labels.get(name, ""), context.written.get(name, ""),
                                        format_number(value, context.digits), printed, verdict))
     return sections
 
 
 def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,
-              show_article: bool = True) -> StepView:
+              show_article: bool = True, example: "Example | None" = None) -> StepView:
     """The lines of step `index`, in the order the computation produced the values; a batch's
     samples first, each under its own headings, then the update."""
     step = trace.steps[index]
@@ -156,23 +153,18 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
                                                                    index == 0)
     labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns if OPS[a.op].symbol}
-    labels.update(article.article_names(before.layers) if before else {})
-    figures: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    if show_article and article.is_article_run(before, step.input, step.target, settings):
-        figures = article.FIGURES
-        if settings.textbook:
-            reasons = article.differences(step.values)
-    notes = list(dict.fromkeys(reasons.values()))
-    context = Context(written, labels, len(before.layers) - 1 if before else 1, digits, figures, reasons, notes)
+    labels.update(labels_for(before, example))
+    side = column(example, before, step, settings) if show_article else None
+    side = side or Column("")
+    context = Context(written, labels, len(before.layers) - 1 if before else 1, digits, side)
     sections: list[Section] = []
     for k, (sample, found) in enumerate(zip(step.samples, per_sample), 1):
-        own = Context(found, labels, context.last, digits, {}, {}, [])
+        own = Context(found, labels, context.last, digits, Column(""))
         sections += sections_of(sample.values, own, f"Sample {k} ({numbers(sample.input)} → "
                                                     f"{numbers(sample.target)}): ")
     sections += sections_of(step.values, context, "Update: " if step.samples else "", bool(step.samples))
-    return StepView(step_title(trace, step, before), sections,
-                    [article.REASONS[key] for key in notes], bool(figures))
+    return StepView(step_title(trace, step, before), sections, side.notes, bool(side.figures),
+                    side.title)
 
 
 def numbers(values: list[float]) -> str:

@@ -240,3 +240,56 @@ def test_an_infinite_error_read_back_as_null_agrees_with_itself(tmp_path):
     write_trace(trace, tmp_path / "t.json")
     report = compare(trace, read_trace(tmp_path / "t.json"))
     assert report.identical
+
+
+# Batch traces: a difference names the sample whose value it is.
+ROWS = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 1.0], [0.0])]
+
+
+def test_a_difference_in_a_batch_names_its_sample():
+    expected = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9)
+    actual = copy.deepcopy(expected)
+    actual.steps[0].samples[1].values["L1.n2.delta"] += 1e-6
+    report = compare(expected, actual)
+    assert not report.same and report.differing == 1
+    first = report.first
+    assert (first.iteration, first.name, first.sample) == (1, "L1.n2.delta", 2)
+    assert first.where == "sample 2: L1.n2.delta"
+    assert first.to_dict()["sample"] == 2 and report.to_dict()["first_divergence"]["sample"] == 2
+    # Every value of every sample and of the update is compared.
+    program_values = sum(len(s.values) for s in expected.steps[0].samples) + len(expected.steps[0].values)
+    assert report.compared == program_values
+
+
+def test_a_difference_in_the_update_of_a_batch_names_no_sample():
+    expected = api.step(article.network(), data=ROWS, lr=0.5)
+    actual = copy.deepcopy(expected)
+    actual.steps[0].values["L1.n1.w2.grad"] *= 2
+    first = compare(expected, actual).first
+    assert (first.name, first.sample, first.where) == ("L1.n1.w2.grad", None, "L1.n1.w2.grad")
+    assert "sample" not in first.to_dict()
+
+
+def test_samples_come_first_in_computation_order_then_the_update():
+    expected = api.step(article.network(), data=ROWS, lr=0.5)
+    actual = copy.deepcopy(expected)
+    actual.steps[0].values["L2.n1.w1"] += 1
+    actual.steps[0].samples[2].values["L1.n1.net"] += 1
+    report = compare(expected, actual)
+    assert [d.where for d in report.steps[0].differing] == ["sample 3: L1.n1.net", "L2.n1.w1"]
+
+
+def test_two_identical_batch_traces_are_the_same(tmp_path):
+    trace = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, weight_decay=0.01)
+    for suffix in (".json", ".jsonl"):
+        write_trace(trace, tmp_path / f"t{suffix}")
+        assert compare(trace, read_trace(tmp_path / f"t{suffix}")).identical
+    assert compare(trace, api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, weight_decay=0.01)).identical
+
+
+def test_batches_of_different_sizes_differ_in_their_setup():
+    two = api.step(article.network(), data=ROWS, lr=0.5, batch_size=2)
+    three = api.step(article.network(), data=ROWS, lr=0.5)
+    report = compare(two, three)
+    assert report.setup_differences == ["iteration 1: 2 sample(s) in the batch expected, 3 in ACTUAL"]
+    assert not report.same
