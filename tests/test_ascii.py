@@ -62,6 +62,7 @@ COMMANDS = [
     "diff fixtures/article/exact.json fixtures/slips/updated-weights.json",
     "diff fixtures/article/exact.json fixtures/slips/wrong-sign.json",
     "init 2-3-1 --seed 1",
+    "check", "check examples/mistakes.json", "check examples/mazur-2-2-2.json --digits 4",
     "--help", "step --help", "train --help", "diff --help", "show --help", "init --help",
 ]
 
