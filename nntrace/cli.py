@@ -713,10 +713,10 @@ def train(**options: Any) -> int:
     mean gradient of N samples. One epoch is every sample once, in file order. While it
     runs a progress bar shows the epoch, the loss and the speed (on a terminal); at the
     end come the loss curve, each sample's output against its target (40 at most; --json
-    lists every one), and a verdict in
-    plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at the end of the current iteration
-    and still writes --save and --trace; a second one stops at once, without the report,
-    and still writes them whole; exit status 128 + the signal (130, 143, 129).
+    lists every one), and a verdict in plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at
+    the end of the current iteration and still writes --save and --trace; a second one
+    stops at once, without the report, and still writes them whole; exit status 128 +
+    the signal (130, 143, 129).
 
     \b
     Examples:
