@@ -27,7 +27,7 @@ from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
 from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
                             make_settings, target_problem)
-from .errors import ArgumentError, NntraceError, NonFiniteError
+from .errors import ArgumentError, NntraceError, NonFiniteError, short
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
@@ -272,11 +272,22 @@ def numbers(name: str, values: Any) -> list[float]:
     values = list(values)
     result = []
     for index, value in enumerate(values):
-        if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__") \
-                or not math.isfinite(float(value)):
-            raise ArgumentError(name, f"item {index} ({value!r}) is not a finite number", values)
+        if isinstance(value, (str, bytes)):
+            hint = f" (write {float(value)!r}, without quotes)" if looks_like_number(value) else ""
+            raise ArgumentError(name, f"item {index} ({short(value)}) is text, not a number{hint}", values)
+        if isinstance(value, bool) or not hasattr(value, "__float__"):
+            raise ArgumentError(name, f"item {index} ({short(value)}) is not a number", values)
+        if not math.isfinite(float(value)):
+            raise ArgumentError(name, f"item {index} ({short(value)}) is not a finite number", values)
         result.append(float(value))
     return result
+
+
+def looks_like_number(text: str | bytes) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def whole(name: str, value: Any, least: int | None = None) -> int:

@@ -15,11 +15,12 @@ from typing import Any, Sequence
 
 import click
 
+from .check import ATOL, RTOL
 from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from .core.losses import DEFAULT_LOSS, LOSSES
 from .core.slips import SLIP_CHOICES
-from .errors import ArgumentError, NntraceError, NonFiniteError
+from .errors import ArgumentError, NntraceError, NonFiniteError, one_line
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
 
@@ -52,6 +53,7 @@ class NntraceCommand(click.Command):
     """A command whose library errors about one argument read as click's about its option."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        distinct_files(ctx)
         try:
             return super().invoke(ctx)
         except ArgumentError as error:
@@ -66,8 +68,26 @@ class NntraceGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         args = expand_number_lists(sys.argv[1:] if args is None else list(args))
+        streams = sys.stdout, sys.stderr
+        try:
+            result = self.run(args, **extra)
+        finally:
+            sys.stdout, sys.stderr = streams
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def run(self, args: list[str], **extra: Any) -> Any:
+        """The command, its output through plain streams (ASCII where a stream is not UTF-8,
+        no trailing spaces when not a terminal); every failure one line and its status."""
+        from .ascii import plain_stream
+
+        sys.stderr = plain_stream(sys.stderr)
+        if sys.stdout is None:   # started with standard output closed (`>&-`)
+            fail("nntrace: cannot write standard output: it is closed", 2)
+        sys.stdout = plain_stream(sys.stdout)
         try:
             result = super().main(args, "nntrace", standalone_mode=False, **extra)
+            sys.stdout.flush()   # a full disk says so here, not after exit
+            return result
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "nntrace"
             hint = f" (see '{command} --help')" if error.ctx else ""
@@ -89,7 +109,47 @@ class NntraceGroup(click.Group):
         except OSError as error:
             where = f" '{error.filename}'" if error.filename else " standard output"
             fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
-        sys.exit(result if isinstance(result, int) else 0)
+
+
+# The files a command reads, then those it writes, by parameter name.
+INPUTS = ("weights_path", "data_path", "example_path", "example", "expected", "actual", "trace", "against_path")
+OUTPUTS = ("save_path", "trace_path", "export_path", "picture_path", "plot_path", "output_path", "explore_path")
+IN_PLACE = {("weights_path", "save_path")}   # --weights net.json --save net.json: an update
+
+
+def distinct_files(ctx: click.Context) -> None:
+    """Before anything is read or written: `-` (standard input) read once and never written
+    to, and no file written by two options, or read by one and written by another."""
+    names = {p.name: p for p in ctx.command.params}
+    given = [(name, ctx.params[name]) for name in (*INPUTS, *OUTPUTS) if ctx.params.get(name)]
+    for index, (name, path) in enumerate(given):
+        hint = option_hint(names[name])
+        for other, other_path in given[:index]:
+            if name in INPUTS and other in INPUTS and path != "-":
+                continue   # reading one file twice is harmless
+            if (other, name) in IN_PLACE or not same_file(path, other_path):
+                continue
+            what = ("standard input, already read by" if path == "-"
+                    else f"'{path}': the same file as")
+            raise click.BadParameter(f"{what} {option_hint(names[other])}; no two options may name the "
+                                     f"same file (only --weights and --save, to update a network in place)",
+                                     ctx, param_hint=hint)
+
+
+def option_hint(param: click.Parameter) -> str:
+    return f"'{param.opts[0]}'" if isinstance(param, click.Option) else f"'{param.human_readable_name}'"
+
+
+def same_file(a: str, b: str) -> bool:
+    """The same path, through symbolic links, or the same file under two names (a hard link)."""
+    if a == "-" or b == "-" or "\x00" in a + b:   # a NUL byte: refused as a name elsewhere
+        return a == b
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:   # one does not exist yet
+        return False
 
 
 OPTIONS = {"network": "--weights", "slips": "--slip"}   # the rest: --<argument>
@@ -101,7 +161,13 @@ def option_of(argument: str) -> str:
 
 
 def fail(message: str, status: int) -> None:
-    click.echo(message, err=True)
+    message = one_line(message)
+    if sys.stderr is not None:   # closed too: the status alone tells
+        try:
+            click.echo(message, err=True)
+            sys.stderr.flush()
+        except OSError:
+            pass
     sys.exit(status)
 
 
@@ -111,8 +177,8 @@ class FiniteFloat(click.ParamType):
     name = "number"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
-        try:
-            number = float(value)
+        try:   # −1 (U+2212, the minus sign nntrace and typesetting print) is -1
+            number = float(value.replace("\u2212", "-") if isinstance(value, str) else value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number", param, ctx)
         if not math.isfinite(number):
@@ -121,6 +187,18 @@ class FiniteFloat(click.ParamType):
 
 
 NUMBER = FiniteFloat()
+
+
+class FilePath(click.Path):
+    """A file to read; a name no file can have (a NUL byte) is refused rather than raised."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r}: not a file name (it holds a NUL byte)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = FilePath(dir_okay=False)
 
 
 class BatchSize(click.ParamType):
@@ -150,10 +228,19 @@ def make_console(**options: Any):
     return Console(highlight=False, **options)
 
 
+def not_stdout(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`-` is standard input to the options that read; an output option refuses it."""
+    if value == "-":
+        instead = ("print the trace with --json" if (param.name, ctx.command.name) == ("trace_path", "step")
+                   else "name a file")
+        raise click.BadParameter(f"'-': standard output holds the report, not a file; {instead}", ctx, param)
+
+
 def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Refuse an unwritable output path before any work, so nothing is touched."""
     from .files import check_writable
 
+    not_stdout(ctx, param, value)
     if value is not None:
         try:
             check_writable(value, f"--{param.name}")
@@ -165,6 +252,7 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 def checked_output(ctx: click.Context, param: click.Parameter, value: str | None,
                    *checks: Any) -> str | None:
     """Run each check(path, option) on an output path, then `writable`; before any work."""
+    not_stdout(ctx, param, value)
     if value is not None:
         for check in checks:
             try:
@@ -202,8 +290,9 @@ def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 weights_option = click.option(
-    "--weights", "weights_path", metavar="FILE", type=click.Path(dir_okay=False),
-    help="Network file (see the README). Default: the article's 2-4-1 XOR network.")
+    "--weights", "weights_path", metavar="FILE", type=FILE,
+    help="Network file (docs/formats.md), or - for standard input. Default: the article's 2-4-1 "
+         "XOR network.")
 lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
                          help="Learning rate.")
 convention_option = click.option(
@@ -222,7 +311,7 @@ decay_option = click.option(
 
 
 def data_option(text: str):
-    return click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False), help=text)
+    return click.option("--data", "data_path", metavar="FILE", type=FILE, help=text)
 
 
 def batch_option(text: str):
@@ -275,7 +364,7 @@ def cli() -> None:
 @click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...",
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
-             "inputs then targets a row), one update from their mean gradient.")
+             "inputs then targets a row; - for standard input), one update from their mean gradient.")
 @batch_option("With --data: how many of its first rows make the batch (default all).")
 @lr_option
 @loss_option
@@ -297,7 +386,7 @@ def cli() -> None:
               help="Write the updated network to FILE (a network file, for --weights), so steps "
                    "chain: --weights FILE --save FILE updates it in place. Not with --momentum: the "
                    "file has no place for the velocities.")
-@click.option("--example", "example_path", metavar="FILE", type=click.Path(dir_okay=False),
+@click.option("--example", "example_path", metavar="FILE", type=FILE,
               help="A worked-example file (see `nntrace check`): its network, sample and settings "
                    "unless given, and its printed figures beside the step's values.")
 def step(**options: Any) -> None:
@@ -446,19 +535,19 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
 
 
 @cli.command()
-@click.argument("expected", type=click.Path(dir_okay=False))
-@click.argument("actual", type=click.Path(dir_okay=False))
-@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
-              help="Relative tolerance: values agree when |actual − expected| ≤ atol + rtol × |expected|. "
-                   "The defaults suit float64 code; for float32 code try --rtol 1e-6.")
-@click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
-              help="Absolute tolerance, for values near zero.")
+@click.argument("expected", type=FILE)
+@click.argument("actual", type=FILE)
+@click.option("--rtol", type=NUMBER, default=RTOL, show_default=True, callback=non_negative,
+              help="Relative tolerance: values e and a agree when |e − a| ≤ max(rtol × max(|e|, |a|), "
+                   "atol). The defaults suit float64 code; for float32 code try --rtol 1e-6.")
+@click.option("--atol", type=NUMBER, default=ATOL, show_default=True, callback=non_negative,
+              help="Absolute tolerance, for values near zero (a worksheet to 4 decimals: 1e-4).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
 def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) -> int:
     """Compare two traces: the first wrong number, and the slip that explains it.
 
     EXPECTED is the reference, ACTUAL the trace under test (.json or .jsonl, from nntrace
-    or from your own code, see the README). Steps are matched by iteration, values by
+    or from your own code: docs/formats.md). Steps are matched by iteration, values by
     name. The earliest recorded difference is the earliest in the order the computation
     produces values (forward, backward, updates): it is the cause only if nothing
     computed before it went unrecorded; the rest follow. A different setup (learning
@@ -509,9 +598,9 @@ def page_path(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--against", "against_path", metavar="ACTUAL", type=click.Path(dir_okay=False),
               help="A second trace (yours) to show beside TRACE: both values on every line, the "
                    "first difference marked, as `nntrace diff TRACE ACTUAL` finds it.")
-@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+@click.option("--rtol", type=NUMBER, default=RTOL, show_default=True, callback=non_negative,
               help="With --against: relative tolerance, as diff's.")
-@click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
+@click.option("--atol", type=NUMBER, default=ATOL, show_default=True, callback=non_negative,
               help="With --against: absolute tolerance, as diff's.")
 @click.option("--example", "example_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="A worked-example file (see `nntrace check`): its printed figures, ✓ or ≠, "
@@ -567,7 +656,7 @@ def print_parts(parts, console=None) -> None:
 
 
 @cli.command()
-@click.argument("example", required=False, type=click.Path(dir_okay=False))
+@click.argument("example", required=False, type=FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @digits_option
 @export_option
@@ -643,7 +732,10 @@ def template_only(o: dict) -> None:
 
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A training trace is streamed as JSON Lines, so its file must say so."""
-    if value is not None and not value.endswith(".jsonl"):
+    from .trace.write import is_jsonl
+
+    not_stdout(ctx, param, value)
+    if value is not None and not is_jsonl(value):
         raise click.BadParameter(f"'{value}': a training trace is streamed as JSON Lines; "
                                  f"name it FILE.jsonl", ctx, param)
     return writable(ctx, param, value)
@@ -651,8 +743,9 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 
 @cli.command()
 @weights_option
-@data_option("CSV of training samples: the inputs then the targets on each row, a header line "
-             "optional. Default: the article's XOR table.")
+@data_option("CSV of training samples: the inputs then the targets on each row, separated by "
+             "commas, semicolons, tabs or spaces, a header line optional; - for standard input. "
+             "Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
 @batch_option("Samples per update (default 1, online descent as the article): the gradient is their "
@@ -690,9 +783,11 @@ def train(**options: Any) -> int:
     exactly as `step` does it (online descent, the article's); with --batch-size N the
     mean gradient of N samples. One epoch is every sample once, in file order. While it
     runs a progress bar shows the epoch, the loss and the speed (on a terminal); at the
-    end come the loss curve, every sample's output against its target, and a verdict in
-    plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at the end of the current iteration
-    and still writes --save and --trace; exit status 128 + the signal (130, 143, 129).
+    end come the loss curve, each sample's output against its target (40 at most; --json
+    lists every one), and a verdict in plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at
+    the end of the current iteration and still writes --save and --trace; a second one
+    stops at once, without the report, and still writes them whole; exit status 128 +
+    the signal (130, 143, 129).
 
     \b
     Examples:
@@ -718,11 +813,14 @@ def train(**options: Any) -> int:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
     console, bar_console = make_console(), make_console(stderr=True)
     show_bar = console.is_terminal and bar_console.is_terminal and not o["as_json"]
-    with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
-        result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
-                           o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
-                           progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"],
-                           keep_for_page(o))
+    try:
+        with signals.interruptible() as stop, progress_bar(bar_console, o["epochs"], show_bar) as progress:
+            result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
+                               o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
+                               progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"],
+                               keep_for_page(o))
+    except signals.Interrupted as error:
+        stopped_at_once(error, o["save_path"], o["trace_path"])
     if o["save_path"]:
         from .core.network import save_network
 
@@ -747,6 +845,25 @@ def keep_for_page(o: dict):
     from .views.explore import keep_for_training
 
     return keep_for_training
+
+
+def stopped_at_once(error, save_path: str | None, trace_path: str | None) -> None:
+    """A second signal: no report, but --save gets the weights reached (the trace is already
+    whole), then one line and 128 + the signal."""
+    from .train import signals
+
+    saved = ""
+    if save_path and error.network is not None:
+        from .core.network import save_network
+
+        with signals.signals_deferred():   # a third signal waits until the file is whole
+            save_network(error.network, save_path)
+        saved = f"; weights saved to {save_path}"
+    elif save_path:
+        saved = f"; {save_path} not written: the weights were no longer finite"
+    traced = f"; {error.traced} iteration(s) in {trace_path}" if trace_path else ""
+    name = signal.Signals(error.signum).name
+    fail(f"nntrace: stopped at once by a second signal ({name}){saved}{traced}", 128 + error.signum)
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:
@@ -811,9 +928,10 @@ def init(layers: list[int], seed: int | None, activations: str, biases: bool) ->
     \b
     Examples:
       nntrace init 2-4-1 --seed 7 > net.json
-      nntrace init 3-5-2 --activation tanh --biases > net.json
-      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
       nntrace train --weights net.json --lr 0.5
+      nntrace init 3-5-2 --activation tanh --biases > tanh.json
+      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
+      nntrace init 2-3-1 | nntrace show --weights -
     """
     from .core.network import dumps_network, placement, random_network
 

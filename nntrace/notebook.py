@@ -14,7 +14,7 @@
     nt.show(net)                         # the network: columns, connections, weights
 
     run = nt.train(net, epochs=5000, lr=0.5)   # XOR by default; or data="samples.csv" or pairs
-    run                                  # the loss chart, every sample, the verdict
+    run                                  # the loss chart, the samples (40 at most), the verdict
     run.learned, run.network, run.losses # the verdict, the trained weights, (epoch, loss) points
     run.plot("loss.png")                 # needs nntrace[plot] (matplotlib)
     run.picture()                        # the network, each weight start → trained

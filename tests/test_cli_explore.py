@@ -56,7 +56,7 @@ def test_open_shows_the_page_in_the_default_browser(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("args, message", [
     (["explore", "missing.json", "-o", "{tmp}/p.html"], "missing.json: cannot read"),
-    (["explore", "fixtures/networks/2-2-2-biases.json", "-o", "{tmp}/p.html"], "not an nntrace trace"),
+    (["explore", "fixtures/networks/2-2-2-biases.json", "-o", "{tmp}/p.html"], "a network file"),
     (["explore", "fixtures/article/exact.json", "-o", "{tmp}/p.txt"],
      "Invalid value for '--output' / '-o': '{tmp}/p.txt': unknown extension '.txt'; use .html or .htm"),
     (["explore", "fixtures/article/exact.json", "-o", "{tmp}/no/such/p.html"], "does not exist"),
@@ -105,3 +105,15 @@ def test_explore_with_a_worked_example_puts_its_figures_beside_its_step(tmp_path
     assert data["figures"]["0"]["L2.n1.w1"][1] == "✓" and data["figure_title"] == "printed"
     bad = invoke("explore", trace, "--example", "fixtures/article/exact.json", "-o", page)
     assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, blamed, other", [
+    (["explore", "{tmp}/t.json", "-o", "{tmp}/p.html", "--against", "{tmp}/p.html"], "--output", "--against"),
+    (["train", "--epochs", "1", "--save", "{tmp}/p.html", "--explore", "{tmp}/p.html"], "--explore", "--save"),
+])
+def test_no_two_options_name_the_same_file(tmp_path, args, blamed, other):
+    (tmp_path / "t.json").write_text((ROOT / "fixtures/article/exact.json").read_text())
+    (tmp_path / "p.html").write_text("kept")
+    result = invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 2 and f"'{blamed}'" in result.output and f"the same file as '{other}'" in result.output
+    assert (tmp_path / "p.html").read_text() == "kept"

@@ -56,6 +56,22 @@ def test_train_one_epoch_equals_four_step_commands_chained_by_hand(tmp_path, con
     assert load_network(saved) == load_network(current)
 
 
+@pytest.mark.parametrize("convention", ["exact", "article"])
+def test_four_steps_saved_in_place_equal_one_epoch_of_train(tmp_path, convention):
+    # step --weights FILE --save FILE: the update in place the same-file rule allows.
+    saved = tmp_path / "trained.json"
+    assert invoke("train", "--epochs", 1, "--lr", 0.5, "--convention", convention,
+                  "--save", saved).exit_code == 0
+    current = tmp_path / "net.json"
+    current.write_text(json.dumps(article.network().to_dict()))
+    for x, t in article.XOR:
+        step = invoke("step", "--weights", current, "--save", current, "--input", *x, "--target", *t,
+                      "--lr", 0.5, "--convention", convention)
+        assert step.exit_code == 0, step.output
+    assert load_network(saved) == load_network(current)
+    assert [p.name for p in tmp_path.iterdir()] in (["trained.json", "net.json"], ["net.json", "trained.json"])
+
+
 def test_the_report_shows_curve_samples_and_verdict_and_no_progress_bar_when_piped():
     result = invoke("train", "--epochs", 2000, "--lr", 0.5)
     assert result.exit_code == 0, result.output
@@ -204,7 +220,8 @@ def test_a_stop_signal_ends_at_an_iteration_end_and_leaves_valid_files(tmp_path,
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:   # wait until it is writing steps
             temporary = [p for p in tmp_path.iterdir() if p.name.startswith(".run.jsonl.")]
-            if temporary and temporary[0].read_text().count("\n") >= 3:
+            # Two steps written (the epochs' loss lines between them do not count).
+            if temporary and temporary[0].read_text().count('"iteration"') >= 2:
                 break
             time.sleep(0.05)
         else:

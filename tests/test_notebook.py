@@ -62,7 +62,7 @@ def test_export_from_a_notebook(tmp_path):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"input": [0]}, "input=[0.0]: the network 2-4-1 takes 2 number"),
-    ({"input": [0.5, 1]}, "target=: required here"),
+    ({"input": [0.5, 1]}, "target: required here"),   # was "target=:", with nothing after =
     ({"input": [0, 1], "target": [1, 0]}, "has 1 output(s), got 2"),
 ])
 def test_bad_arguments_raise_one_line(kwargs, message):
@@ -71,11 +71,13 @@ def test_bad_arguments_raise_one_line(kwargs, message):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: nt.step(input=[0, "a"]), "input=[0, 'a']: item 1 ('a') is not a finite number"),
+    (lambda: nt.step(input=[0, "a"]), "input=[0, 'a']: item 1 ('a') is text, not a number"),
+    (lambda: nt.step(input=["0", "1"]),
+     "input=['0', '1']: item 0 ('0') is text, not a number (write 0.0, without quotes)"),
     (lambda: nt.step(input=[0, math.nan]), "input=[0, nan]: item 1 (nan) is not a finite number"),
     (lambda: nt.step(input=1), "input=1: expected a list of numbers, like [0, 1]"),
     (lambda: nt.step(input="01"), "input='01': expected a list of numbers, like [0, 1]"),
-    (lambda: nt.step(target=["a"]), "target=['a']: item 0 ('a') is not a finite number"),
+    (lambda: nt.step(target=["a"]), "target=['a']: item 0 ('a') is text, not a number"),
     (lambda: nt.step(lr="x"), "lr='x': not a number"),
     (lambda: nt.step(digits=-3), "digits=-3: expected a whole number from 1 to 17"),
     (lambda: nt.step(digits=18), "digits=18: expected a whole number from 1 to 17"),
@@ -91,7 +93,7 @@ def test_bad_arguments_raise_one_line(kwargs, message):
     (lambda: nt.train(epochs=0), "epochs=0: expected a whole number of at least 1"),
     (lambda: nt.train(seed="1", shuffle=True), "seed='1': expected a whole number"),
     (lambda: nt.train(data=[([0, "x"], [1])]),
-     "data[0] inputs=[0, 'x']: item 1 ('x') is not a finite number"),
+     "data[0] inputs=[0, 'x']: item 1 ('x') is text, not a number"),
     (lambda: nt.train(data=[[0, 1, 2]]), "data[0]=[0, 1, 2]: expected a pair (inputs, targets)"),
     (lambda: nt.train(data=5), "data=5: expected None, a CSV file's path or (inputs, targets) pairs"),
 ])
@@ -166,7 +168,7 @@ def test_train_on_pairs_and_on_a_csv(tmp_path):
     assert nt.train(net, str(csv), epochs=20, lr=0.5).network == on_pairs.network
     with pytest.raises(NntraceError, match=r"data\[1\]: the network 1-2-1 takes 1 input\(s\)"):
         nt.train(net, [([0.0], [0.0]), ([1.0, 2.0], [1.0])])
-    with pytest.raises(NntraceError, match="data=: required for the network 1-2-1"):
+    with pytest.raises(NntraceError, match="data: required for the network 1-2-1"):
         nt.train(net)
 
 

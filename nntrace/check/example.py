@@ -6,6 +6,7 @@ places). The format is nntrace-example/1 (docs/formats.md, "Worked example").
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -130,6 +131,8 @@ def sample_of(data: dict, network: Network, settings: Settings, fail) -> list[li
 def vector(value: Any, key: str, fail) -> list[float]:
     if not isinstance(value, list) or not value or not all(is_number(v) for v in value):
         raise fail(key, "expected a list of numbers")
+    if not all(math.isfinite(v) for v in value):   # 1e400 reads as infinity
+        raise fail(key, "expected a list of finite numbers")
     return [float(v) for v in value]
 
 

@@ -158,6 +158,9 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
                 f"replay needs every iteration's input and target from the first on")
     for iteration in range(1, last + 1):
         step = theirs.get(iteration)
+        wrong = misfit(step, network) if step is not None else ""
+        if wrong:   # replaying EXPECTED's sample instead would "match" a trace wrong here
+            return f"iteration {iteration}: ACTUAL's {wrong}"
         if step is None or not fits(step, network):
             step = ours.get(iteration)
         if step is None or not fits(step, network):
@@ -177,6 +180,20 @@ def fits(step: Step, network: Network) -> bool:
     """The step's sample (a batch's: each of its samples) fits the network's inputs and outputs."""
     samples = step.samples or [step]
     return all(len(s.input) == network.inputs and len(s.target) == network.outputs for s in samples)
+
+
+def misfit(step: Step, network: Network) -> str:
+    """What of a step's recorded sample does not fit the network (`input has 3 numbers; the
+    network 2-4-1 takes 2`), or "" (a vector not recorded is no misfit)."""
+    for k, sample in enumerate(step.samples or [step], 1):
+        where = f"sample {k}: " if step.samples else ""
+        for key, size in (("input", network.inputs), ("target", network.outputs)):
+            vector = getattr(sample, key)
+            if vector and len(vector) != size:
+                takes = "takes" if key == "input" else "has outputs for"
+                return (f"{where}{key} has {len(vector)} number(s); the network {network.shape} "
+                        f"{takes} {size}")
+    return ""
 
 
 def spans(numbers: list[int]) -> str:

@@ -50,7 +50,10 @@ def explore_html(view: ExploreView) -> str:
 def script_json(data: Any) -> str:
     """JSON that stays inside its <script> element whatever text it holds."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # U+2028 and U+2029 end a line in older JavaScript; written as escapes they never do.
+    for character in ("<", chr(0x2028), chr(0x2029)):
+        text = text.replace(character, f"\\u{ord(character):04x}")
+    return text
 
 
 def column(values: Sequence[float | None]) -> str | list[str]:

@@ -90,14 +90,11 @@ def load_json(text: str, source: str) -> Any:
 
 def _trace_from(header: Any, steps: Any, source: str, jsonl: bool, lines: list[int] | None = None) -> Trace:
     """A document is a trace when its format starts with nntrace-trace/; one without a
-    format only when it has steps. A lone header with a format is a trace of no steps (the
-    JSON Lines file of a run stopped, or recorded with --every, before its first step)."""
-    form = header.get("format") if isinstance(header, dict) else None
-    if not isinstance(header, dict) or (form is None and not steps) or (
-            form is not None and not str(form).startswith(FORMAT_PREFIX)):
-        what = f"a {form} file" if isinstance(form, str) and form else "no trace"
-        raise NntraceError(f"{source}: not an nntrace trace ({what}; expected a format of "
-                           f"{FORMAT_PREFIX}N, or a list of steps)")
+    format only when it has steps: a "steps" key (an empty list is a trace of no steps),
+    or in JSON Lines a line after the header. A lone header with a format is a trace of
+    no steps (the JSON Lines file of a run stopped, or recorded with --every, before its
+    first step)."""
+    refuse_non_trace(header, steps if not jsonl or steps else None, source)
     steps = [] if steps is None else steps
     if not isinstance(steps, list):
         raise NntraceError(f"{source}: steps: expected a list of steps")
@@ -115,6 +112,28 @@ def _trace_from(header: Any, steps: Any, source: str, jsonl: bool, lines: list[i
         where = f"{source}: line {lines[index] if lines else index + 2}" if jsonl else f"{source}: steps[{index}]"
         trace.steps.append(_step_from(step, index, where))
     return trace
+
+
+def refuse_non_trace(header: Any, steps: Any, source: str) -> None:
+    """One line saying what the document is instead, when it is not a trace."""
+    form = header.get("format") if isinstance(header, dict) else None
+    if isinstance(header, dict) and (form is None and steps is not None or (
+            isinstance(form, str) and form.startswith(FORMAT_PREFIX))):
+        return
+    expected = f"a trace has a format of {FORMAT_PREFIX}N, or a list of steps"
+    if isinstance(form, str) and form.startswith("nntrace-network/"):
+        raise NntraceError(f"{source}: a network file ({form}), not a trace; write a trace with "
+                           f"`nntrace step --trace FILE`")
+    if isinstance(form, str) and form.startswith("nntrace-"):
+        raise NntraceError(f"{source}: an {form} file, not a trace ({expected})")
+    what = (f"format {json.dumps(form)[:40]}" if form is not None else "no format and no steps"
+            if isinstance(header, dict) else f"a JSON {json_kind(header)}, not an object")
+    raise NntraceError(f"{source}: not an nntrace trace ({what}; {expected})")
+
+
+def json_kind(value: Any) -> str:
+    kinds = {list: "array", str: "string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(value), "number")
 
 
 def settings_from(header: dict, source: str) -> Settings:

@@ -30,7 +30,7 @@ from ..trace.model import first_non_finite
 from .steps import RATES, fast_step, recorded_update, traced_step
 from .curve import LossCurve
 from .data import Dataset, Sample
-from .signals import Stop, signals_deferred
+from .signals import Interrupted, Stop, signals_deferred
 from .verdict import SampleResult, Verdict, classified_right, judge, largest_where_largest
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
@@ -110,17 +110,23 @@ def train(network: Network, data: Dataset, epochs: int, settings: Settings = Set
         writer = TraceCollector(header)
     started = time.perf_counter()
     try:
-        non_finite = run.epochs(epochs, writer, every, progress)
+        problem = run.held(epochs, writer, every, progress)
         seconds = time.perf_counter() - started
+        result = run.result(network, epochs, problem, seconds)
         if writer is not None:
             with signals_deferred():   # a second signal now waits until the trace is whole
                 writer.close()
-    except BaseException:   # a second signal, or a bug: no temporary file is left behind
+    except Interrupted as stopped:   # a second signal: at once, but the lines so far are a trace
+        if writer is not None:
+            with signals_deferred():
+                writer.close()
+        stopped.network, stopped.traced = run.reached(), run.traced
+        raise
+    except BaseException:   # a bug: no temporary file is left behind
         if writer is not None:
             with signals_deferred():
                 writer.discard()
         raise
-    result = run.result(network, epochs, non_finite, seconds)
     result.kept = writer.trace if isinstance(writer, TraceCollector) else None
     return result
 
@@ -198,8 +204,31 @@ class Run:
         finally:
             self.iteration = iteration
 
-    def result(self, network: Network, epochs: int, non_finite: bool, seconds: float) -> TrainingResult:
-        problem = self.find_non_finite() if non_finite else None
+    def held(self, epochs: int, writer: JsonlTraceWriter | None, every: int,
+             progress: Progress | None) -> NonFiniteError | None:
+        """The epochs, and the search for a value that stopped being finite, with a second
+        signal held until the update under way ends (then raised as Interrupted); the first
+        non-finite value, if one was found."""
+        self.stop.hold = True
+        try:
+            non_finite = self.epochs(epochs, writer, every, progress)
+            problem = self.find_non_finite() if non_finite and not self.stop.at_once else None
+        finally:
+            self.stop.hold = False
+        if self.stop.at_once:
+            raise Interrupted(self.stop.at_once)
+        return problem
+
+    def reached(self) -> Network | None:
+        """The weights the engine holds, if every one is a finite number (for --save)."""
+        try:
+            finite = all(math.isfinite(value) for value in self.engine.state)
+        except (ArithmeticError, TypeError, ValueError):
+            finite = False
+        return self.engine.network() if finite else None
+
+    def result(self, network: Network, epochs: int, problem: NonFiniteError | None,
+               seconds: float) -> TrainingResult:
         stopped = "non-finite" if problem else ("interrupted" if self.stop.requested else None)
         results, final_loss = evaluate(self.engine, self.samples)
         return TrainingResult(
@@ -270,7 +299,7 @@ def replay_to_first_non_finite(engine: Engine, orders: Iterator[list], first_epo
                 # Every value finite, yet the epoch's summed loss overflowed a float.
                 return iteration, NonFiniteError(
                     f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration)
-            if stop.requested and not asked_before:
+            if (stop.requested and not asked_before) or stop.at_once:
                 return iteration, NonFiniteError(
                     f"a value stopped being finite by iteration {until}; interrupted at the end of "
                     f"{where} while looking for the first one", iteration=until)

@@ -5,9 +5,9 @@ and where it first differs.
 Values are stored by column (one list per trace name, a number per step the page holds):
 the page draws the network, the tables and the curve from them. The formula lines are
 not written out per step: each assignment of the step (core/program.py) gives its
-formula once, from the same function the terminal calls (OPS[op].formula), with the
-placeholders {0}, {1}, ... where the operands go, and where each operand's value comes
-from (program.operand_sources); the page fills them in. A long trace is thinned evenly
+formula once, from the same function the terminal calls (OPS[op].formula), with a
+placeholder where each operand goes, and where each operand's value comes from
+(program.operand_sources); the page fills them in. A long trace is thinned evenly
 to the steps that fit a value budget, and the page says so.
 """
 
@@ -288,9 +288,9 @@ def rows_of(steps: list[Step], program: Program | None, network: Network | None,
         seen.add((scope, a.name))
         row = Row(a.name, scope, section_of(a.name, last, scope == "batch"), labels.get(a.name, ""))
         if operands and operands[0].kind == "samples":
-            row.by_count = {n: OPS[a.op].formula(a.param, a.args, placeholders(n)) for n in counts}
+            row.by_count = {n: template_of(a, n) for n in counts}
         else:
-            row.template = OPS[a.op].formula(a.param, a.args, placeholders(len(a.args)))
+            row.template = template_of(a, len(a.args))
         row.operands = list(operands)
         rows.append(row)
     from ..check.compare import grammar_key
@@ -308,9 +308,19 @@ def last_layer(names: set[str]) -> int:
     return max((parsed.layer for parsed in map(parse_name, names) if parsed), default=1)
 
 
-def placeholders(count: int) -> list[str]:
-    """Where the page puts operand k's value in a formula."""
-    return [f"{{{k}}}" for k in range(count)]
+def template_of(a, count: int) -> str:
+    """The assignment's formula, from the function the terminal calls, with `{k}` where
+    operand k goes: the page writes it as the terminal writes an operand (a negative in
+    parentheses). Where the formula takes those parentheses off (`sigmoid(-0.1)`:
+    activations.applied), found by handing it operand k in parentheses, `{=k}`: the page
+    writes the number bare."""
+    formula = OPS[a.op].formula
+    template = formula(a.param, a.args, [f"{{{k}}}" for k in range(count)])
+    for k in range(count):
+        if f"{{{k}}}" in template and formula(a.param, a.args, [
+                f"({{{j}}})" if j == k else f"{{{j}}}" for j in range(count)]) == template:
+            template = template.replace(f"{{{k}}}", f"{{={k}}}")
+    return template
 
 
 def differing_positions(comparison, iterations: list[int]) -> dict[tuple[int | None, str], list[int]]:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from nntrace import api, article
-from nntrace.check.compare import compare, computation_order, grammar_key
+from nntrace.check.compare import close, compare, computation_order, grammar_key
 from nntrace.core.engine import value_names
 from nntrace.core.network import random_network
 from nntrace.errors import NntraceError
@@ -69,18 +69,36 @@ def test_first_divergence_is_earliest_in_computation_order_not_in_file_order(tmp
     assert [d.name for d in report.steps[0].differing] == ["L2.n1.deriv", "L1.n3.delta", "L1.n1.w1"]
 
 
-def test_tolerances_are_relative_plus_absolute():
+def test_tolerances_are_relative_to_the_larger_value_and_absolute_only_near_zero():
+    # |e - a| <= max(rtol * max(|e|, |a|), atol), rtol 1e-12 and atol 1e-15 by default.
     expected, actual = exact(), exact()
     values = actual.steps[0].values
+    assert expected.steps[0].values["L1.n1.w1"] == 0.2 and values["L1.n1.w1.grad"] == 0.0   # input 0
     values["L2.n1.out"] *= 1 + 1e-14      # float noise: the same
-    values["L1.n1.w1"] += 1e-12           # within atol + rtol × 0.2: the same
-    assert compare(expected, actual).same
-    values["L1.n1.w1"] += 1e-12
-    assert compare(expected, actual).first.name == "L1.n1.w1"
+    values["L1.n1.w1"] += 1e-13           # within 1e-12 x 0.2 = 2e-13: the same
+    values["L1.n1.w1.grad"] = 1e-16       # near zero, within atol 1e-15: the same
+    assert compare(expected, actual).same and compare(actual, expected).same
+    values["L1.n1.w1.grad"] = 1e-14       # beyond atol, and rtol x 1e-14 is nothing
+    assert compare(expected, actual).first.name == "L1.n1.w1.grad"
+    assert compare(expected, actual, atol=1e-13).same
+    values["L1.n1.w1"] += 2e-13           # 3e-13 from 0.2: beyond 2e-13, whatever atol below it
+    assert compare(expected, actual, atol=1e-13).first.name == "L1.n1.w1"
     values["L2.n1.out"] *= 1 + 1e-7
-    assert compare(expected, actual).first.name == "L2.n1.out"
-    assert compare(expected, actual, rtol=1e-6).same
+    assert compare(expected, actual, atol=1e-13).first.name == "L2.n1.out"
+    assert compare(expected, actual, rtol=1e-6, atol=1e-13).same
     assert compare(expected, actual, rtol=0, atol=1e-6).same
+
+
+def test_the_tolerance_formula_at_its_edges():
+    # Relative to the larger of the two, so swapping them changes nothing: 1 and 1 + 2e-12
+    # differ by 2e-12 > 1e-12 x (1 + 2e-12); 100 and 100 + 5e-11 agree (5e-11 <= 1e-10).
+    assert not close(1.0, 1.0 + 2e-12, 1e-12, 0) and not close(1.0 + 2e-12, 1.0, 1e-12, 0)
+    assert close(100.0, 100.0 + 5e-11, 1e-12, 0) and close(100.0 + 5e-11, 100.0, 1e-12, 0)
+    assert close(0.0, 1e-15, 1e-12, 1e-15) and not close(0.0, 3e-15, 1e-12, 1e-15)
+    # Near the largest float the difference overflows; the halves do not.
+    big = 1.7976931348623157e308
+    assert close(big, big, 0, 0) and close(big, -big, 1.0, 0) is False
+    assert not close(big, -big, 0.5, 0) and close(big, big * (1 - 1e-15), 1e-12, 0)
 
 
 def test_a_partial_trace_is_checked_on_what_it_holds():

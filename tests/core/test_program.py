@@ -78,7 +78,7 @@ def test_the_ops_compute_what_their_names_say():
 
 @pytest.mark.parametrize("op, param, texts, formula", [
     ("softmax", "softmax", ["a", "a", "b"], "e^a / (e^a + e^b)"),
-    ("loss", "cross-entropy", ["o1", "o2", "1", "0", "n1", "n2"], "−(1 × ln o1 + 0 × ln o2)"),
+    ("loss", "cross-entropy", ["o1", "o2", "1", "0", "n1", "n2"], "-(1 × ln o1 + 0 × ln o2)"),
     ("loss", "squared-error", ["o1", "o2", "t1", "t2", "n1", "n2"], "(t1 − o1)² + (t2 − o2)²"),
     ("loss", "mean-squared-error", ["o1", "o2", "t1", "t2", "n1", "n2"], "((t1 − o1)² + (t2 − o2)²) / 2"),
     ("loss", "half-squared-error", ["o1", "t1", "n1"], "½ × (t1 − o1)²"),
@@ -89,8 +89,8 @@ def test_the_ops_compute_what_their_names_say():
     ("shortcut_delta", "cross-entropy", ["t", "o"], "t − o (softmax with cross-entropy: target − out)"),
     ("shortcut_delta", "binary-cross-entropy", ["t", "o"],
      "t − o (sigmoid with binary-cross-entropy: target − out)"),
-    ("gradient", "", ["delta", "input"], "−delta × input"),
-    ("bias_gradient", "", ["delta"], "−delta"),
+    ("gradient", "", ["delta", "input"], "-delta × input"),
+    ("bias_gradient", "", ["delta"], "-delta"),
 ])
 def test_formula_texts_as_a_tutorial_writes_them(op, param, texts, formula):
     assert OPS[op].formula(param, [], texts) == formula

@@ -57,6 +57,8 @@ def test_the_page_embeds_the_trace_values_by_column():
     assert data["layers"] == [2, 4, 1] and data["settings"]["lr"] == 0.5
     net = next(row for row in data["rows"] if row["name"] == "L1.n1.net")
     assert net["template"] == "{2} × {1} + {4} × {3}" and net["label"] == "net1_h"
+    out = next(row for row in data["rows"] if row["name"] == "L1.n1.out")
+    assert out["template"] == "sigmoid({=0})"   # the formula takes a negative operand's parentheses off
     assert net["operands"][1] == ["before", "L1.n1.w1", 0]
 
 

@@ -63,3 +63,44 @@ def test_training_data_defaults_to_xor_only_where_it_fits():
     assert len(training_data(random_network([2, 3, 1], seed=1)).samples) == 4
     with pytest.raises(ArgumentError, match="required for the network 3-1"):
         training_data(random_network([3, 1], seed=1))
+
+
+# Separators: each used to take the first row as a header, then "line 2: ... got 1".
+XOR_ROWS = (Sample((0.0, 0.0), (0.0,)), Sample((0.0, 1.0), (1.0,)), Sample((1.0, 1.0), (0.0,)))
+
+
+@pytest.mark.parametrize("text", [
+    "0;0;0\n0;1;1\n1;1;0\n",
+    "x1;x2;t\n0;0;0\n0;1;1\n1;1;0\n",
+    "0\t0\t0\n0\t1\t1\n1\t1\t0\n",
+    "0 0 0\n0  1 1\n 1 1 0 \n",
+    "0,0,0,\n0,1,1,\n1,1,0,\n",            # a trailing comma ends each row
+    "0;0;0;\n0;1;1\n1;1;0\n",
+])
+def test_semicolons_tabs_and_spaces_separate_as_commas_do(text):
+    assert parse_csv(text, "d.csv", 2, 1).samples == XOR_ROWS
+
+
+def test_decimal_commas_between_semicolons_are_named():
+    with pytest.raises(NntraceError, match=r"^d.csv: line 2 column 1: '0,5' is not a number "
+                                           r"\(a decimal comma\? write 0.5\)$"):
+        parse_csv("0;0;0\n0,5;1;1\n", "d.csv", 2, 1)
+
+
+def test_an_empty_field_is_named_and_one_number_is_singular():
+    with pytest.raises(NntraceError, match=r"^d.csv: line 1 column 2: empty, not a number$"):
+        parse_csv("0,,1\n", "d.csv", 2, 1)
+    with pytest.raises(NntraceError, match=r"line 1: expected 2 numbers .* got 1$"):
+        parse_csv("0\n", "d.csv", 1, 1)
+    with pytest.raises(NntraceError, match=r"line 1: expected 3 numbers .* got 2 separated by semicolons$"):
+        parse_csv("0;1\n", "d.csv", 2, 1)
+
+
+def test_the_minus_sign_nntrace_prints_is_a_minus():
+    assert parse_csv("\u22120.5,1\n", "d.csv", 1, 1).samples == (Sample((-0.5,), (1.0,)),)
+
+
+def test_the_messages_say_expected_1_number_not_1_numbers():
+    from nntrace.errors import plural
+
+    assert (plural(1, "number"), plural(2, "number"), plural(0, "number")) == ("1 number", "2 numbers", "0 numbers")

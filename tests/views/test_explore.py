@@ -130,9 +130,12 @@ def test_train_keeps_as_many_steps_as_the_page_holds():
 
 
 def fill(template: str, texts: list[str]) -> str:
+    """A template filled in as the page fills it: `{k}` the operand's text, `{=k}` the
+    operand with its parentheses off."""
     import re
 
-    return re.sub(r"\{(\d+)\}", lambda m: texts[int(m[1])], template)
+    return re.sub(r"\{(=?)(\d+)\}", lambda m: texts[int(m[2])].removeprefix("(").removesuffix(")")
+                  if m[1] else texts[int(m[2])], template)
 
 
 def python_fill(view, row, k: int, trace) -> str:
@@ -253,7 +256,7 @@ def test_a_worked_example_s_figures_beside_its_own_step():
 def test_against_an_agreeing_trace_the_page_says_what_diff_says():
     same = explore_view(api.step(), "a.json", api.step(), "b.json")
     assert same.first is None and same.agreement == "No difference: all 50 values compared agree within " \
-                                                    "rtol 1e-12, atol 1e-12."
+                                                    "rtol 1e-12, atol 1e-15."
     other = api.step(input=[1, 1])
     other.steps[0].values = {"loss": api.step().steps[0].values["loss"]}
     setup = explore_view(api.step(), "a.json", other, "b.json", rtol=1e-12, atol=1e-12)

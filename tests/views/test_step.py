@@ -42,12 +42,12 @@ def test_a_softmax_cross_entropy_step_reads_as_a_tutorial():
     lines = lines_of(step_view(api.step(CLASSIFIER, [1, 1], [1, 0], 0.5, loss="cross-entropy")))
     assert lines["L2.n1.out"].formula == "e^1.5 / (e^1.5 + e^(-1.5))"
     assert lines["L2.n2.out"].formula == "e^(-1.5) / (e^1.5 + e^(-1.5))"
-    assert lines["loss"].formula == "−(1 × ln 0.9525741 + 0 × ln 0.04742587)"
+    assert lines["loss"].formula == "-(1 × ln 0.9525741 + 0 × ln 0.04742587)"
     assert lines["L2.n1.error"].formula == "1 / 0.9525741"
     assert lines["L2.n1.delta"].formula == "1 − 0.9525741 (softmax with cross-entropy: target − out)"
-    assert lines["L2.n1.w1.grad"].formula == "−0.04742587 × 0.5"
+    assert lines["L2.n1.w1.grad"].formula == "-0.04742587 × 0.5"
     assert lines["L2.n1.w1.grad"].label == "∂E/∂w" and lines["L2.n1.b.grad"].label == "∂E/∂b"
-    assert lines["L2.n2.b.grad"].formula == "−(-0.04742587)"
+    assert lines["L2.n2.b.grad"].formula == "-(-0.04742587)"
     assert "L2.n1.deriv" not in lines        # softmax has no derivative of its own
     headings = [section.heading for section in step_view(api.step(CLASSIFIER, [1, 1], [1, 0])).sections]
     assert "Gradients, output layer (L2)" in headings and "Gradients, hidden layer 1 (L1)" in headings
@@ -66,8 +66,8 @@ def test_squared_error_and_softmax_jacobian_lines():
 def test_a_leaky_relu_derivative_line():
     net = {"layers": [1, 1], "activation": "leaky_relu", "weights": [[[-0.5]]]}
     lines = lines_of(step_view(api.step(net, [2], [0.25])))
-    assert lines["L1.n1.out"].formula == "leaky_relu((-1))"
-    assert lines["L1.n1.deriv"].formula == "leaky_relu′((-1))" and lines["L1.n1.deriv"].value == "0.01"
+    assert lines["L1.n1.out"].formula == "leaky_relu(-1)"
+    assert lines["L1.n1.deriv"].formula == "leaky_relu′(-1)" and lines["L1.n1.deriv"].value == "0.01"
 
 
 CASES = [

@@ -195,8 +195,13 @@
   function formulaOf(row, position, slot) {
     const template = row.by_count ? row.by_count[String(samplesAt(position))] : row.template;
     if (!template) return "";
-    const texts = operandValues(row, position, slot).map((v) => operandText(v, state.digits));
-    return template.replace(/\{(\d+)\}/g, (_, k) => texts[Number(k)]);
+    // `{k}`: operand k as a formula writes it (a negative in parentheses); `{=k}`: the
+    // formula takes its parentheses off (sigmoid(-0.1)), the number bare (views/explore.py).
+    const values = operandValues(row, position, slot);
+    return template.replace(/\{(=?)(\d+)\}/g, (_, bare, k) => {
+      const text = operandText(values[Number(k)], state.digits);
+      return bare ? text.replace(/^\((.*)\)$/, "$1") : text;
+    });
   }
 
   // Python's `{label} = {formula} = {value}`, as the terminal's tables write a line.
