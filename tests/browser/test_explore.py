@@ -249,10 +249,13 @@ def test_against_a_trace_both_values_and_the_first_difference(browser_page, tmp_
     assert marks["L2.n1.net"] == "differs" and marks["L1.n1.out"] == "same"
     assert [n for n, m in marks.items() if m != "same"] == ["L1.n3.out", "L2.n1.net"]
     for element in shown(page):
-        side = {"expected": expected, "actual": actual}.get(element["side"])
-        if side is not None:
+        side = {"expected": expected, "actual": actual}[element["side"]]
+        if element["name"] == "epoch_loss":
+            assert element["value"] == repr(side.epoch_losses[int(element["epoch"]) - 1])
+        else:
             assert element["value"] == repr(side.steps[k].values[element["name"]]), element
     assert {e["side"] for e in shown(page) if e["where"] == "tables"} == {"expected", "actual"}
+    assert all(e["side"] in ("expected", "actual") for e in shown(page))   # the picture's too
     no_trouble(browser_page)
 
 

@@ -629,6 +629,7 @@
       x = epoch;
       y = losses.values[epoch - 1];
       const value = make("span", { class: "value", "data-name": "epoch_loss", "data-epoch": String(epoch) });
+      if (diff) value.dataset.side = "expected";
       setValue(value, y);
       curve.label.append(document.createTextNode(`epoch ${epoch}: loss `), value);
     } else {
@@ -709,6 +710,8 @@
       if (event.key === "End") { show(count - 1); event.preventDefault(); }
     });
     if (picture) {
+      // In a diff every value shown says whose it is: the picture draws EXPECTED's.
+      if (diff) for (const element of picture.querySelectorAll("[data-name]")) element.dataset.side = "expected";
       for (const g of picture.querySelectorAll("g.weight, g.neuron")) {
         g.addEventListener("mouseenter", () => focusOn(g));
         g.addEventListener("focus", () => focusOn(g));
