@@ -59,8 +59,9 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
     settings = make_settings(lr, convention, slips, loss, size, momentum, weight_decay)
     check_fits(settings, network)
     if data is not None:
-        samples = checked_samples(settings, dataset(data, network))
-        first = samples.samples[:len(samples) if settings.batch_size == ALL else settings.batch_size]
+        samples = checked_samples(settings, dataset(data, network)).samples
+        first = [(s.inputs, s.targets) for s in
+                 samples[:len(samples) if settings.batch_size == ALL else settings.batch_size]]
     elif not settings.online:
         raise ArgumentError("batch_size", "a batch needs data= (one input and target make a batch of 1)",
                             batch_size)
@@ -70,16 +71,15 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
         problem = target_problem(settings, targets)
         if problem:
             raise ArgumentError("target", problem, targets)
-        from .train.data import Sample
-
-        first = [Sample(tuple(inputs), tuple(targets))]
+        first = [(inputs, targets)]
     return recorded_step(network, settings, first)
 
 
-def recorded_step(network: Network, settings: Settings, samples: Sequence["Sample"]) -> Trace:
-    """One update from `samples` (online: the one sample), every value recorded."""
+def recorded_step(network: Network, settings: Settings,
+                  samples: Sequence[tuple[Sequence[float], Sequence[float]]]) -> Trace:
+    """One update from `samples`, (inputs, targets) pairs (online: the one), every value recorded."""
     recorder, engine = Recorder.for_run(settings, network), Engine(network, settings)
-    xs, ts = [list(s.inputs) for s in samples], [list(s.targets) for s in samples]
+    xs, ts = [list(x) for x, _ in samples], [list(t) for _, t in samples]
     try:
         if settings.online:
             recorder.begin_step(xs[0], ts[0], iteration=1, epoch=1)

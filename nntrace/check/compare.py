@@ -15,9 +15,9 @@ from ..core.engine import value_names
 from ..core.names import parse_name
 from ..core.network import Network
 from ..errors import NntraceError
-from ..trace import Step, Trace, finite_or_none
+from ..trace.model import Step, Trace, finite_or_none
 
-from . import ATOL, RTOL  # noqa: E402  (the defaults, and why, are in check/__init__)
+from . import ATOL, RTOL, close  # noqa: E402  (the defaults, and why, are in check/__init__)
 
 PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
 
@@ -53,22 +53,6 @@ def computation_order(names: Iterable[str], network: Network | None = None) -> l
         ordered = [name for name in value_names(network) if name in names]
     rest = names.difference(ordered)
     return ordered + sorted(rest, key=grammar_key)
-
-
-def close(expected: float, actual: float, rtol: float, atol: float) -> bool:
-    """|e − a| <= max(rtol · max(|e|, |a|), atol): relative to the larger of the two (so it
-    does not matter which is EXPECTED), absolute only near zero. A non-finite value agrees
-    only with a non-finite one: inf with inf, and NaN with anything not finite, since a
-    trace's null is read as NaN and means only "not a finite number". (The formula gives
-    NaN for inf − inf, and lets any number near inf.)"""
-    if not (math.isfinite(expected) and math.isfinite(actual)):
-        return expected == actual or ((math.isnan(expected) or math.isnan(actual))
-                                      and not math.isfinite(expected) and not math.isfinite(actual))
-    bound = max(rtol * max(abs(expected), abs(actual)), atol)
-    difference = abs(actual - expected)
-    if difference == math.inf:   # two floats near ±max: their halves do not overflow
-        return abs(actual / 2 - expected / 2) <= bound / 2
-    return difference <= bound
 
 
 @dataclass

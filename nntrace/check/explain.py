@@ -22,9 +22,9 @@ from ..core.names import parse_name
 from ..core.network import Network
 from ..core.settings import ALL, Settings, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
-from ..trace import Step, Trace
+from ..trace.model import Step, Trace
 from ..trace.model import SampleValues
-from .compare import ATOL, RTOL, close
+from . import ATOL, RTOL, close
 
 PRECISIONS = tuple(f"{kind}:{n}" for kind in PRECISION_SLIPS for n in range(0, MAX_DECIMALS + 1))
 

@@ -9,7 +9,6 @@ from typing import Any, Callable
 from ..core import names as N
 from ..core.compiled import compiled_step
 from ..core.engine import Engine
-from ..core.numbers import FLOAT
 from ..trace import JsonlTraceWriter, Recorder
 from ..trace.recorder import TraceCollector
 
@@ -19,9 +18,8 @@ RATES = (N.LEARNING_RATE, N.MOMENTUM, N.WEIGHT_DECAY)   # the run's constants, i
 
 
 def compiled(engine: Engine, record: bool = False) -> Callable | None:
-    if engine.numbers is FLOAT and engine.arithmetic.carry is None:
-        return compiled_step(engine.program, record)
-    return None
+    """The engine's step compiled (floats, or decimals with their carry rule), or None."""
+    return compiled_step(engine.program, record, engine.numbers, engine.arithmetic.carry)
 
 
 def fast_step(engine: Engine) -> Callable:

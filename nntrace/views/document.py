@@ -22,11 +22,12 @@ def step_document(trace: "Trace", digits: int = 7, show: bool = False, example: 
     """`nntrace step`: the iteration's tables (beside `example`'s figures, the article's by
     default, when the step is its own), then with `show` the network's old and new weights."""
     from ..trace.model import network_after
-    from .network import NetworkView
     from .step import step_view
 
     document = Document("nntrace step", [step_view(trace, digits=digits, example=example)])
     if show and trace.network is not None:
+        from .network import NetworkView
+
         document.parts.append(NetworkView(trace.network, network_after(trace.network, trace.steps[0]),
                                           digits))
     return document

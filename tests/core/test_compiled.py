@@ -2,6 +2,7 @@
 
 import math
 import random
+from decimal import Decimal
 
 import pytest
 
@@ -106,7 +107,7 @@ def test_very_large_networks_keep_the_engine():
 
 def test_the_source_reads_like_the_worked_example():
     source = step_source(Engine(article.network()).program)   # 2-4-1, no biases
-    assert "L1_n1_net = 0.0 + L1_n1_w1 * L0_n1_out + L1_n1_w2 * L0_n2_out" in source
+    assert "L1_n1_net = C0 + L1_n1_w1 * L0_n1_out + L1_n1_w2 * L0_n2_out" in source   # C0: the 0 of the number type
     assert "L2_n1_w1 = L2_n1_w1 + L1_n1_out * L2_n1_delta * lr" in source
 
 
@@ -139,7 +140,7 @@ def test_long_sums_go_on_in_further_statements_in_the_same_order():
     source = step_source(Engine(random_network([250, 1], seed=1)).program)
     lines = [line.strip() for line in source.splitlines() if line.strip().startswith("L1_n1_net = ")]
     assert len(lines) == 3
-    assert lines[0].startswith("L1_n1_net = 0.0 + L1_n1_w1 * L0_n1_out + ") \
+    assert lines[0].startswith("L1_n1_net = C0 + L1_n1_w1 * L0_n1_out + ") \
         and lines[0].endswith("L1_n1_w100 * L0_n100_out")
     assert lines[1].startswith("L1_n1_net = L1_n1_net + L1_n1_w101 * L0_n101_out + ")
     assert lines[2].endswith("L1_n1_w250 * L0_n250_out") and lines[2].count(" * ") == 50
@@ -237,3 +238,31 @@ def test_a_batch_sums_in_the_samples_order_in_both():
     assert values[("L1.n1.w1.grad", None)] == ((1e16 + 1.0) + -1e16) / 3 == 0.0
     compiled_step(engine.program)(fast, xs, ts, 1.0, 0.0, 0.0)
     assert engine.state == fast == [0.0]
+
+
+@pytest.mark.parametrize("convention, slips", [("article", ()), ("exact", ("rounded:3",)),
+                                               ("exact", ("truncated:4", "updated-weights")),
+                                               ("article", ("frozen-biases",))])
+def test_decimal_arithmetic_compiles_and_equals_the_engine_bit_for_bit(convention, slips):
+    # The hand arithmetic of a worked example: decimal, each value written down by the carry
+    # rule before any later line reads it. Compiled, the same Decimals to the last digit.
+    net = network([2, 3, 2], "sigmoid", True, 5)
+    settings = make_settings(0.5, convention, slips)
+    engine, fast = Engine(net, settings), Engine(net, settings)
+    step = compiled_step(engine.program, False, engine.numbers, engine.arithmetic.carry)
+    assert step is not None
+    rates = [engine.rates[name] for name in ("lr", "momentum", "weight_decay")]
+    rng = random.Random(3)
+    for _ in range(10):
+        x = [rng.uniform(-1, 1) for _ in range(2)]
+        t = [rng.uniform(0, 1) for _ in range(2)]
+        assert step(fast.state, fast.convert(x), fast.convert(t), *rates) == engine.step(x, t)
+    assert engine.state == fast.state and all(isinstance(v, Decimal) for v in fast.state)
+
+
+def test_decimal_steps_are_not_compiled_to_record_or_for_batches():
+    net = network([2, 2, 1], "sigmoid", False, 1)
+    engine = Engine(net, make_settings(0.5, "article"))
+    assert compiled_step(engine.program, True, engine.numbers, engine.arithmetic.carry) is None
+    batch = Engine(net, make_settings(0.5, "exact", ("rounded:2",), batch_size=2))
+    assert compiled_step(batch.program, False, batch.numbers, batch.arithmetic.carry) is None

@@ -325,12 +325,19 @@ def test_a_shuffled_run_is_replayed_in_the_order_of_its_epoch():
     assert result.network == before
 
 
-# Whether a run uses the compiled step is decided here: float math without a carry rule is
-# compiled, slips included (a slip is a rewrite of the step's list); decimal carries are not.
+# Whether a run uses the compiled step is decided here: online steps are compiled, slips
+# included (a slip is a rewrite of the step's list), decimal carries too (in their own
+# number type); the run ends on the engine's very weights.
 @pytest.mark.parametrize("convention, slips", [("article", ()), ("exact", ("rounded:3",))])
-def test_carried_arithmetic_keeps_the_engine(convention, slips):
-    engine = Engine(article.network(), make_settings(0.001, convention, slips))
-    assert fast_step(engine) is not compiled_step(engine.program)
+def test_carried_arithmetic_is_compiled_in_decimal_and_ends_on_the_engines_weights(convention, slips):
+    settings = make_settings(0.5, convention, slips)
+    engine = Engine(article.network(), settings)
+    assert fast_step(engine) is compiled_step(engine.program, False, engine.numbers, engine.arithmetic.carry)
+    by_engine = Engine(article.network(), settings)
+    for _ in range(30):
+        for x, t in article.XOR:
+            by_engine.step(x, t)
+    assert train(article.network(), xor(), 30, settings).network == by_engine.network()
 
 
 @pytest.mark.parametrize("slips", [("wrong-sign",), ("updated-weights",), ("derivative-on-output",),
