@@ -67,7 +67,7 @@ def traced_step(engine: Engine, writer: Writer | None, before: bool = False) -> 
     heads: dict[int, Any] = {}   # by id(sample): samples live as long as the run
 
     def traced(x, t, sample, iteration: int, epoch: int):
-        prior = dict(zip(state_names, state)) if before else None
+        prior = dict(zip(state_names, map(float, state))) if before else None
         loss, values = step(state, x, t, *rates)
         head = heads.get(id(sample))
         if head is None:
