@@ -253,9 +253,6 @@ def build(layers: Sequence[int], activations: Sequence[str], biases: bool, loss:
     return Program(tuple(layers), biases, tuple(assigns), descent)
 
 
-def with_op(op: str, args: Callable[[Assign], tuple[str, ...]] | None = None) -> Callable[[Assign], Assign]:
-    """A rewrite of one assignment: the same name, another operation (and operands)."""
-    return lambda a: replace(a, op=op, args=a.args if args is None else args(a))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ..core import names as N
-from ..core.engine import network_program, state_values
+from ..core.engine import network_from_state, network_program, state_values
 from ..core.names import parse_name
 from ..core.network import Network
 from ..core.ops import OPS
@@ -83,9 +83,10 @@ def formulas(program: Program, step: Step, before: Network, settings: Settings, 
     """Each assignment's formula, its operands as they were when it was computed: the
     recorded values, the weights before the step, the sample and the rates. The step's own
     formulas, and for a batch each sample's. Velocities start at 0 at a run's `first` step;
-    later, a network file does not hold them (written ?)."""
+    later they are the step's `before` where the trace wrote it, else unknown (written ?)."""
     state: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
     state.update(zip(program.state, state_values(before)))
+    state.update(step.before)
     rates = {N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
              N.WEIGHT_DECAY: settings.weight_decay}
     samples = step.samples or [SampleValues(step.input, step.target, step.values)]
@@ -159,11 +160,11 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     """The lines of step `index`, in the order the computation produced the values; a batch's
     samples first, each under its own headings, then the update."""
     step = trace.steps[index]
-    before = before or (trace.network if index == 0 else None)
+    before = before_step(trace, step, before if before is not None else (trace.network if index == 0 else None))
     settings = trace.settings
     program = None if before is None else program_of(trace, before)
     written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
-                                                                   index == 0)
+                                                                   step.iteration == 1)
     labels = line_labels(program, before, example)
     side = column(example, before, step, settings) if show_article else None
     side = side or Column("")
@@ -176,6 +177,17 @@ def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | N
     sections += sections_of(step.values, context, "Update: " if step.samples else "", bool(step.samples))
     return StepView(step_title(trace, step, before), sections, side.notes, bool(side.figures),
                     side.title)
+
+
+def before_step(trace: Trace, step: Step, before: Network | None) -> Network | None:
+    """The network as the step began: the weights its `before` holds (a trace recorded every
+    K-th step writes them), else `before` as given."""
+    if not step.before or trace.network is None:
+        return before
+    names = program_of(trace, trace.network).state
+    values = dict(zip(names, state_values(trace.network)))
+    values.update(step.before)
+    return network_from_state(trace.network, [values[name] for name in names])
 
 
 def numbers(values: list[float]) -> str:

@@ -196,3 +196,19 @@ def test_the_mean_over_a_large_batch_is_one_line(article_network):
     line = lines_under(step_view(trace), "Update: ")["L2.n1.w1.grad"]
     g = [operand(sample.values["L2.n1.w1.grad"]) for sample in trace.steps[0].samples]
     assert line.formula == f"({g[0]} + {g[1]} + {g[2]} + … 8 more terms … + {g[11]}) / 12"
+
+
+def test_a_step_of_a_trace_recorded_every_k_is_written_from_the_weights_it_began_with(tmp_path):
+    # Recorded --every 5, iteration 5 is the trace's first step: its formulas read the weights
+    # the step began with (its `before`), not the network at the start of the run, so they
+    # are the very lines of iteration 5 in a trace recorded every step.
+    from nntrace.trace import read_trace
+    from nntrace.views.step import step_views
+
+    api.train(epochs=3, lr=0.5, trace=tmp_path / "every.jsonl", every=5)
+    api.train(epochs=3, lr=0.5, trace=tmp_path / "all.jsonl")
+    every, full = read_trace(tmp_path / "every.jsonl"), read_trace(tmp_path / "all.jsonl")
+    assert every.steps[0].iteration == 5 and every.steps[0].before
+    lines = lambda view: [(line.name, line.formula) for s in view.sections for line in s.lines]  # noqa: E731
+    assert lines(step_view(every, 0)) == lines(step_views(full)[4])
+    assert lines(step_views(every)[1]) == lines(step_views(full)[9])   # iteration 10
