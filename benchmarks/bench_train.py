@@ -16,6 +16,10 @@ Three measurements, each the best of several runs in one sitting:
 3. The whole process `nntrace train --epochs 50000 --lr 0.5` against a plain-Python script
    doing the same (start-up included), after checking that both end on the same weights
    (nntrace's from its `--json` summary, the script's from what it prints). Goal: within 1.5x.
+4. Mini-batches: a 2-4-1 network on 256 random samples, trained in batches of 32 against
+   online (one update a sample), the time per sample of each. A batch runs every sample's
+   forward and backward pass as online descent does, adds up the gradients and updates
+   once: it must cost no more per sample. Goal: within 1.0x.
 """
 
 from __future__ import annotations
@@ -35,14 +39,16 @@ sys.path.insert(0, str(ROOT))
 
 from nntrace import article  # noqa: E402
 from nntrace.core.engine import value_names  # noqa: E402
+from nntrace.core.network import random_network  # noqa: E402
 from nntrace.core.settings import make_settings  # noqa: E402
-from nntrace.train.data import xor  # noqa: E402
+from nntrace.train.data import Dataset, Sample, xor  # noqa: E402
 from nntrace.train.loop import train  # noqa: E402
 
 RATE = make_settings(0.5)
 
 GOALS = {"untraced vs plain Python": 1.5, "traced every iteration vs untraced": 5.0,
-         "whole process vs plain-Python script": 1.5}
+         "whole process vs plain-Python script": 1.5, "a batch of 32 vs online, per sample": 1.0}
+BATCH, SAMPLES = 32, 256
 
 # The plain-Python reference, also run on its own as the whole-process peer (so it is a
 # string: the same text is exec'd here and handed to `python -c`).
@@ -106,6 +112,27 @@ def best(function, repeats: int) -> float:
     return min(times)
 
 
+def batch_against_online(quick: bool) -> float:
+    """Measurement 4: the time per sample of training in batches of 32 over online descent,
+    the same 2-4-1 network and 256 random samples (seeded), both the untraced loop."""
+    rng = random.Random(32)
+    data = Dataset(tuple(Sample((rng.uniform(-1, 1), rng.uniform(-1, 1)), (float(rng.random() < 0.5),))
+                         for _ in range(SAMPLES)), "256 random samples")
+    network = random_network([2, 4, 1], seed=32)
+    epochs, repeats = (20, 3) if quick else (200, 5)
+    per_sample = {}
+    for size in (1, BATCH):
+        settings = make_settings(0.5, batch_size=size)
+        result = train(network, data, epochs, settings)
+        if result.stopped or result.iterations != epochs * -(-SAMPLES // size):
+            print(f"FAIL: the run in batches of {size} did not run every update", file=sys.stderr)
+            return float("inf")
+        per_sample[size] = best(lambda: train(network, data, epochs, settings), repeats) / (epochs * SAMPLES)
+    print(f"2-4-1 on {SAMPLES} random samples: online {per_sample[1] * 1e6:.2f} µs/sample, "
+          f"batches of {BATCH} {per_sample[BATCH] * 1e6:.2f} µs/sample")
+    return per_sample[BATCH] / per_sample[1]
+
+
 def main(quick: bool = False) -> int:
     # nntrace's modules compiled to bytecode, as an installed package's are (where
     # PYTHONDONTWRITEBYTECODE is set, each whole process would compile them anew).
@@ -164,7 +191,8 @@ def main(quick: bool = False) -> int:
     print(f"whole process, {process_epochs} epochs: nntrace {whole:.2f} s, plain-Python script {peer:.2f} s")
     ratios = {"untraced vs plain Python": untraced / plain,
               "traced every iteration vs untraced": traced / untraced,
-              "whole process vs plain-Python script": whole / peer}
+              "whole process vs plain-Python script": whole / peer,
+              "a batch of 32 vs online, per sample": batch_against_online(quick)}
     print()
     failed = 0
     for name, ratio in ratios.items():

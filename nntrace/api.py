@@ -26,17 +26,19 @@ from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
 from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
                             make_settings, target_problem)
-from .errors import ArgumentError, NntraceError, NonFiniteError
+from .errors import ArgumentError, NntraceError, NonFiniteError, short
 from .fast import NUMPY, checked_evaluator, new_engine
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
 if TYPE_CHECKING:   # the rest is imported by the function that needs it: step starts quickly
+    from .check.judge import CheckReport
     from .check.explain import Explanation
     from .train.data import Dataset, Sample
     from .train.loop import Progress, TrainingResult
     from .train.signals import Stop
     from .views.diff import DiffView
+    from .views.explore import ExploreView
 
 DEFAULT_CONVENTION = Settings().convention
 
@@ -59,8 +61,9 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
     settings = make_settings(lr, convention, slips, loss, size, momentum, weight_decay)
     check_fits(settings, network)
     if data is not None:
-        samples = checked_samples(settings, dataset(data, network))
-        first = samples.samples[:len(samples) if settings.batch_size == ALL else settings.batch_size]
+        samples = checked_samples(settings, dataset(data, network)).samples
+        first = [(s.inputs, s.targets) for s in
+                 samples[:len(samples) if settings.batch_size == ALL else settings.batch_size]]
     elif not settings.online:
         raise ArgumentError("batch_size", "a batch needs data= (one input and target make a batch of 1)",
                             batch_size)
@@ -70,18 +73,17 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
         problem = target_problem(settings, targets)
         if problem:
             raise ArgumentError("target", problem, targets)
-        from .train.data import Sample
-
-        first = [Sample(tuple(inputs), tuple(targets))]
+        first = [(inputs, targets)]
     return recorded_step(network, settings, first, evaluator)
 
 
-def recorded_step(network: Network, settings: Settings, samples: Sequence["Sample"],
+def recorded_step(network: Network, settings: Settings,
+                  samples: Sequence[tuple[Sequence[float], Sequence[float]]],
                   evaluator: str | None = None) -> Trace:
-    """One update from `samples` (online: the one sample), every value recorded."""
+    """One update from `samples`, (inputs, targets) pairs (online: the one), every value recorded."""
     engine = new_engine(network, settings, evaluator, training=False)
     recorder = Recorder.for_run(settings, network, engine.evaluator)
-    xs, ts = [list(s.inputs) for s in samples], [list(s.targets) for s in samples]
+    xs, ts = [list(x) for x, _ in samples], [list(t) for _, t in samples]
     try:
         if settings.online and engine.evaluator == NUMPY:   # its values at once, in order
             recorder.begin_step(xs[0], ts[0], iteration=1, epoch=1)
@@ -135,11 +137,15 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
           loss: Any = DEFAULT_LOSS, shuffle: bool = False, seed: Any = None,
           trace: str | os.PathLike | None = None, every: Any = 1,
           progress: "Progress | None" = None, stop: "Stop | None" = None, batch_size: Any = 1,
-          momentum: Any = 0.0, weight_decay: Any = 0.0, evaluator: Any = None) -> "TrainingResult":
+          momentum: Any = 0.0, weight_decay: Any = 0.0, keep: Any = None,
+          evaluator: Any = None) -> "TrainingResult":
     """Gradient descent on `data` (None: the article's XOR table; a CSV file's path; or
     (inputs, targets) pairs), one update per batch of `batch_size` samples (1: online, as
     the article; "all": full batch), with torch.optim.SGD's `momentum` and `weight_decay`;
-    then the verdict. `network` is left untouched. `evaluator` as step's."""
+    then the verdict. `network` is left untouched. Without `trace`, `keep` keeps at most
+    that many evenly spaced steps, and every epoch's loss, in memory as `result.kept`
+    (`keep` may be a function of the network, the settings and the samples per update
+    that says how many). `evaluator` as step's."""
     from .train.loop import train as train_loop
 
     network = network_argument(network)
@@ -149,8 +155,11 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     seed = None if seed is None else whole("seed", seed)
     evaluator = checked_evaluator(evaluator)
     samples = checked_samples(settings, dataset(data, network))
+    if callable(keep):
+        keep = keep(network, settings, len(samples.samples) if settings.batch_size == ALL else settings.batch_size)
+    keep = None if keep is None else whole("keep", keep, 1)
     return train_loop(network, samples, epochs, settings, bool(shuffle), seed, trace, every,
-                      progress, stop, evaluator)
+                      progress, stop, keep, evaluator)
 
 
 def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
@@ -178,6 +187,61 @@ def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLi
 
     return explain_traces(trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL"),
                           tolerance("rtol", rtol), tolerance("atol", atol))
+
+
+def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike | None = None,
+            digits: Any = 7, rtol: Any = RTOL, atol: Any = ATOL, name: str | None = None,
+            example: Any = None) -> "ExploreView":
+    """The page of a trace (step or train): its steps by column, thinned evenly when long;
+    with `against`, a second trace's values beside them and where it first differs; with
+    `example` (a worked-example file's path or an Example; default the article's), its
+    printed figures beside the steps that are its own. `name`: what the page calls the
+    trace (default: its file's path)."""
+    from .check.example import Example, read_example
+    from .views.explore import explore_view
+
+    digits, rtol, atol = significant_digits(digits), tolerance("rtol", rtol), tolerance("atol", atol)
+    if isinstance(example, (str, os.PathLike)):
+        example = read_example(example)
+    elif example is not None and not isinstance(example, Example):
+        raise ArgumentError("example", "expected a worked-example file's path, an Example or None "
+                                       "(the article's)", example)
+    expected = trace_argument(trace, "TRACE")
+    actual = None if against is None else trace_argument(against, "AGAINST")
+    source = name or (str(trace) if not isinstance(trace, Trace) else "the trace")
+    actual_source = "" if against is None else (str(against) if not isinstance(against, Trace) else "ACTUAL")
+    return explore_view(expected, source, actual, actual_source, digits, rtol, atol, example)
+
+
+def check(example: Any = None) -> "CheckReport":
+    """Judge a worked example figure by figure: None for the article's, a file's path, or an Example."""
+    from .check.example import Example, built_in, read_example
+    from .check.judge import check as judge_example
+
+    if example is None:
+        example = built_in()
+    elif isinstance(example, (str, os.PathLike)):
+        example = read_example(example)
+    elif not isinstance(example, Example):
+        raise ArgumentError("example", "expected a worked-example file's path, an Example or None "
+                                       "(the article's)", example)
+    return judge_example(example)
+
+
+def example_template(network: Any = None, input: Any = article.INPUT, target: Any = None,
+                     lr: Any = DEFAULT_LEARNING_RATE, loss: Any = DEFAULT_LOSS) -> dict:
+    """A worked-example file to fill in: every trace name of the step, each figure "" (not printed)."""
+    from .core.engine import value_names
+
+    network = network_argument(network)
+    settings = make_settings(lr, loss=loss)
+    check_fits(settings, network)
+    inputs = numbers("input", input)
+    targets = sample_target(network, inputs, None if target is None else numbers("target", target))
+    return {"format": "nntrace-example/1", "title": "", "source": "", "network": network.to_dict(),
+            "input": inputs, "target": targets,
+            "settings": {"learning_rate": settings.learning_rate, "loss": settings.loss}, "names": {},
+            "figures": {name: "" for name in value_names(network, settings)}}
 
 
 def show(network: Any = None) -> Network:
@@ -219,11 +283,22 @@ def numbers(name: str, values: Any) -> list[float]:
     values = list(values)
     result = []
     for index, value in enumerate(values):
-        if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__") \
-                or not math.isfinite(float(value)):
-            raise ArgumentError(name, f"item {index} ({value!r}) is not a finite number", values)
+        if isinstance(value, (str, bytes)):
+            hint = f" (write {float(value)!r}, without quotes)" if looks_like_number(value) else ""
+            raise ArgumentError(name, f"item {index} ({short(value)}) is text, not a number{hint}", values)
+        if isinstance(value, bool) or not hasattr(value, "__float__"):
+            raise ArgumentError(name, f"item {index} ({short(value)}) is not a number", values)
+        if not math.isfinite(float(value)):
+            raise ArgumentError(name, f"item {index} ({short(value)}) is not a finite number", values)
         result.append(float(value))
     return result
+
+
+def looks_like_number(text: str | bytes) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def whole(name: str, value: Any, least: int | None = None) -> int:
@@ -238,6 +313,9 @@ def digits(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or not 1 <= value <= 17:
         raise ArgumentError("digits", "expected a whole number from 1 to 17", value)
     return int(value)
+
+
+significant_digits = digits   # for a function whose own argument is called digits
 
 
 def tolerance(name: str, value: Any) -> float:

@@ -15,11 +15,12 @@ from typing import Any, Sequence
 
 import click
 
+from .check import ATOL, RTOL
 from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from .core.losses import DEFAULT_LOSS, LOSSES
 from .core.slips import SLIP_CHOICES
-from .errors import ArgumentError, NntraceError, NonFiniteError
+from .errors import ArgumentError, NntraceError, NonFiniteError, one_line
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
 
@@ -52,6 +53,7 @@ class NntraceCommand(click.Command):
     """A command whose library errors about one argument read as click's about its option."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        distinct_files(ctx)
         try:
             return super().invoke(ctx)
         except ArgumentError as error:
@@ -66,8 +68,26 @@ class NntraceGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         args = expand_number_lists(sys.argv[1:] if args is None else list(args))
+        streams = sys.stdout, sys.stderr
+        try:
+            result = self.run(args, **extra)
+        finally:
+            sys.stdout, sys.stderr = streams
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def run(self, args: list[str], **extra: Any) -> Any:
+        """The command, its output through plain streams (ASCII where a stream is not UTF-8,
+        no trailing spaces when not a terminal); every failure one line and its status."""
+        from .ascii import plain_stream
+
+        sys.stderr = plain_stream(sys.stderr)
+        if sys.stdout is None:   # started with standard output closed (`>&-`)
+            fail("nntrace: cannot write standard output: it is closed", 2)
+        sys.stdout = plain_stream(sys.stdout)
         try:
             result = super().main(args, "nntrace", standalone_mode=False, **extra)
+            sys.stdout.flush()   # a full disk says so here, not after exit
+            return result
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "nntrace"
             hint = f" (see '{command} --help')" if error.ctx else ""
@@ -89,7 +109,47 @@ class NntraceGroup(click.Group):
         except OSError as error:
             where = f" '{error.filename}'" if error.filename else " standard output"
             fail(f"nntrace: cannot write{where}: {error.strerror or error}", 2)
-        sys.exit(result if isinstance(result, int) else 0)
+
+
+# The files a command reads, then those it writes, by parameter name.
+INPUTS = ("weights_path", "data_path", "example_path", "example", "expected", "actual", "trace", "against_path")
+OUTPUTS = ("save_path", "trace_path", "export_path", "picture_path", "plot_path", "output_path", "explore_path")
+IN_PLACE = {("weights_path", "save_path")}   # --weights net.json --save net.json: an update
+
+
+def distinct_files(ctx: click.Context) -> None:
+    """Before anything is read or written: `-` (standard input) read once and never written
+    to, and no file written by two options, or read by one and written by another."""
+    names = {p.name: p for p in ctx.command.params}
+    given = [(name, ctx.params[name]) for name in (*INPUTS, *OUTPUTS) if ctx.params.get(name)]
+    for index, (name, path) in enumerate(given):
+        hint = option_hint(names[name])
+        for other, other_path in given[:index]:
+            if name in INPUTS and other in INPUTS and path != "-":
+                continue   # reading one file twice is harmless
+            if (other, name) in IN_PLACE or not same_file(path, other_path):
+                continue
+            what = ("standard input, already read by" if path == "-"
+                    else f"'{path}': the same file as")
+            raise click.BadParameter(f"{what} {option_hint(names[other])}; no two options may name the "
+                                     f"same file (only --weights and --save, to update a network in place)",
+                                     ctx, param_hint=hint)
+
+
+def option_hint(param: click.Parameter) -> str:
+    return f"'{param.opts[0]}'" if isinstance(param, click.Option) else f"'{param.human_readable_name}'"
+
+
+def same_file(a: str, b: str) -> bool:
+    """The same path, through symbolic links, or the same file under two names (a hard link)."""
+    if a == "-" or b == "-" or "\x00" in a + b:   # a NUL byte: refused as a name elsewhere
+        return a == b
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:   # one does not exist yet
+        return False
 
 
 OPTIONS = {"network": "--weights", "slips": "--slip"}   # the rest: --<argument>
@@ -101,7 +161,13 @@ def option_of(argument: str) -> str:
 
 
 def fail(message: str, status: int) -> None:
-    click.echo(message, err=True)
+    message = one_line(message)
+    if sys.stderr is not None:   # closed too: the status alone tells
+        try:
+            click.echo(message, err=True)
+            sys.stderr.flush()
+        except OSError:
+            pass
     sys.exit(status)
 
 
@@ -111,8 +177,8 @@ class FiniteFloat(click.ParamType):
     name = "number"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
-        try:
-            number = float(value)
+        try:   # −1 (U+2212, the minus sign nntrace and typesetting print) is -1
+            number = float(value.replace("\u2212", "-") if isinstance(value, str) else value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number", param, ctx)
         if not math.isfinite(number):
@@ -121,6 +187,18 @@ class FiniteFloat(click.ParamType):
 
 
 NUMBER = FiniteFloat()
+
+
+class FilePath(click.Path):
+    """A file to read; a name no file can have (a NUL byte) is refused rather than raised."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r}: not a file name (it holds a NUL byte)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = FilePath(dir_okay=False)
 
 
 class BatchSize(click.ParamType):
@@ -150,10 +228,19 @@ def make_console(**options: Any):
     return Console(highlight=False, **options)
 
 
+def not_stdout(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`-` is standard input to the options that read; an output option refuses it."""
+    if value == "-":
+        instead = ("print the trace with --json" if (param.name, ctx.command.name) == ("trace_path", "step")
+                   else "name a file")
+        raise click.BadParameter(f"'-': standard output holds the report, not a file; {instead}", ctx, param)
+
+
 def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Refuse an unwritable output path before any work, so nothing is touched."""
     from .files import check_writable
 
+    not_stdout(ctx, param, value)
     if value is not None:
         try:
             check_writable(value, f"--{param.name}")
@@ -165,6 +252,7 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 def checked_output(ctx: click.Context, param: click.Parameter, value: str | None,
                    *checks: Any) -> str | None:
     """Run each check(path, option) on an output path, then `writable`; before any work."""
+    not_stdout(ctx, param, value)
     if value is not None:
         for check in checks:
             try:
@@ -202,8 +290,9 @@ def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 weights_option = click.option(
-    "--weights", "weights_path", metavar="FILE", type=click.Path(dir_okay=False),
-    help="Network file (see the README). Default: the article's 2-4-1 XOR network.")
+    "--weights", "weights_path", metavar="FILE", type=FILE,
+    help="Network file (docs/formats.md), or - for standard input. Default: the article's 2-4-1 "
+         "XOR network.")
 lr_option = click.option("--lr", type=NUMBER, default=0.001, show_default=True,
                          help="Learning rate.")
 convention_option = click.option(
@@ -222,13 +311,11 @@ decay_option = click.option(
 
 
 def data_option(text: str):
-    return click.option("--data", "data_path", metavar="FILE", type=click.Path(dir_okay=False), help=text)
+    return click.option("--data", "data_path", metavar="FILE", type=FILE, help=text)
 
 
-def batch_option(default: str):
-    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all",
-                        help=f"Samples per update (default {default}): the gradient is their mean; "
-                             f"the last batch of an epoch may be short; all: the whole data set.")
+def batch_option(text: str):
+    return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all", help=text)
 
 
 def not_negative(value: float, param: click.Parameter) -> float:
@@ -283,8 +370,8 @@ def cli() -> None:
 @click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...",
               help="The target values, one per output neuron. Optional for XOR inputs of 0/1.")
 @data_option("Instead of --input/--target: the first batch of the samples in FILE (a CSV of "
-             "inputs then targets a row), one update from their mean gradient.")
-@batch_option("all with --data, else 1")
+             "inputs then targets a row; - for standard input), one update from their mean gradient.")
+@batch_option("With --data: how many of its first rows make the batch (default all).")
 @lr_option
 @loss_option
 @momentum_option
@@ -304,7 +391,11 @@ def cli() -> None:
                    "old → new (as `show --export FILE.svg` draws it).")
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the updated network to FILE (a network file, for --weights), so steps "
-                   "chain: --weights FILE --save FILE updates it in place.")
+                   "chain: --weights FILE --save FILE updates it in place. Not with --momentum: the "
+                   "file has no place for the velocities.")
+@click.option("--example", "example_path", metavar="FILE", type=FILE,
+              help="A worked-example file (see `nntrace check`): its network, sample and settings "
+                   "unless given, and its printed figures beside the step's values.")
 def step(**options: Any) -> None:
     """One iteration: forward, backward and every updated weight, line by line.
 
@@ -313,6 +404,10 @@ def step(**options: Any) -> None:
     article's own example, the figure the article printed stands beside each line
     (✓ where the value, cut to the printed digits, equals it); under exact math without
     a slip, the lines where it differs say why.
+
+    With --data FILE instead of --input/--target, one update from a batch of FILE's
+    first rows (all of them by default): each sample's forward and backward values,
+    then each weight's mean gradient, (g1 + g2 + ...) / n, and its update.
 
     \b
     Examples:
@@ -332,11 +427,17 @@ def step(**options: Any) -> None:
     from .views.document import step_document
 
     o = options
+    example = None
+    if o["example_path"]:
+        from .check.example import read_example
+
+        example = read_example(o["example_path"])
+        example_defaults(o, example)
     check_step_options(o)
     trace = api.step(o["weights_path"], o["inputs"], o["targets"] or None, o["lr"],
                      o["convention"], o["slips"], o["loss"], o["data_path"], o["batch_size"],
                      o["momentum"], o["weight_decay"])
-    document = step_document(trace, o["digits"], o["show"], not o["show_all"])
+    document = step_document(trace, o["digits"], o["show"], example, not o["show_all"])
     if o["as_json"]:
         from .trace.write import dumps_trace
 
@@ -344,6 +445,19 @@ def step(**options: Any) -> None:
     else:
         print_parts(document.parts)
     write_step_files(trace, document, o)
+
+
+def example_defaults(o: dict, example) -> None:
+    """The example's network, sample, learning rate and loss, where the command line gives none."""
+    given = click.get_current_context().get_parameter_source
+    if o["weights_path"] is None:
+        o["weights_path"] = example.network
+    if not o["inputs"] and not o["data_path"]:
+        o["inputs"], o["targets"] = example.input, o["targets"] or example.target
+    for option, value in (("lr", example.settings.learning_rate), ("loss", example.settings.loss),
+                          ("weight_decay", example.settings.weight_decay)):
+        if given(option) == click.core.ParameterSource.DEFAULT:
+            o[option] = value
 
 
 def check_step_options(o: dict) -> None:
@@ -356,6 +470,8 @@ def check_step_options(o: dict) -> None:
                                  param_hint="'--input'" if o["inputs"] else "'--target'")
     if not o["data_path"] and not o["inputs"]:
         raise click.UsageError("Missing option '--input' (or --data FILE)")
+    if o["batch_size"] is not None and not o["data_path"]:
+        raise click.BadParameter("only means something with --data", param_hint="'--batch-size'")
     if o["save_path"] and o["momentum"]:
         raise click.BadParameter("not with --momentum: a network file has no place for the "
                                  "velocities, which the next step would need", param_hint="'--save'")
@@ -431,19 +547,19 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
 
 
 @cli.command()
-@click.argument("expected", type=click.Path(dir_okay=False))
-@click.argument("actual", type=click.Path(dir_okay=False))
-@click.option("--rtol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
-              help="Relative tolerance: values agree when |actual − expected| ≤ atol + rtol × |expected|. "
-                   "The defaults suit float64 code; for float32 code try --rtol 1e-6.")
-@click.option("--atol", type=NUMBER, default=1e-12, show_default=True, callback=non_negative,
-              help="Absolute tolerance, for values near zero.")
+@click.argument("expected", type=FILE)
+@click.argument("actual", type=FILE)
+@click.option("--rtol", type=NUMBER, default=RTOL, show_default=True, callback=non_negative,
+              help="Relative tolerance: values e and a agree when |e − a| ≤ max(rtol × max(|e|, |a|), "
+                   "atol). The defaults suit float64 code; for float32 code try --rtol 1e-6.")
+@click.option("--atol", type=NUMBER, default=ATOL, show_default=True, callback=non_negative,
+              help="Absolute tolerance, for values near zero (a worksheet to 4 decimals: 1e-4).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
 def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) -> int:
     """Compare two traces: the first wrong number, and the slip that explains it.
 
     EXPECTED is the reference, ACTUAL the trace under test (.json or .jsonl, from nntrace
-    or from your own code, see the README). Steps are matched by iteration, values by
+    or from your own code: docs/formats.md). Steps are matched by iteration, values by
     name. The earliest recorded difference is the earliest in the order the computation
     produces values (forward, backward, updates): it is the cause only if nothing
     computed before it went unrecorded; the rest follow. A different setup (learning
@@ -477,6 +593,73 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     return 0 if view.comparison.same else 1
 
 
+def page_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An explore page: FILE.html (or .htm), in a writable place."""
+    if value is None:
+        return None
+    from .files import known_extension
+
+    return checked_output(ctx, param, value, lambda path, option: known_extension(path, (".html", ".htm"), option))
+
+
+@cli.command()
+@click.argument("trace", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", "output_path", metavar="FILE.html", required=True, callback=page_path,
+              help="The page to write: one self-contained HTML file (data, styles and script "
+                   "inline; it fetches nothing, so it works offline).")
+@click.option("--against", "against_path", metavar="ACTUAL", type=click.Path(dir_okay=False),
+              help="A second trace (yours) to show beside TRACE: both values on every line, the "
+                   "first difference marked, as `nntrace diff TRACE ACTUAL` finds it.")
+@click.option("--rtol", type=NUMBER, default=RTOL, show_default=True, callback=non_negative,
+              help="With --against: relative tolerance, as diff's.")
+@click.option("--atol", type=NUMBER, default=ATOL, show_default=True, callback=non_negative,
+              help="With --against: absolute tolerance, as diff's.")
+@click.option("--example", "example_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="A worked-example file (see `nntrace check`): its printed figures, ✓ or ≠, "
+                   "beside the steps that are its own example (default: the article's).")
+@digits_option
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+def explore(trace: str, output_path: str, against_path: str | None, rtol: float, atol: float,
+            example_path: str | None, digits: int, open_page: bool) -> None:
+    """Write a page to step through a trace in the browser: the network, the tables, the loss.
+
+    TRACE is a .json or .jsonl trace from `step` or `train`. The page draws the network
+    (each weight's colour and thickness its value at the step shown; hover or focus a
+    neuron or a weight for its values), the step's tables with the same formula lines
+    as the terminal, and the loss curve of the run's epochs; a slider, the buttons and
+    the arrow keys move through the steps. A long trace is thinned evenly to what keeps
+    the page small, and the page says so.
+
+    \b
+    Examples:
+      nntrace train --lr 0.5 --trace run.jsonl --every 10
+      nntrace explore run.jsonl --output run.html --open
+      nntrace step --input 0 1 --trace step.json
+      nntrace explore step.json -o step.html
+      nntrace explore expected.json --against mine.json -o diff.html
+      nntrace step --example examples/mazur-2-2-2.json --trace mazur.json
+      nntrace explore mazur.json --example examples/mazur-2-2-2.json -o mazur.html
+      nntrace train --lr 0.5 --explore run.html          # the same, in one command
+    """
+    from . import api
+
+    view = api.explore(trace, against_path, digits, rtol, atol, example=example_path)
+    write_page(view, output_path, "--output", open_page)
+
+
+def write_page(view, path: str, option: str, open_page: bool = False) -> None:
+    """An explore page, written whole; with `open_page` shown in the default browser."""
+    from .files import write_atomically
+    from .render.explore import explore_html
+
+    write_atomically(path, explore_html(view), option)
+    if open_page:
+        import webbrowser
+        from pathlib import Path
+
+        webbrowser.open(Path(path).resolve().as_uri())
+
+
 def print_parts(parts, console=None) -> None:
     """Each view of a command's output, rendered for the terminal."""
     from .render.terminal import renderable
@@ -484,9 +667,87 @@ def print_parts(parts, console=None) -> None:
     (console or make_console()).print(*(renderable(part) for part in parts))
 
 
+@cli.command()
+@click.argument("example", required=False, type=FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
+@digits_option
+@export_option
+@click.option("--template", is_flag=True,
+              help="Print a worked-example file to fill in instead: every trace name of the step "
+                   "of --weights, --input, --target, --lr and --loss, each figure \"\" (not printed).")
+@weights_option
+@click.option("--input", "inputs", type=NUMBER, multiple=True, metavar="X...", help="With --template.")
+@click.option("--target", "targets", type=NUMBER, multiple=True, metavar="T...", help="With --template.")
+@lr_option
+@loss_option
+def check(**o: Any) -> int:
+    """Judge a published worked example, figure by figure.
+
+    EXAMPLE is a worked-example file (docs/formats.md): a network, one sample, the
+    settings, and the figures the text printed, as strings. With none, the article's.
+    Each figure, in the order the computation produces it, gets the first verdict that
+    holds: agrees (the exact value rounds or truncates to it), follows (it follows from
+    the figures printed before it: the text rounded and carried on), slip (a known slip,
+    a pair, or rounded:N/truncated:N reproduces it), wrong (nothing does: what the line
+    should be is given). Then the first figure that goes wrong.
+
+    Exit status: 0 when no figure is a slip or wrong, 1 otherwise, 2 for trouble. The
+    article's own example exits 1: its derivative slip.
+
+    \b
+    Examples:
+      nntrace check                            # the article's 37 figures
+      nntrace check examples/mazur-2-2-2.json --json
+      nntrace check --template --weights net.json --input 0.5 1 --target 1 > mine.json
+      nntrace check mine.json --export check.md
+    """
+    from . import api
+
+    template_only(o)
+    if o["template"]:
+        import json
+
+        if o["example"]:
+            raise click.BadParameter("not with --template, which writes a new one", param_hint="'EXAMPLE'")
+        click.echo(json.dumps(api.example_template(o["weights_path"], o["inputs"] or api.article.INPUT,
+                                                   o["targets"] or None, o["lr"], o["loss"]), indent=2))
+        return 0
+    from .views.check import check_view
+    from .views.document import Document
+
+    report = api.check(o["example"])
+    document = Document("nntrace check", [check_view(report, o["digits"])])
+    if o["as_json"]:
+        import json
+
+        click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))
+    else:
+        print_parts(document.parts)
+    if o["export_path"]:
+        from .render.export import export
+
+        export(document, o["export_path"])
+    return 0 if report.first_wrong is None else 1
+
+
+def template_only(o: dict) -> None:
+    """The step's options describe a new example: refused with an example, which carries its own."""
+    given = click.get_current_context().get_parameter_source
+    if o["template"]:
+        return
+    for name, option in (("weights_path", "--weights"), ("inputs", "--input"), ("targets", "--target"),
+                         ("lr", "--lr"), ("loss", "--loss")):
+        if given(name) != click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("only with --template: an example file carries its own network, "
+                                     "sample and settings", param_hint=f"'{option}'")
+
+
 def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A training trace is streamed as JSON Lines, so its file must say so."""
-    if value is not None and not value.endswith(".jsonl"):
+    from .trace.write import is_jsonl
+
+    not_stdout(ctx, param, value)
+    if value is not None and not is_jsonl(value):
         raise click.BadParameter(f"'{value}': a training trace is streamed as JSON Lines; "
                                  f"name it FILE.jsonl", ctx, param)
     return writable(ctx, param, value)
@@ -494,11 +755,13 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 
 @cli.command()
 @weights_option
-@data_option("CSV of training samples: the inputs then the targets on each row, a header line "
-             "optional. Default: the article's XOR table.")
+@data_option("CSV of training samples: the inputs then the targets on each row, separated by "
+             "commas, semicolons, tabs or spaces, a header line optional; - for standard input. "
+             "Default: the article's XOR table.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Epochs to run; one epoch is every sample once.")
-@batch_option("1, online descent as the article")
+@batch_option("Samples per update (default 1, online descent as the article): the gradient is their "
+              "mean; the last batch of an epoch may be short; all: the whole data set.")
 @lr_option
 @loss_option
 @momentum_option
@@ -510,7 +773,8 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--save", "save_path", metavar="FILE", callback=writable,
               help="Write the trained network to FILE (a network file, for --weights).")
 @click.option("--trace", "trace_path", metavar="FILE.jsonl", callback=jsonl_writable,
-              help="Stream the trace of the recorded iterations to FILE.jsonl as they run.")
+              help="Stream the trace of the recorded iterations, and each epoch's loss, to FILE.jsonl "
+                   "as they run.")
 @click.option("--every", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
               help="With --trace, record every K-th iteration (an iteration is an update).")
 @click.option("--json", "as_json", is_flag=True,
@@ -521,6 +785,9 @@ def jsonl_writable(ctx: click.Context, param: click.Parameter, value: str | None
               help="Also draw the loss per epoch to FILE (.png or .svg); needs the extra "
                    "nntrace[plot] (matplotlib). From 1000 epochs on, each point is the mean of "
                    "a stretch of epochs (2, 4, 8, ...), as the title says.")
+@click.option("--explore", "explore_path", metavar="FILE.html", callback=page_path,
+              help="Also write the page `nntrace explore` writes for the run: from the --trace "
+                   "file, or without one from evenly spaced steps kept in memory.")
 def train(**options: Any) -> int:
     """Train by gradient descent and say whether the network learned.
 
@@ -528,9 +795,11 @@ def train(**options: Any) -> int:
     exactly as `step` does it (online descent, the article's); with --batch-size N the
     mean gradient of N samples. One epoch is every sample once, in file order. While it
     runs a progress bar shows the epoch, the loss and the speed (on a terminal); at the
-    end come the loss curve, every sample's output against its target, and a verdict in
-    plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at the end of the current iteration
-    and still writes --save and --trace; exit status 128 + the signal (130, 143, 129).
+    end come the loss curve, each sample's output against its target (40 at most; --json
+    lists every one), and a verdict in plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at
+    the end of the current iteration and still writes --save and --trace; a second one
+    stops at once, without the report, and still writes them whole; exit status 128 +
+    the signal (130, 143, 129).
 
     \b
     Examples:
@@ -540,9 +809,8 @@ def train(**options: Any) -> int:
       nntrace train --weights net.json --data samples.csv --shuffle --seed 1
       nntrace train --lr 0.5 --batch-size all --momentum 0.9 --epochs 2000
       nntrace train --lr 0.5 --plot loss.png --export train.md
+      nntrace train --lr 0.5 --explore run.html     # to step through in a browser
     """
-    from contextlib import nullcontext
-
     from . import api
     from .train import signals
 
@@ -551,16 +819,15 @@ def train(**options: Any) -> int:
         raise click.BadParameter("only means something with --shuffle", param_hint="'--seed'")
     if o["every"] != 1 and o["trace_path"] is None:
         raise click.BadParameter("only means something with --trace", param_hint="'--every'")
-    bar, console = nullcontext(), None   # --json: no bar, and rich is never imported
-    if not o["as_json"]:
-        from .render.training import progress_bar
-
-        console, bar_console = make_console(), make_console(stderr=True)
-        bar = progress_bar(bar_console, o["epochs"], console.is_terminal and bar_console.is_terminal)
-    with signals.interruptible() as stop, bar as progress:
-        result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
-                           o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
-                           progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"])
+    bar, console = progress_and_console(o)
+    try:
+        with signals.interruptible() as stop, bar as progress:
+            result = api.train(o["weights_path"], o["data_path"], o["epochs"], o["lr"], o["convention"],
+                               o["slips"], o["loss"], o["shuffle"], o["seed"], o["trace_path"], o["every"],
+                               progress, stop, o["batch_size"] or 1, o["momentum"], o["weight_decay"],
+                               keep_for_page(o))
+    except signals.Interrupted as error:
+        stopped_at_once(error, o["save_path"], o["trace_path"])
     if o["save_path"]:
         from .core.network import save_network
 
@@ -573,22 +840,64 @@ def train(**options: Any) -> int:
 
         print_parts(train_document(result, o["digits"], timing=True).parts, console)
     write_training_files(result, o["digits"], o["export_path"], o["plot_path"])
+    if o["explore_path"]:
+        view = api.explore(result.kept or o["trace_path"], digits=o["digits"],
+                           name=None if o["trace_path"] else f"a run on {result.data} (kept in memory)")
+        write_page(view, o["explore_path"], "--explore")
     return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
 
 
-def json_text(data: Any) -> bytes:
-    """What json.dumps(data, indent=2) writes (non-ASCII as \\u escapes), by orjson, as
-    bytes: a run's summary lists every sample, which Python's indenting encoder takes a
-    second for."""
+def json_text(data: Any) -> str:
+    """What json.dumps(data, indent=2) writes (non-ASCII as \\u escapes), by orjson: a
+    run's summary lists every sample, which Python's indenting encoder takes a second for."""
     import json
     import re
 
     import orjson
 
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-    if text.isascii():
-        return text
-    return re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m[0])[1:-1], text.decode()).encode("ascii")
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    return text if text.isascii() else re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m[0])[1:-1], text)
+
+
+def progress_and_console(o: dict):
+    """The progress bar (on a terminal) and the report's console; --json has neither, and
+    imports no rich."""
+    from contextlib import nullcontext
+
+    if o["as_json"]:
+        return nullcontext(), None
+    from .render.training import progress_bar
+
+    console, bar_console = make_console(), make_console(stderr=True)
+    return progress_bar(bar_console, o["epochs"], console.is_terminal and bar_console.is_terminal), console
+
+
+def keep_for_page(o: dict):
+    """`train --explore` without --trace: as many steps in memory as its page will hold."""
+    if not o["explore_path"] or o["trace_path"]:
+        return None
+    from .views.explore import keep_for_training
+
+    return keep_for_training
+
+
+def stopped_at_once(error, save_path: str | None, trace_path: str | None) -> None:
+    """A second signal: no report, but --save gets the weights reached (the trace is already
+    whole), then one line and 128 + the signal."""
+    from .train import signals
+
+    saved = ""
+    if save_path and error.network is not None:
+        from .core.network import save_network
+
+        with signals.signals_deferred():   # a third signal waits until the file is whole
+            save_network(error.network, save_path)
+        saved = f"; weights saved to {save_path}"
+    elif save_path:
+        saved = f"; {save_path} not written: the weights were no longer finite"
+    traced = f"; {error.traced} iteration(s) in {trace_path}" if trace_path else ""
+    name = signal.Signals(error.signum).name
+    fail(f"nntrace: stopped at once by a second signal ({name}){saved}{traced}", 128 + error.signum)
 
 
 def exit_status(result, epochs: int, stop, save_path: str | None, trace_path: str | None) -> int:
@@ -654,9 +963,10 @@ def init(layers: list[int], seed: int | None, activations: str, biases: bool) ->
     \b
     Examples:
       nntrace init 2-4-1 --seed 7 > net.json
-      nntrace init 3-5-2 --activation tanh --biases > net.json
-      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
       nntrace train --weights net.json --lr 0.5
+      nntrace init 3-5-2 --activation tanh --biases > tanh.json
+      nntrace init 4-8-3 --activation sigmoid,softmax --biases > classifier.json
+      nntrace init 2-3-1 | nntrace show --weights -
     """
     from .core.network import dumps_network, placement, random_network
 

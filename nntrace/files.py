@@ -13,6 +13,8 @@ def check_writable(path: str | os.PathLike, option: str) -> None:
     """Refuse early a path we could not write, before any work is done or any file touched."""
     if not str(path):
         raise NntraceError(f"{option}: no file name given")
+    if "\x00" in str(path):
+        raise NntraceError(f"{option}: {str(path)!r}: not a file name (it holds a NUL byte)")
     target = Path(os.path.realpath(path))   # a symlink is written through, not replaced
     folder = target.parent
     if target.is_dir():
@@ -107,12 +109,37 @@ def write_atomically(path: str | os.PathLike, text: str | bytes, option: str = "
         out.write(text)
 
 
+STDIN = "-"   # as a file to read: standard input
+
+
+def source_name(path: str | os.PathLike) -> str:
+    """How messages name a file: its path, or "standard input" for `-`."""
+    return "standard input" if str(path) == STDIN else str(path)
+
+
 def read_text(path: str | os.PathLike, encoding: str = "utf-8") -> str:
-    """A whole text file, or NntraceError naming the file and why it cannot be read."""
+    """A whole text file (`-`: standard input), or NntraceError naming it and why it cannot be read."""
     if not str(path):
         raise NntraceError("no file name given")
+    if "\x00" in str(path):
+        raise NntraceError(f"{str(path)!r}: not a file name (it holds a NUL byte)")
     try:
+        if str(path) == STDIN:
+            return read_stdin(encoding)
         return Path(path).read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
-        raise NntraceError(f"{path}: cannot read: {reason}") from None
+        raise NntraceError(f"{source_name(path)}: cannot read: {reason}") from None
+
+
+def read_stdin(encoding: str) -> str:
+    """Standard input as text in `encoding`, whatever the stream's own (bytes when it has them)."""
+    import sys
+
+    stream = sys.stdin
+    if stream is None:
+        raise NntraceError(f"{source_name(STDIN)}: cannot read: it is closed")
+    binary = getattr(stream, "buffer", None)
+    if binary is not None:
+        return binary.read().decode(encoding)
+    return stream.read().removeprefix("\ufeff")

@@ -14,7 +14,7 @@
     nt.show(net)                         # the network: columns, connections, weights
 
     run = nt.train(net, epochs=5000, lr=0.5)   # XOR by default; or data="samples.csv" or pairs
-    run                                  # the loss chart, every sample, the verdict
+    run                                  # the loss chart, the samples (40 at most), the verdict
     run.learned, run.network, run.losses # the verdict, the trained weights, (epoch, loss) points
     run.plot("loss.png")                 # needs nntrace[plot] (matplotlib)
     run.picture()                        # the network, each weight start → trained
@@ -39,7 +39,8 @@ from .core.network import Network, load_network
 from .trace import Trace
 from .trace.model import network_after
 
-__all__ = ["StepResult", "TrainResult", "Picture", "article_network", "load", "show", "step", "train"]
+__all__ = ["CheckResult", "StepResult", "TrainResult", "Picture", "article_network", "check", "load", "show",
+           "step", "train"]
 
 
 def article_network() -> Network:
@@ -54,28 +55,41 @@ def load(path: str | os.PathLike) -> Network:
 
 def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
          lr: Any = api.DEFAULT_LEARNING_RATE, convention: Any = api.DEFAULT_CONVENTION,
-         slips: Any = (), loss: Any = api.DEFAULT_LOSS, digits: Any = 7) -> "StepResult":
+         slips: Any = (), loss: Any = api.DEFAULT_LOSS, digits: Any = 7, data: Any = None,
+         batch_size: Any = None, momentum: Any = 0.0, weight_decay: Any = 0.0) -> "StepResult":
     """One iteration, as `nntrace step`: every value recorded, shown as the article's tables.
 
     The arguments are api.step's (`network` defaults to the article's; a string is a network
     file's path; `target` may be left out for the XOR table's inputs; `slips` a slip name or
-    a list of them). `digits` (1 to 17) is what the tables show; values are never rounded.
+    a list of them; `data` instead of input and target: the update of its first batch).
+    `digits` (1 to 17) is what the tables show; values are never rounded.
     """
     digits = api.digits(digits)
-    return StepResult(api.step(network, input, target, lr, convention, slips, loss), digits)
+    return StepResult(api.step(network, input, target, lr, convention, slips, loss, data, batch_size,
+                               momentum, weight_decay), digits)
 
 
 def train(network: Any = None, data: Any = None, epochs: Any = 10000, lr: Any = api.DEFAULT_LEARNING_RATE,
           convention: Any = api.DEFAULT_CONVENTION, slips: Any = (), loss: Any = api.DEFAULT_LOSS,
-          shuffle: bool = False, seed: Any = None, digits: Any = 7) -> "TrainResult":
-    """A training run, as `nntrace train`: online gradient descent, then the verdict.
+          shuffle: bool = False, seed: Any = None, digits: Any = 7, batch_size: Any = 1,
+          momentum: Any = 0.0, weight_decay: Any = 0.0) -> "TrainResult":
+    """A training run, as `nntrace train`: gradient descent (online, or in batches of
+    `batch_size` with torch.optim.SGD's `momentum` and `weight_decay`), then the verdict.
 
     `data`: None for the article's XOR table, a CSV file's path, or (inputs, targets) pairs
     such as [([0, 0], [0]), ([0, 1], [1])]. `network` is left untouched.
     """
     digits = api.digits(digits)
-    return TrainResult(api.train(network, data, epochs, lr, convention, slips, loss, shuffle, seed),
+    return TrainResult(api.train(network, data, epochs, lr, convention, slips, loss, shuffle, seed,
+                                 batch_size=batch_size, momentum=momentum, weight_decay=weight_decay),
                        digits)
+
+
+def check(example: Any = None, digits: Any = 7) -> "CheckResult":
+    """A worked example judged figure by figure, as `nntrace check`: None for the article's,
+    a worked-example file's path."""
+    digits = api.digits(digits)
+    return CheckResult(api.check(example), digits)
 
 
 def show(network: Any = None, digits: Any = 7) -> "Picture":
@@ -151,6 +165,9 @@ class StepResult(Displayable):
 
     def __repr__(self) -> str:
         step = self.trace.steps[0]
+        if step.samples:
+            return (f"<nntrace step: a batch of {len(step.samples)} sample(s), mean loss "
+                    f"{step.values.get('loss')}, {len(step.values)} values of the update>")
         return (f"<nntrace step: input {step.input}, target {step.target}, "
                 f"loss {step.values.get('loss')}, {len(step.values)} values>")
 
@@ -197,6 +214,33 @@ class TrainResult(Displayable):
 
     def __repr__(self) -> str:
         return f"<nntrace train: {self.result.epochs_run} epoch(s); {self.verdict}>"
+
+
+@dataclass
+class CheckResult(Displayable):
+    """Every figure of a worked example with its verdict; `.first_wrong`, `.report`."""
+
+    report: Any                 # check.judge.CheckReport
+    digits: int = 7
+
+    @property
+    def first_wrong(self) -> str | None:
+        """The trace name of the first figure that is a slip or wrong, None if none is."""
+        first = self.report.first_wrong
+        return first.figure.name if first else None
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return {j.figure.name: j.verdict for j in self.report.judgements}
+
+    def document(self) -> Any:
+        from .views.check import check_view
+        from .views.document import Document
+
+        return Document("nntrace check", [check_view(self.report, self.digits)])
+
+    def __repr__(self) -> str:
+        return f"<nntrace check: {len(self.report.judgements)} figures, first wrong {self.first_wrong}>"
 
 
 @dataclass

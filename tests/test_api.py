@@ -111,3 +111,99 @@ def test_a_network_dict_with_softmax_out_of_place_is_refused_naming_the_layer(ac
     with pytest.raises(NntraceError) as raised:
         api.step(network, [0, 1], [1] * layers[-1])
     assert str(raised.value) == message
+
+
+# check and example_template.
+
+def test_check_takes_none_a_path_or_an_example(tmp_path):
+    from pathlib import Path
+
+    from nntrace.check.example import read_example
+
+    mazur = Path(__file__).parents[1] / "examples" / "mazur-2-2-2.json"
+    assert api.check().first_wrong.figure.name == "L2.n1.deriv"         # the article's
+    assert api.check(mazur).first_wrong is None
+    assert api.check(str(mazur)).first_wrong is None
+    assert len(api.check(read_example(mazur)).judgements) == 22
+    with pytest.raises(ArgumentError) as error:
+        api.check({"figures": {}})
+    assert error.value.argument == "example"
+
+
+def test_example_template_lists_every_name_with_empty_figures():
+    # 1-1-1 identity: the 15 values of a step, from L1.n1.net to the updated L1.n1.w1.
+    net = {"layers": [1, 1, 1], "activation": "identity", "weights": [[[0.35]], [[0.6]]]}
+    template = api.example_template(net, [2], [1], 0.1)
+    assert list(template["figures"]) == [
+        "L1.n1.net", "L1.n1.out", "L2.n1.net", "L2.n1.out", "loss", "L2.n1.error", "L2.n1.deriv",
+        "L2.n1.delta", "L2.n1.w1.grad", "L1.n1.error", "L1.n1.deriv", "L1.n1.delta", "L1.n1.w1.grad",
+        "L2.n1.w1", "L1.n1.w1"]
+    assert set(template["figures"].values()) == {""} and template["names"] == {}
+    assert template["settings"] == {"learning_rate": 0.1, "loss": "half-squared-error"}
+
+
+@pytest.mark.parametrize("kwargs, argument", [
+    ({"input": [0]}, "input"), ({"input": [0.5, 1]}, "target"), ({"lr": "x"}, "lr"),
+    ({"loss": "cross-entropy"}, "loss"), ({"network": 5}, "network"),
+])
+def test_example_template_refuses_bad_arguments_naming_them(kwargs, argument):
+    with pytest.raises(ArgumentError) as error:
+        api.example_template(**kwargs)
+    assert error.value.argument == argument
+
+
+# Batches, momentum and weight decay through the front door.
+XOR_ROWS = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1]), ([1, 1], [0])]
+
+
+def test_step_with_data_takes_every_sample_by_default_or_the_first_batch_size():
+    trace = api.step(data=XOR_ROWS, lr=0.5, momentum=0.9, weight_decay=0.01)
+    assert trace.settings.batch_size == "all" and len(trace.steps[0].samples) == 4
+    header = trace.header()
+    assert (header["batch_size"], header["momentum"], header["weight_decay"]) == ("all", 0.9, 0.01)
+    assert [s.input for s in api.step(data=XOR_ROWS, batch_size=3).steps[0].samples] == [[0, 0], [0, 1], [1, 0]]
+    # 2.0 and "2" are whole numbers of samples; a batch of 1 is the online step of the first sample.
+    assert api.step(data=XOR_ROWS, batch_size=2.0).settings.batch_size == 2
+    assert api.step(data=XOR_ROWS, batch_size="2").settings.batch_size == 2
+    one = api.step(data=XOR_ROWS, batch_size=1)
+    assert one.steps[0].samples == [] and one.steps[0] == api.step(input=[0, 0], target=[0]).steps[0]
+
+
+@pytest.mark.parametrize("kwargs, argument, problem", [
+    ({"batch_size": 0}, "batch_size", "expected a whole number of samples, at least 1, or 'all'"),
+    ({"batch_size": -3}, "batch_size", "expected a whole number of samples"),
+    ({"batch_size": 1.5}, "batch_size", "expected a whole number of samples"),
+    ({"batch_size": "x"}, "batch_size", "expected a whole number of samples"),
+    ({"batch_size": True}, "batch_size", "expected a whole number of samples"),
+    ({"momentum": -0.1}, "momentum", "expected a number of 0 or more"),
+    ({"momentum": "x"}, "momentum", "not a number"),
+    ({"weight_decay": -1}, "weight_decay", "expected a number of 0 or more"),
+    ({"weight_decay": math.inf}, "weight_decay", "not a finite number"),
+    ({"convention": "article", "batch_size": 2}, "convention", "article computes online descent only"),
+    ({"convention": "article", "momentum": 0.9}, "convention", "article computes online descent only"),
+    ({"convention": "article", "weight_decay": 0.1}, "convention", "article computes online descent only"),
+])
+@pytest.mark.parametrize("front", ["step", "train"])
+def test_batch_and_optimizer_arguments_are_refused_naming_the_argument(front, kwargs, argument, problem):
+    with pytest.raises(ArgumentError) as raised:
+        if front == "step":
+            api.step(data=XOR_ROWS, **kwargs)
+        else:
+            api.train(data=XOR_ROWS, epochs=1, **kwargs)
+    assert raised.value.argument == argument and problem in raised.value.problem
+    assert str(raised.value).startswith(f"{argument}=") and "\n" not in str(raised.value)
+
+
+def test_step_without_data_takes_a_batch_of_one_only():
+    with pytest.raises(ArgumentError) as raised:
+        api.step(input=[0, 1], batch_size=2)
+    assert raised.value.argument == "batch_size" and "a batch needs data=" in raised.value.problem
+    assert api.step(input=[0, 1], batch_size=1).steps[0].samples == []
+
+
+def test_train_records_its_batch_settings_in_the_result_and_summary():
+    result = api.train(data=XOR_ROWS, epochs=3, lr=0.5, batch_size=3, momentum=0.5, weight_decay=0.001)
+    assert (result.settings.batch_size, result.settings.momentum, result.settings.weight_decay) == (3, 0.5, 0.001)
+    summary = result.to_dict()
+    assert (summary["batch_size"], summary["momentum"], summary["weight_decay"]) == (3, 0.5, 0.001)
+    assert result.iterations == 6   # batches of 3 and 1

@@ -388,10 +388,10 @@ def test_step_tables_write_the_formulas_as_a_tutorial_does(tmp_path):
     text = " ".join(result.stdout.split())     # the table may wrap a long line
     assert "e^1.5 / (e^1.5 + e^(-1.5)) = 0.9525741" in text
     assert "e^(-1.5) / (e^1.5 + e^(-1.5)) = 0.04742587" in text
-    assert "−(1 × ln 0.9525741 + 0 × ln 0.04742587) = 0.04858735" in text
+    assert "-(1 × ln 0.9525741 + 0 × ln 0.04742587) = 0.04858735" in text
     assert "1 − 0.9525741 (softmax with cross-entropy: target − out) = 0.04742587" in text
-    assert "∂E/∂w = −0.04742587 × 0.5 = -0.02371294" in text
-    assert "∂E/∂b = −0.04742587 = -0.04742587" in text
+    assert "∂E/∂w = -0.04742587 × 0.5 = -0.02371294" in text
+    assert "∂E/∂b = -0.04742587 = -0.04742587" in text
     result = invoke("step", "--weights", network_file(tmp_path, SIGMOID_NET, "s.json"), "--input", "0.05", "0.1",
                     "--target", "0.01", "0.99", "--loss", "squared-error")
     text = " ".join(result.stdout.split())
@@ -429,3 +429,14 @@ def test_exports_write_the_summary_and_all_every_value(tmp_path):
         assert ("`L2.n30.w40`" in (tmp_path / ("step-" + name)).read_text()) is present
     assert invoke("show", "--weights", path, "--export", str(tmp_path / "s.svg")).exit_code == 0
     assert (tmp_path / "s.svg").stat().st_size < 30_000
+def test_init_help_examples_run_in_order(tmp_path):
+    # They used to write a 3-5-2 net.json over the 2-4-1 one, then train it on XOR: refused.
+    from nntrace.cli import init
+
+    lines = init.help.split("Examples:")[1].splitlines()
+    commands = [line.split("#")[0].strip() for line in lines if line.strip().startswith("nntrace ")]
+    assert len(commands) >= 4
+    for command in commands:
+        shell = command.replace("nntrace ", f"{sys.executable} -m nntrace ")
+        result = subprocess.run(shell, shell=True, cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 0, (command, result.stderr)

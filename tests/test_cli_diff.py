@@ -164,7 +164,10 @@ def test_jsonl_traces_compare_with_json(traces, tmp_path):
     (None, "cannot read: No such file or directory"),
     ("", "empty file, not a trace"),
     ("{", "not valid JSON"),
-    ('{"format": "nntrace-network/1", "layers": [1, 1]}', "not an nntrace trace"),
+    ('{"format": "nntrace-network/1", "layers": [1, 1]}', "a network file (nntrace-network/1), not a trace"),
+    ('{"hello": 1}', "not an nntrace trace (no format and no steps"),
+    ('{}', "not an nntrace trace (no format and no steps"),
+    ('[1, 2]', "not an nntrace trace (a JSON array, not an object"),
     ('{"steps": [{"values": {"loss": "high"}}]}', 'values: loss: "high" is not a number'),
 ])
 def test_trouble_is_one_line_and_exit_2(tmp_path, traces, content, message):
@@ -234,9 +237,44 @@ def test_a_training_trace_with_only_its_header_is_read_not_refused(tmp_path):
     trace = tmp_path / "t.jsonl"
     result = invoke("train", "--epochs", "1", "--every", "100", "--trace", trace)
     assert result.exit_code == 0, result.output
-    assert len(trace.read_text().splitlines()) == 1   # the header alone
+    # The header and the epoch's loss: no step.
+    assert [json.loads(line).get("iteration") for line in trace.read_text().splitlines()] == [None, None]
     result = invoke("diff", trace, trace)
-    assert result.exit_code == 1 and "no value in common" in result.output
+    assert result.exit_code == 0, result.output
+    assert "Same: neither trace holds a step, and their headers agree." in result.output
+
+
+@pytest.mark.parametrize("text", ['{"steps": []}', '{"format": "nntrace-trace/2"}',
+                                  '{"format": "nntrace-trace/2", "steps": []}'])
+def test_two_identical_traces_with_no_steps_are_the_same(tmp_path, text):
+    path = tmp_path / "empty.json"
+    path.write_text(text)
+    result = invoke("diff", path, path, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["same"] is True and report["compared"] == 0
+
+
+def test_a_trace_with_no_steps_differs_from_one_with_steps(tmp_path, traces):
+    path = tmp_path / "empty.json"
+    path.write_text('{"steps": []}')
+    result = invoke("diff", path, traces("a", "--input", "0", "1"))
+    assert result.exit_code == 1 and "Different" in result.output
+
+
+def test_an_actual_whose_input_does_not_fit_the_network_is_not_explained_by_expected(tmp_path, traces):
+    # EXPECTED's step replayed in place of ACTUAL's 3 inputs reproduced every value, so the
+    # report said "Different" and then "your numbers match exact backprop, with no slip".
+    good = traces("good", "--input", "0", "1")
+    data = json.loads(good.read_text())
+    data["steps"][0]["input"] = [0, 1, 1]
+    bad = tmp_path / "three.json"
+    bad.write_text(json.dumps(data))
+    result = invoke("diff", good, bad)
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "match exact backprop" not in text
+    assert "cannot replay: iteration 1: ACTUAL's input has 3 number(s); the network 2-4-1 takes 2" in text
 
 
 def test_iterations_below_1_are_refused_naming_the_file_and_step(tmp_path, traces):
@@ -339,3 +377,23 @@ def test_diff_explains_a_cross_entropy_slip_replaying_with_the_headers_loss(tmp_
     result = invoke("diff", tmp_path / "exact.json", tmp_path / "slip.json")
     assert result.exit_code == 1
     assert f"your numbers match exact backprop with the slip {slip}." in " ".join(result.stdout.split())
+
+
+def test_the_slip_updated_weights_on_a_saturated_network_is_found(tmp_path):
+    # The recipe: on a saturated 20-30-2 network the hidden errors are near 1e-7,
+    # and updated-weights moves them by about 1e-13 (a relative 6e-7). An absolute
+    # tolerance of 1e-12 swamped that and called the traces the same.
+    net = tmp_path / "net.json"
+    result = invoke("init", "20-30-2", "--seed", "4")
+    net.write_text(result.output)
+    sample = ["--weights", net, "--input", *["0.5"] * 20, "--target", "0.1", "0.9", "--lr", "0.5"]
+    expected, actual = tmp_path / "e.json", tmp_path / "a.json"
+    assert invoke("step", *sample, "--trace", expected).exit_code == 0
+    assert invoke("step", *sample, "--slip", "updated-weights", "--trace", actual).exit_code == 0
+    values = json.loads(expected.read_text())["steps"][0]["values"]
+    assert 1e-8 < abs(values["L1.n1.error"]) < 1e-6          # saturated: tiny hidden errors
+    result = invoke("diff", expected, actual)
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "atol 1e-15" in text and "with the slip updated-weights" in text
+    assert invoke("diff", expected, actual, "--atol", "1e-12").exit_code == 0   # the old default

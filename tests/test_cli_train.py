@@ -46,7 +46,7 @@ def test_train_one_epoch_equals_four_step_commands_chained_by_hand(tmp_path, con
     result = invoke("train", "--epochs", 1, "--lr", 0.5, "--convention", convention, "--save", saved)
     assert result.exit_code == 0, result.output
     current = tmp_path / "net0.json"
-    current.write_text(json.dumps(article.NETWORK))
+    current.write_text(json.dumps(article.network().to_dict()))
     for k, (x, t) in enumerate(article.XOR, 1):
         step = invoke("step", "--weights", current, "--input", *x, "--target", *t, "--lr", 0.5,
                       "--convention", convention, "--json")
@@ -54,6 +54,22 @@ def test_train_one_epoch_equals_four_step_commands_chained_by_hand(tmp_path, con
         current = tmp_path / f"net{k}.json"
         current.write_text(json.dumps(weights_from_step_json(step.stdout)))
     assert load_network(saved) == load_network(current)
+
+
+@pytest.mark.parametrize("convention", ["exact", "article"])
+def test_four_steps_saved_in_place_equal_one_epoch_of_train(tmp_path, convention):
+    # step --weights FILE --save FILE: the update in place the same-file rule allows.
+    saved = tmp_path / "trained.json"
+    assert invoke("train", "--epochs", 1, "--lr", 0.5, "--convention", convention,
+                  "--save", saved).exit_code == 0
+    current = tmp_path / "net.json"
+    current.write_text(json.dumps(article.network().to_dict()))
+    for x, t in article.XOR:
+        step = invoke("step", "--weights", current, "--save", current, "--input", *x, "--target", *t,
+                      "--lr", 0.5, "--convention", convention)
+        assert step.exit_code == 0, step.output
+    assert load_network(saved) == load_network(current)
+    assert [p.name for p in tmp_path.iterdir()] in (["trained.json", "net.json"], ["net.json", "trained.json"])
 
 
 def test_the_report_shows_curve_samples_and_verdict_and_no_progress_bar_when_piped():
@@ -88,7 +104,8 @@ def test_trace_every_k_streams_jsonl_that_round_trips(tmp_path):
     trace = read_trace(path)
     assert [s.iteration for s in trace.steps] == list(range(3, 41, 3))
     assert trace.steps[0].epoch == 1 and trace.steps[-1].epoch == 10
-    assert len(path.read_text().splitlines()) == 1 + 13
+    assert len(path.read_text().splitlines()) == 1 + 13 + 10   # the header, the steps, the epochs' losses
+    assert len(trace.epoch_losses) == 10
     assert os.listdir(tmp_path) == ["run.jsonl"]
 
 
@@ -215,7 +232,8 @@ def test_a_stop_signal_ends_at_an_iteration_end_and_leaves_valid_files(tmp_path,
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:   # wait until it is writing steps
             temporary = [p for p in tmp_path.iterdir() if p.name.startswith(".run.jsonl.")]
-            if temporary and temporary[0].read_text().count("\n") >= 3:
+            # Two steps written (the epochs' loss lines between them do not count).
+            if temporary and temporary[0].read_text().count('"iteration"') >= 2:
                 break
             time.sleep(0.05)
         else:
@@ -322,8 +340,9 @@ def test_train_with_cross_entropy_learns_three_separable_classes(tmp_path):
     header = json.loads(trace.read_text().splitlines()[0])
     assert header["loss"] == "cross-entropy"
     # The recorded loss of each traced iteration is −ln of the output where the target is 1.
-    for line in trace.read_text().splitlines()[1:]:
-        step = json.loads(line)
+    for step in map(json.loads, trace.read_text().splitlines()[1:]):
+        if "epoch_loss" in step:
+            continue
         k = step["target"].index(1.0) + 1
         assert step["values"]["loss"] == pytest.approx(-math.log(step["values"][f"L2.n{k}.out"]), rel=1e-12)
 

@@ -43,3 +43,21 @@ def test_the_formats_trace_example_is_a_trace(tmp_path):
     result = CliRunner().invoke(cli, ["diff", str(expected), str(path)])
     assert result.exit_code == 0, result.output
     assert "Same: all 2 values compared" in result.stdout
+
+
+def test_the_formats_worked_example_is_an_example_and_checks_as_described(tmp_path):
+    text = (ROOT / "docs" / "formats.md").read_text()
+    section = text.split("## Worked example", 1)[1]
+    path = tmp_path / "example.json"
+    path.write_text(section.split("```json\n", 1)[1].split("```", 1)[0])
+    result = CliRunner().invoke(cli, ["check", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    shown = json.loads(section.split("```json\n", 2)[2].split("```", 1)[0].replace("…", "").replace(
+        "output1_h = 0.64, , as", "output1_h = 0.64, L2.n1.w2 = 0.7, output2_h = 0.66, L2.n1.w3 = 0.3, "
+                                   "output3_h = 0.71, L2.n1.w4 = 0.4 and output4_h = 0.57, as"))
+    figures = {f["name"]: f for f in report["figures"]}
+    assert [figures[f["name"]] for f in shown["figures"]] == shown["figures"]
+    assert (report["first_wrong"], report["closest"]) == (shown["first_wrong"], shown["closest"])
+    assert [f["verdict"] for f in report["figures"]] == ["agrees"] * 4 + ["follows", "agrees", "follows",
+                                                                          "slip", "agrees"]

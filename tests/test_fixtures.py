@@ -3,7 +3,7 @@
 committed. Network files the cases use live in fixtures/networks/.
 
 Each case is rerun and compared with the code `nntrace diff` uses, with its default
-tolerances; every value and step must be in both. On a mismatch the test writes
+tolerances; every value and step must be in both, and a training run's epoch losses. On a mismatch the test writes
 <name>.obtained.json beside the fixture, so `nntrace diff <name>.json <name>.obtained.json`
 shows the first wrong number. To regenerate on purpose:
 python -m pytest tests/test_fixtures.py --regenerate-fixtures (the run still fails, so
@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from nntrace.cli import cli
-from nntrace.check.compare import compare
+from nntrace.check import ATOL, RTOL
+from nntrace.check.compare import compare, vectors_close
 from nntrace.trace import Trace, read_trace, write_trace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,8 @@ def test_fixture(case, request, tmp_path, monkeypatch):
     expected = read_trace(expected_path)
     report = compare(expected, obtained)
     labels = (expected.settings, expected.extra, expected.evaluator) == \
-        (obtained.settings, obtained.extra, obtained.evaluator)
+        (obtained.settings, obtained.extra, obtained.evaluator) and \
+        vectors_close(expected.epoch_losses, obtained.epoch_losses, RTOL, ATOL)
     if not (report.identical and labels):
         write_trace(obtained, obtained_path)
         first = report.first

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from nntrace import api
 from nntrace import notebook as nt
 from nntrace.errors import NntraceError
 from nntrace.core.network import random_network
@@ -61,7 +62,7 @@ def test_export_from_a_notebook(tmp_path):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"input": [0]}, "input=[0.0]: the network 2-4-1 takes 2 number"),
-    ({"input": [0.5, 1]}, "target=: required here"),
+    ({"input": [0.5, 1]}, "target: required here"),   # was "target=:", with nothing after =
     ({"input": [0, 1], "target": [1, 0]}, "has 1 output(s), got 2"),
 ])
 def test_bad_arguments_raise_one_line(kwargs, message):
@@ -70,11 +71,13 @@ def test_bad_arguments_raise_one_line(kwargs, message):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: nt.step(input=[0, "a"]), "input=[0, 'a']: item 1 ('a') is not a finite number"),
+    (lambda: nt.step(input=[0, "a"]), "input=[0, 'a']: item 1 ('a') is text, not a number"),
+    (lambda: nt.step(input=["0", "1"]),
+     "input=['0', '1']: item 0 ('0') is text, not a number (write 0.0, without quotes)"),
     (lambda: nt.step(input=[0, math.nan]), "input=[0, nan]: item 1 (nan) is not a finite number"),
     (lambda: nt.step(input=1), "input=1: expected a list of numbers, like [0, 1]"),
     (lambda: nt.step(input="01"), "input='01': expected a list of numbers, like [0, 1]"),
-    (lambda: nt.step(target=["a"]), "target=['a']: item 0 ('a') is not a finite number"),
+    (lambda: nt.step(target=["a"]), "target=['a']: item 0 ('a') is text, not a number"),
     (lambda: nt.step(lr="x"), "lr='x': not a number"),
     (lambda: nt.step(digits=-3), "digits=-3: expected a whole number from 1 to 17"),
     (lambda: nt.step(digits=18), "digits=18: expected a whole number from 1 to 17"),
@@ -90,7 +93,7 @@ def test_bad_arguments_raise_one_line(kwargs, message):
     (lambda: nt.train(epochs=0), "epochs=0: expected a whole number of at least 1"),
     (lambda: nt.train(seed="1", shuffle=True), "seed='1': expected a whole number"),
     (lambda: nt.train(data=[([0, "x"], [1])]),
-     "data[0] inputs=[0, 'x']: item 1 ('x') is not a finite number"),
+     "data[0] inputs=[0, 'x']: item 1 ('x') is text, not a number"),
     (lambda: nt.train(data=[[0, 1, 2]]), "data[0]=[0, 1, 2]: expected a pair (inputs, targets)"),
     (lambda: nt.train(data=5), "data=5: expected None, a CSV file's path or (inputs, targets) pairs"),
 ])
@@ -165,7 +168,7 @@ def test_train_on_pairs_and_on_a_csv(tmp_path):
     assert nt.train(net, str(csv), epochs=20, lr=0.5).network == on_pairs.network
     with pytest.raises(NntraceError, match=r"data\[1\]: the network 1-2-1 takes 1 input\(s\)"):
         nt.train(net, [([0.0], [0.0]), ([1.0, 2.0], [1.0])])
-    with pytest.raises(NntraceError, match="data=: required for the network 1-2-1"):
+    with pytest.raises(NntraceError, match="data: required for the network 1-2-1"):
         nt.train(net)
 
 
@@ -180,3 +183,54 @@ def test_step_takes_a_loss():
     assert "softmax with cross-entropy: target − out" in result.text()
     with pytest.raises(NntraceError, match=r"^loss='binary-cross-entropy': "):
         nt.step(net, [1], [0, 1], loss="binary-cross-entropy")
+
+
+# nt.check: a worked example judged figure by figure, as `nntrace check`.
+
+def test_check_displays_the_articles_figures_and_exports(tmp_path):
+    result = nt.check(digits=4)
+    assert result.first_wrong == "L2.n1.deriv"
+    assert repr(result) == "<nntrace check: 37 figures, first wrong L2.n1.deriv>"
+    assert result.verdicts["L1.n1.out"] == "agrees" and result.verdicts["L2.n1.deriv"] == "slip"
+    bundle = result._repr_mimebundle_(include=[], exclude=[])
+    assert set(bundle) == {"text/plain", "text/html"}
+    html = unescape(re.sub(r"<[^>]+>", "", bundle["text/html"]))
+    assert "output1_h" in html and "0.6457" in html and "✓ agrees" in html
+    assert "The first figure to go wrong: deriv(output_o) (L2.n1.deriv)" in " ".join(result.text().split())
+    result.export(tmp_path / "check.md")
+    text = (tmp_path / "check.md").read_text(encoding="utf-8")
+    assert "| `L2.n1.deriv` (deriv(output\\_o)) | 0.21 | 0.1685 | ≠ slip |" in text
+
+
+def test_check_takes_a_file_and_names_its_first_wrong_figure(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).parents[1])
+    assert nt.check("examples/mistakes.json").first_wrong == "L2.n1.deriv"
+    mazur = nt.check("examples/mazur-2-2-2.json")
+    assert mazur.first_wrong is None and set(mazur.verdicts.values()) == {"agrees"}
+    assert repr(mazur) == "<nntrace check: 22 figures, first wrong None>"
+
+
+def test_check_refuses_what_is_not_an_example_in_one_line():
+    with pytest.raises(NntraceError, match=r"^example=5: expected a worked-example file's path"):
+        nt.check(5)
+    with pytest.raises(NntraceError, match=r"^digits="):
+        nt.check(digits="many")
+    with pytest.raises(NntraceError, match=r"no-such\.json: cannot read"):
+        nt.check("no-such.json")
+
+
+def test_a_batch_step_and_a_batch_run_from_a_notebook():
+    pairs = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1])]
+    result = nt.step(data=pairs, lr=0.5, momentum=0.9, weight_decay=0.01, digits=4)
+    assert result.trace.steps[0] == api.step(data=pairs, lr=0.5, momentum=0.9, weight_decay=0.01).steps[0]
+    # The update's values by name: the mean gradient, its velocity, the new weight.
+    assert result["L2.n1.w1.velocity"] == result["L2.n1.w1.grad"] + 0.01 * 0.6
+    assert result.after.weights[1][0][0] == result["L2.n1.w1"]
+    assert "Sample 3 (1 0 → 1): Forward" in result.text() and "Update: Loss" in result.text()
+    assert repr(result).startswith("<nntrace step: a batch of 3 sample(s), mean loss 0.")
+    run = nt.train(data=pairs, epochs=20, lr=0.5, batch_size=2, momentum=0.9, weight_decay=0.01)
+    assert run.network == api.train(data=pairs, epochs=20, lr=0.5, batch_size=2, momentum=0.9,
+                                    weight_decay=0.01).network
+    assert "batches of 2 samples, momentum 0.9, weight decay 0.01" in " ".join(run.text().split())

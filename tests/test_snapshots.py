@@ -28,6 +28,8 @@ CASES = {
     "train-xor": "train --epochs 2000 --lr 0.5",
     "diff-updated-weights": "diff fixtures/article/exact.json fixtures/slips/updated-weights.json",
     "show-tanh-biases": "show --weights fixtures/networks/2-3-2-1-tanh.json",
+    "check-article": "check",
+    "check-mistakes": "check examples/mistakes.json",
 }
 
 

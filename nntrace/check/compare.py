@@ -15,9 +15,9 @@ from ..core.engine import value_names
 from ..core.names import parse_name
 from ..core.network import Network
 from ..errors import NntraceError
-from ..trace import Step, Trace, finite_or_none
+from ..trace.model import Step, Trace, finite_or_none
 
-from . import ATOL, RTOL  # noqa: E402  (the defaults, and why, are in check/__init__)
+from . import ATOL, RTOL, close  # noqa: E402  (the defaults, and why, are in check/__init__)
 
 PHASE = {"net": 0, "out": 1, "deriv": 0, "delta": 1}
 
@@ -53,17 +53,6 @@ def computation_order(names: Iterable[str], network: Network | None = None) -> l
         ordered = [name for name in value_names(network) if name in names]
     rest = names.difference(ordered)
     return ordered + sorted(rest, key=grammar_key)
-
-
-def close(expected: float, actual: float, rtol: float, atol: float) -> bool:
-    """Within tolerance; a non-finite value agrees only with a non-finite one: inf with inf,
-    and NaN with anything not finite, since a trace's null is read as NaN and means only
-    "not a finite number". (The tolerance formula gives NaN for inf − inf, and lets any
-    number near inf.)"""
-    if not (math.isfinite(expected) and math.isfinite(actual)):
-        return expected == actual or ((math.isnan(expected) or math.isnan(actual))
-                                      and not math.isfinite(expected) and not math.isfinite(actual))
-    return abs(actual - expected) <= atol + rtol * abs(expected)
 
 
 @dataclass
@@ -120,6 +109,7 @@ class Comparison:
     setup: list[str] = field(default_factory=list)            # header differences
     steps_not_checked: list[int] = field(default_factory=list)
     extra_steps: list[int] = field(default_factory=list)
+    empty: bool = False    # neither trace holds a step: two such traces agree on their headers
 
     @property
     def first(self) -> Divergence | None:
@@ -180,8 +170,9 @@ class Comparison:
 
     @property
     def same(self) -> bool:
-        """Every value both traces hold agrees, on the same setup, and something was compared."""
-        return self.compared > 0 and not self.differing and not self.setup_differences
+        """Every value both traces hold agrees, on the same setup, and something was compared
+        (or neither holds a step)."""
+        return (self.compared > 0 or self.empty) and not self.differing and not self.setup_differences
 
     @property
     def identical(self) -> bool:
@@ -209,7 +200,8 @@ def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
     `sources` names the two traces in the error raised when one numbers two steps alike.
     """
     network = actual.network or expected.network
-    report = Comparison(rtol, atol, network, setup=header_differences(expected, actual, rtol, atol))
+    report = Comparison(rtol, atol, network, setup=header_differences(expected, actual, rtol, atol),
+                        empty=not expected.steps and not actual.steps)
     ours, theirs = (by_iteration(trace, source) for trace, source in zip((expected, actual), sources))
     report.steps_not_checked = sorted(i for i in ours if i not in theirs)
     report.extra_steps = sorted(i for i in theirs if i not in ours)

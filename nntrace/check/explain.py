@@ -10,9 +10,10 @@ disagrees, so a long training run is replayed in full only by the candidates sti
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.conventions import CONVENTIONS, DEFAULT_CONVENTION
@@ -22,11 +23,11 @@ from ..core.losses import LOSSES
 from ..errors import ArgumentError
 from ..core.names import parse_name
 from ..core.network import Network
-from ..core.settings import Settings, make_settings
+from ..core.settings import ALL, Settings, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
-from ..trace import Step, Trace
+from ..trace.model import Step, Trace
 from ..trace.model import SampleValues
-from .compare import ATOL, RTOL, close
+from . import ATOL, RTOL, close
 
 PRECISIONS = tuple(f"{kind}:{n}" for kind in PRECISION_SLIPS for n in range(0, MAX_DECIMALS + 1))
 
@@ -55,6 +56,11 @@ class Candidate:
             return base if self.size else f"{base}, with no slip"
         return f"{base} with the slip{'s' * (len(self.slips) > 1)} {' and '.join(self.slips)}"
 
+    @property
+    def label(self) -> str:
+        """`derivative-on-output`, `rounded:3 + wrong-sign`, `article`: how a line names it."""
+        return " + ".join([*([self.base] if self.base != DEFAULT_CONVENTION else []), *self.slips])
+
     def to_dict(self) -> dict[str, Any]:
         return {"convention": self.base, "slips": list(self.slips)}
 
@@ -74,6 +80,22 @@ def candidates() -> tuple[Candidate, ...]:
 
 
 @dataclass
+class Closest:
+    """The way of computing that reproduces the most values, and the names it leaves over."""
+
+    candidate: Candidate
+    missed: list[str] = field(default_factory=list)   # trace names it does not reproduce
+
+    def describe(self) -> str:
+        """`rounded:3, except loss`: the candidate, and what it leaves over."""
+        what = self.candidate.label or self.candidate.describe()
+        return what + (f", except {', '.join(self.missed)}" if self.missed else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.candidate.to_dict(), "except": self.missed}
+
+
+@dataclass
 class Explanation:
     """The simplest candidates that reproduce ACTUAL, or why none could be tried."""
 
@@ -82,6 +104,7 @@ class Explanation:
     reason: str = ""          # why no replay was possible, if none was
     opposite_sign: bool = False   # ACTUAL is EXPECTED with error = out − target: not a mistake
     replayed_with: str = ""   # ACTUAL's settings that differ from EXPECTED's, which the replay used
+    closest: Closest | None = None   # when nothing reproduces every value: what reproduces the most
 
     @property
     def message(self) -> str:
@@ -92,8 +115,9 @@ class Explanation:
         if self.reason:
             return f"cannot replay: {self.reason}"
         if not self.matches:
+            closest = f"; closest: {self.closest.describe()}" if self.closest else ""
             return (f"no known slip or pair of slips reproduces ACTUAL ({self.tried} ways of "
-                    f"computing tried)")
+                    f"computing tried){closest}")
         text = "your numbers match " + self.matches[0].describe()
         others = [c.describe() for c in self.matches[1:]]
         text += f" (as well as {'; '.join(others)})" if others else ""
@@ -101,7 +125,8 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "matches": [c.to_dict() for c in self.matches],
-                "tried": self.tried, "opposite_sign": self.opposite_sign}
+                "tried": self.tried, "opposite_sign": self.opposite_sign,
+                "closest": self.closest.to_dict() if self.closest else None}
 
 
 @dataclass
@@ -137,11 +162,21 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
                 f"replay needs every iteration's input and target from the first on")
     for iteration in range(1, last + 1):
         step = theirs.get(iteration)
+        wrong = misfit(step, network) if step is not None else ""
+        if wrong:   # replaying EXPECTED's sample instead would "match" a trace wrong here
+            return f"iteration {iteration}: ACTUAL's {wrong}"
         if step is None or not fits(step, network):
             step = ours.get(iteration)
         if step is None or not fits(step, network):
             return f"iteration {iteration}: no input and target that fit the network {network.shape}"
         schedule.append(step)
+    batched = {bool(step.samples) for step in schedule}
+    if len(batched) > 1:
+        return "some steps list the samples of a batch and some do not"
+    if batched and (True in batched) == settings.online:
+        # The steps say what the header may not (a Recorder's header says batch size 1 unless
+        # told): a step that lists samples is a batch's update, one that does not a sample's.
+        settings = dataclasses.replace(settings, batch_size=ALL if True in batched else 1)
     made = actual.evaluator if actual.evaluator is not None else expected.evaluator
     return Replay(network, settings, schedule, theirs, made if made in EVALUATORS else None)
 
@@ -150,6 +185,20 @@ def fits(step: Step, network: Network) -> bool:
     """The step's sample (a batch's: each of its samples) fits the network's inputs and outputs."""
     samples = step.samples or [step]
     return all(len(s.input) == network.inputs and len(s.target) == network.outputs for s in samples)
+
+
+def misfit(step: Step, network: Network) -> str:
+    """What of a step's recorded sample does not fit the network (`input has 3 numbers; the
+    network 2-4-1 takes 2`), or "" (a vector not recorded is no misfit)."""
+    for k, sample in enumerate(step.samples or [step], 1):
+        where = f"sample {k}: " if step.samples else ""
+        for key, size in (("input", network.inputs), ("target", network.outputs)):
+            vector = getattr(sample, key)
+            if vector and len(vector) != size:
+                takes = "takes" if key == "input" else "has outputs for"
+                return (f"{where}{key} has {len(vector)} number(s); the network {network.shape} "
+                        f"{takes} {size}")
+    return ""
 
 
 def spans(numbers: list[int]) -> str:
@@ -179,7 +228,8 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         tried += 1
         if reproduces(candidate, setup, rtol, atol):
             matches.append(candidate)
-    return Explanation(matches, tried, replayed_with=differing_settings(expected.settings, setup.settings))
+    return Explanation(matches, tried, replayed_with=differing_settings(expected.settings, setup.settings),
+                       closest=None if matches else closest_candidate(setup, rtol, atol))
 
 
 def differing_settings(expected: Settings, replayed: Settings) -> str:
@@ -214,12 +264,21 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
     return negated > 0 and updates > 0
 
 
+def replay_engine(candidate: Candidate, setup: Replay) -> Engine | None:
+    """The engine that replays the trace under this candidate: the evaluator that made the
+    trace where the candidate computes in floats; None for a way of computing these
+    settings cannot take (the article's with softmax)."""
+    try:
+        return new_engine(setup.network, candidate.settings(setup.settings), setup.evaluator,
+                          training=len(setup.schedule) > 1)
+    except ArgumentError:
+        return None
+
+
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
     """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
-    try:   # with the evaluator that made the trace, where the candidate computes in floats
-        engine = new_engine(setup.network, candidate.settings(setup.settings), setup.evaluator,
-                            training=len(setup.schedule) > 1)
-    except ArgumentError:   # a way of computing these settings cannot take (the article's with softmax)
+    engine = replay_engine(candidate, setup)
+    if engine is None:
         return False
     compared = 0
     for step in setup.schedule:
@@ -237,6 +296,43 @@ def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) ->
                     if not close(float(ours[name]), value, rtol, atol):
                         return False
     return compared > 0
+
+
+def closest_candidate(setup: Replay, rtol: float, atol: float) -> Closest | None:
+    """The simplest way of computing that reproduces the most of ACTUAL's values, and the
+    names it does not; a candidate stops as soon as it misses more than the best so far."""
+    best: Closest | None = None
+    for candidate in candidates():
+        missed = misses(candidate, setup, rtol, atol, None if best is None else len(best.missed))
+        if missed is not None and (best is None or len(missed) < len(best.missed)):
+            best = Closest(candidate, missed)
+    recorded = sum(len(s.values) + sum(len(x.values) for x in s.samples) for s in setup.recorded.values())
+    if best is None or len(best.missed) >= recorded:
+        return None   # nothing reproduces anything
+    best.missed = list(dict.fromkeys(best.missed))
+    return best
+
+
+def misses(candidate: Candidate, setup: Replay, rtol: float, atol: float,
+           bound: int | None) -> list[str] | None:
+    """The names of ACTUAL's values this candidate's replay misses, or None at `bound` or more."""
+    engine = replay_engine(candidate, setup)
+    if engine is None:
+        return None
+    missed: list[str] = []
+    for step in setup.schedule:
+        try:
+            replayed = replay_step(engine, step)
+        except ArithmeticError:
+            return None
+        recorded = setup.recorded.get(step.iteration)
+        pairs = [] if recorded is None else [(recorded.values, replayed.values), *(
+            (theirs.values, ours.values) for theirs, ours in zip(recorded.samples, replayed.samples))]
+        missed += [name for theirs, ours in pairs for name, value in theirs.items()
+                   if name in ours and not close(float(ours[name]), value, rtol, atol)]
+        if bound is not None and len(missed) >= bound:
+            return None
+    return missed
 
 
 def replay_step(engine: Engine, step: Step) -> Step:

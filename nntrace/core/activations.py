@@ -41,6 +41,15 @@ class Activation:
         return self.forward is None
 
 
+def applied(function: str, operand: str) -> str:
+    """`sigmoid(-0.1)`: a function's own parentheses are enough, so a negative operand,
+    which a formula writes as `(-0.1)`, loses its own."""
+    inner = operand[1:-1]
+    if operand.startswith("(") and operand.endswith(")") and "(" not in inner and ")" not in inner:
+        operand = inner
+    return f"{function}({operand})"
+
+
 def softmax(net: Number, nets: Sequence[Number]) -> Number:
     """The output of `net`, one of its layer's `nets`: e^(net − m) / Σ_k e^(net_k − m), with m
     the largest net, so that it never overflows."""
@@ -83,13 +92,13 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
     Activation("relu", "x if x > 0, else 0 (derivative 0 at 0 and below, as PyTorch)",
                lambda x: x if x > 0.0 else 0.0, lambda net, out: 1.0 if net > 0.0 else 0.0,
                lambda x: x if x > 0 else D0, lambda net, out: D1 if net > 0 else D0,
-               lambda net, out: f"relu′({net})"),
+               lambda net, out: applied("relu′", net)),
     Activation("leaky_relu", "x if x > 0, else 0.01·x (derivative 0.01 at 0 and below, as PyTorch)",
                lambda x: x if x > 0.0 else LEAKY_SLOPE * x,
                lambda net, out: 1.0 if net > 0.0 else LEAKY_SLOPE,
                lambda x: x if x > 0 else DECIMAL_LEAKY_SLOPE * x,
                lambda net, out: D1 if net > 0 else DECIMAL_LEAKY_SLOPE,
-               lambda net, out: f"leaky_relu′({net})"),
+               lambda net, out: applied("leaky_relu′", net)),
     Activation("identity", "x",
                lambda x: x, lambda net, out: 1.0,
                lambda x: x, lambda net, out: D1,

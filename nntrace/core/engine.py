@@ -11,7 +11,7 @@ import math
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import localcontext
 from functools import lru_cache
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..errors import NonFiniteError
 from . import names as N
@@ -94,6 +94,7 @@ class Engine:
             slots.setdefault(name, len(slots))
         for a in program.assigns:
             slots.setdefault(a.name, len(slots))
+        self._slots, self._written = slots, None
         self.env: list[Number] = [numbers.zero] * len(slots)
         for name in constants | {N.ZERO}:
             self.env[slots[name]] = numbers.convert(N.constant(name))
@@ -130,6 +131,10 @@ class Engine:
     def finite(self, state: Sequence[Number]) -> bool:
         return all(map(math.isfinite, state))
 
+    def state_by_name(self) -> dict[str, float]:
+        """The weights, biases and velocities as floats, by trace name (a traced step's before)."""
+        return dict(zip(self.program.state, map(float, self.state)))
+
     def convert(self, values: Sequence[float]) -> list[Number]:
         return [self.numbers.convert(v) for v in values]
 
@@ -138,9 +143,19 @@ class Engine:
         return [self.convert(v) for v in vectors]
 
     def step(self, inputs: Sequence[float], targets: Sequence[float],
-             record: Record | None = None) -> Number:
-        """One sample forward, backward and update; returns the loss before the update."""
-        return self.step_converted(self.convert(inputs), self.convert(targets), record)
+             record: Record | None = None, written: Mapping[str, Number] | None = None) -> Number:
+        """One sample forward, backward and update; returns the loss before the update.
+
+        `written`: values a worked example wrote down, by trace name. Each is recorded as
+        computed, then replaced by the written value before any later line reads it, as a
+        person goes on from what they wrote (`nntrace check`)."""
+        if written is not None:
+            self._written = {self._slots[name]: value for name, value in written.items()
+                             if name in self._slots}
+        try:
+            return self.step_converted(self.convert(inputs), self.convert(targets), record)
+        finally:
+            self._written = None
 
     def step_converted(self, x: Sequence[Number], targets: Sequence[Number],
                        record: Record | None = None) -> Number:
@@ -187,15 +202,23 @@ class Engine:
                     env[:k] = main[:k]
                     self._evaluate(env, code, record and (lambda n, v, s=s: record(n, v, s)))
         self.state[:] = main[:k]
-        return sum((env[self._loss_slot] for env in samples), self.numbers.zero)
+        return self._added(samples, self._loss_slot)
+
+    def _added(self, samples: list[list[Number]], slot: int) -> Number:
+        """The samples' values in `slot` added left to right, as the compiled step adds them
+        (Python 3.12's sum() of floats compensates, and could end on another last bit)."""
+        total = self.numbers.zero
+        for env in samples:
+            total += env[slot]
+        return total
 
     def _evaluate(self, env: list[Number], code: list, record: Record | None,
                   samples: list[list[Number]] | None = None) -> None:
         """Each assignment of `code` in `env`; a batch's mean over `samples`' values."""
-        carry = self.arithmetic.carry
+        carry, written = self.arithmetic.carry, self._written
         for out, function, args, kind, name in code:
             if function is None:   # the mean over the batch's samples, in their order
-                value = sum((each[args[0]] for each in samples), self.numbers.zero) / len(samples)
+                value = self._added(samples, args[0]) / len(samples)
             else:
                 value = function(*[env[a] for a in args])
             if kind is not None:
@@ -203,6 +226,8 @@ class Engine:
             env[out] = value
             if record is not None:
                 record(name, value)
+            if written is not None and out in written:
+                env[out] = written[out]
 
     @property
     def _loss_slot(self) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NntraceError
-from ..files import read_text, write_atomically
+from ..files import read_text, source_name, write_atomically
 from .activations import ACTIVATIONS, DEFAULT_ACTIVATION
 
 FORMAT = "nntrace-network/1"
@@ -72,7 +72,7 @@ class Network:
 
 def load_network(path: str | Path) -> Network:
     """Read and validate a network file."""
-    source = str(path)
+    source = source_name(path)
     text = read_text(path, "utf-8-sig")
     return Network.from_dict(parse_json(text, source), source)
 
@@ -101,14 +101,18 @@ def random_network(layers: list[int], activation: str | list[str] = DEFAULT_ACTI
 
 
 def parse_json(text: str, source: str) -> Any:
-    """json.loads, but NaN and Infinity are refused and errors name the line and column."""
-
-    def refuse(token: str) -> None:
-        raise NntraceError(f"{source}: {token} is not a number JSON allows")
-
+    """json.loads, errors naming the line and column. NaN and Infinity are read as a
+    JsonConstant, so that the validator refuses them naming their place (weights[0][1][0])."""
     try:
-        return json.loads(text.removeprefix("\ufeff"), parse_constant=refuse)
+        return json.loads(text.removeprefix("\ufeff"), parse_constant=JsonConstant.read)
     except json.JSONDecodeError as error:
+        if error.msg == "Extra data" and error.lineno > 1:   # JSON Lines? a trace's header
+            try:
+                first = json.loads(text.strip().splitlines()[0])
+            except (ValueError, RecursionError):
+                first = None
+            if isinstance(first, dict):
+                _Validator(source).not_a_trace(first)
         raise NntraceError(f"{source}: line {error.lineno} column {error.colno}: not valid JSON: "
                            f"{error.msg}") from None
     except RecursionError:
@@ -117,8 +121,21 @@ def parse_json(text: str, source: str) -> Any:
         raise NntraceError(f"{source}: not readable as JSON: {error}") from None
 
 
+class JsonConstant(float):
+    """NaN, Infinity or -Infinity as a file spelled it: numbers JSON does not allow."""
+
+    token = "NaN"
+
+    @classmethod
+    def read(cls, token: str) -> "JsonConstant":
+        constant = cls(token.replace("Infinity", "inf"))
+        constant.token = token
+        return constant
+
+
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A JSON number: not a bool, nor a NaN or Infinity token (JsonConstant)."""
+    return isinstance(value, (int, float)) and not isinstance(value, (bool, JsonConstant))
 
 
 def as_float(value: int | float) -> float:
@@ -147,11 +164,13 @@ class _Validator:
         return NntraceError(f"{self.source}: {place}: {problem}")
 
     def number(self, value: Any, place: str) -> float:
+        if isinstance(value, JsonConstant):
+            raise self.fail(place, f"{value.token} is not a number JSON allows")
         if not is_number(value):
-            raise self.fail(place, f"{json.dumps(value)} is not a number")
+            raise self.fail(place, f"{json.dumps(value)[:40]} is not a number")
         number = as_float(value)
         if not math.isfinite(number):
-            raise self.fail(place, f"{value} is not a finite number")
+            raise self.fail(place, "a number beyond a float's range (1.8e308)")
         return number
 
     def numbers(self, value: Any, place: str, length: int, what: str) -> list[float]:
@@ -172,6 +191,7 @@ class _Validator:
     def network(self, data: Any) -> Network:
         if not isinstance(data, dict):
             raise NntraceError(f"{self.source}: expected a JSON object with layers, activation, weights")
+        self.not_a_trace(data)
         unknown = sorted(set(data) - KEYS)
         if unknown:
             raise self.fail(unknown[0], f"unknown key (known: {', '.join(sorted(KEYS))})")
@@ -188,6 +208,12 @@ class _Validator:
         weights = self.weights(data["weights"], layers)
         biases = None if data.get("biases") is None else self.biases(data["biases"], layers)
         return Network(layers, activations, weights, biases)
+
+    def not_a_trace(self, data: dict) -> None:
+        form = data.get("format")
+        if isinstance(form, str) and form.startswith("nntrace-trace/") or "format" not in data and "steps" in data:
+            raise NntraceError(f"{self.source}: a trace ({form or 'it has steps'}), not a network file; "
+                               f"its header's \"network\" is the network it started from")
 
     def layers(self, value: Any) -> list[int]:
         if not isinstance(value, list) or len(value) < 2:
@@ -221,11 +247,22 @@ class _Validator:
         self.array(value, "weights", len(layers) - 1, "weight matrices (one per layer after the input)")
         result = []
         for l, matrix in enumerate(value):
+            self.transposed(matrix, l, layers)
             rows = self.array(matrix, f"weights[{l}]", layers[l + 1],
                               f"rows (one per neuron of layer {l + 1})")
             result.append([self.numbers(row, f"weights[{l}][{j}]", layers[l],
                                         f"numbers (one per neuron of layer {l})") for j, row in enumerate(rows)])
         return result
+
+    def transposed(self, matrix: Any, l: int, layers: list[int]) -> None:
+        """Refuse, by name, a matrix in the (inputs x neurons) layout of x @ W."""
+        into, out_of = layers[l + 1], layers[l]
+        if (into != out_of and isinstance(matrix, list) and len(matrix) == out_of
+                and all(isinstance(row, list) and len(row) == into for row in matrix)):
+            raise self.fail(f"weights[{l}]", f"{out_of} rows of {into}: the transposed layout "
+                                             f"(one row per neuron of layer {l}, as x @ W); a network "
+                                             f"file has one row per neuron of layer {l + 1} ({into} rows "
+                                             f"of {out_of}), weights[{l}][j][i] from neuron i into j")
 
     def biases(self, value: Any, layers: list[int]) -> list[list[float]]:
         self.array(value, "biases", len(layers) - 1, "bias lists (one per layer after the input)")

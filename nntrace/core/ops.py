@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from . import names as N
-from .activations import ACTIVATIONS, softmax
+from .activations import ACTIVATIONS, applied, softmax
 from .losses import LOSSES
 from .numbers import Number, Numbers
 
@@ -112,7 +112,7 @@ OPS: dict[str, Op] = {
                        net_formula),
     "activate": Op(lambda p, n: activation(p, n)[0],
                    lambda p, v: f"f_{p}({v[0]})",
-                   lambda p, names, t: f"{p}({t[0]})"),
+                   lambda p, names, t: applied(p, t[0])),
     "softmax": Op(lambda p, n: (lambda net, *nets: softmax(net, nets)),
                   lambda p, v: call("softmax", [v[0], f"({', '.join(v[1:])},)"]),
                   lambda p, names, t: softmax_formula(t)),
@@ -124,9 +124,9 @@ OPS: dict[str, Op] = {
                        lambda p, names, t: LOSSES[p].error_formula(*t)),
     "flipped_error": Op(lambda p, n: (lambda t, o, size, error=LOSSES[p].error: -error(t, o, size)),
                         lambda p, v: "-" + call(f"error_{identifier(p)}", v),
-                        lambda p, names, t: f"−({LOSSES[p].error_formula(*t)})"),
+                        lambda p, names, t: f"-({LOSSES[p].error_formula(*t)})"),
     "back_sum": Op(lambda p, n: back_sum(n),
-                   lambda p, v: sum_source([f"{d} * {w}" for d, w in pairs_of(v)], "0.0"),
+                   lambda p, v: sum_source([f"{d} * {w}" for d, w in pairs_of(v)], "ZERO"),
                    lambda p, names, t: add_up([f"{d} × {w}" for d, w in pairs_of(t)])),
     "derivative": Op(lambda p, n: activation(p, n)[1],
                      lambda p, v: f"g_{p}({v[0]}, {v[1]})",
@@ -134,22 +134,22 @@ OPS: dict[str, Op] = {
     "derivative_on_output": Op(
         lambda p, n: (lambda out, f=activation(p, n): f[1](out, f[0](out))),
         lambda p, v: f"g_{p}({v[0]}, f_{p}({v[0]}))",
-        lambda p, names, t: f"{p}′({t[0]})"),
-    "one": Op(lambda p, n: (lambda one=n.one: one), lambda p, v: "1.0",
+        lambda p, names, t: applied(f"{p}′", t[0])),
+    "one": Op(lambda p, n: (lambda one=n.one: one), lambda p, v: "ONE",
               lambda p, names, t: "1 (derivative left out)"),
     "product": Op(lambda p, n: (lambda a, b: a * b), lambda p, v: f"{v[0]} * {v[1]}",
                   lambda p, names, t: f"{t[0]} × {t[1]}"),
     "softmax_delta": Op(lambda p, n: softmax_delta(n),
-                        lambda p, v: f"{v[0]} * ({v[1]} - {sum_source([f'{e} * {o}' for e, o in pairs_of(v[2:])], '0.0')})",
+                        lambda p, v: f"{v[0]} * ({v[1]} - {sum_source([f'{e} * {o}' for e, o in pairs_of(v[2:])], 'ZERO')})",
                         lambda p, names, t: f"{t[0]} × ({t[1]} − {sum_text([f'{e} × {o}' for e, o in pairs_of(t[2:])])})"),
     "shortcut_delta": Op(lambda p, n: (lambda t, o: t - o), lambda p, v: f"{v[0]} - {v[1]}",
                          lambda p, names, t: f"{t[0]} − {t[1]} ({LOSSES[p].needs} with {p}: target − out)"),
     "flipped_shortcut": Op(lambda p, n: (lambda t, o: o - t), lambda p, v: f"{v[1]} - {v[0]}",
                            lambda p, names, t: f"{t[1]} − {t[0]}"),
     "gradient": Op(lambda p, n: (lambda delta, x: -(delta * x)), lambda p, v: f"-({v[0]} * {v[1]})",
-                   lambda p, names, t: f"−{t[0]} × {t[1]}", symbol="∂E/∂w"),
+                   lambda p, names, t: f"-{t[0]} × {t[1]}", symbol="∂E/∂w"),
     "bias_gradient": Op(lambda p, n: (lambda delta: -delta), lambda p, v: f"-{v[0]}",
-                        lambda p, names, t: f"−{t[0]}", symbol="∂E/∂b"),
+                        lambda p, names, t: f"-{t[0]}", symbol="∂E/∂b"),
     "sgd": Op(lambda p, n: (lambda w, x, delta, lr: w + x * delta * lr),
               lambda p, v: f"{v[0]} + {v[1]} * {v[2]} * {v[3]}",
               lambda p, names, t: f"{t[0]} + {t[1]} × {t[2]} × {t[3]}"),
@@ -180,6 +180,7 @@ def identifier(name: str) -> str:
 
 
 def sum_text(terms: Sequence[str]) -> str:
-    return terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
+    """`(a + b + c)`, shortened as add_up shortens it: a batch of 1000 samples' mean stays a line."""
+    return terms[0] if len(terms) == 1 else "(" + add_up(list(terms)) + ")"
 
 

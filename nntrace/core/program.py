@@ -23,10 +23,10 @@ formula text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain, groupby, repeat
 from operator import attrgetter
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import AbstractSet, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from . import names as N
 from .activations import ACTIVATIONS
@@ -280,3 +280,65 @@ def build(layers: Sequence[int], activations: Sequence[str], biases: bool, loss:
     for rewrite in rewrites:
         assigns = rewrite(assigns)
     return Program(tuple(layers), biases, tuple(assigns), descent)
+
+
+
+
+@dataclass(frozen=True)
+class Operand:
+    """Where the value an assignment reads comes from, as the step computes it.
+
+    kind: "sample" a value this sample's pass computed before (online: the step's own);
+    "step" a value the batch's part computed before (a batch's mean gradient, a new weight);
+    "before" a weight, bias or velocity as the step began; "input", "target" the sample's
+    (`index` counts from 1); "rate" lr, momentum or weight_decay; "constant" a number
+    written out; "samples" the value of each sample of the batch (a batch's mean);
+    "unknown" nothing the step holds (a name no assignment gives).
+    """
+
+    kind: str
+    name: str
+    index: int = 0
+
+
+@lru_cache(maxsize=64)
+def operand_sources(program: Program) -> tuple[tuple[str, Assign, tuple[Operand, ...]], ...]:
+    """Each assignment in order, with its scope ("sample" or "batch") and where each of its
+    operands comes from. A sample's pass reads its input and target, what its own pass
+    computed before, and the weights as the step began or as an earlier batch part left
+    them; the batch's part reads its own earlier values and the state, never a sample's."""
+    return tuple(sources_of(program))
+
+
+def sources_of(program: Program, wanted: AbstractSet[str] | None = None
+               ) -> Iterator[tuple[str, Assign, tuple[Operand, ...]]]:
+    """operand_sources, of the `wanted` assignments only (None: all): a summary of a wide
+    step writes the formulas of a few hundred of its hundreds of thousands."""
+    state = set(program.state)
+    inputs = {name: k for k, name in enumerate(program.inputs, 1)}
+    targets = {name: k for k, name in enumerate(program.targets, 1)}
+    rates = {N.LEARNING_RATE, N.MOMENTUM, N.WEIGHT_DECAY}
+    by_sample: set[str] = set()
+    by_batch: set[str] = set()
+
+    def source(x: str, scope: str) -> Operand:
+        if x in rates or N.constant(x) is not None:
+            return Operand("rate" if x in rates else "constant", x)
+        if scope == "batch":
+            return Operand("step" if x in by_batch else "before" if x in state else "unknown", x)
+        if x in inputs or x in targets:
+            return Operand("input", x, inputs[x]) if x in inputs else Operand("target", x, targets[x])
+        if x in by_sample:
+            return Operand("sample", x)
+        if x in state:
+            return Operand("step" if x in by_batch else "before", x)
+        return Operand("unknown", x)
+
+    for scope, assigns in program.phases():
+        if scope == "sample":
+            by_sample -= state   # each sample pass reads the weights afresh, as the batch left them
+        for a in assigns:
+            if wanted is None or a.name in wanted:
+                yield scope, a, ((Operand("samples", a.args[0]),) if a.op == "mean"
+                                 else tuple(source(x, scope) for x in a.args))
+            (by_sample if scope == "sample" else by_batch).add(a.name)

@@ -76,7 +76,7 @@ def make_settings(lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CON
         raise ArgumentError("convention", f"expected {choices(CONVENTIONS)}", convention)
     if loss not in LOSSES:
         raise ArgumentError("loss", f"unknown {loss!r} (choose from {', '.join(LOSSES)})", loss)
-    names = (slips,) if isinstance(slips, str) else slips
+    names = () if slips is None else (slips,) if isinstance(slips, str) else slips   # None: no slip
     if not isinstance(names, Sequence) or not all(isinstance(s, str) for s in names):
         raise ArgumentError("slips", "expected a slip name or a list of them", slips)
     own = CONVENTIONS[convention].slips

@@ -98,8 +98,9 @@ LOSSES: dict[str, tuple[Callable[[Array, Array, Array], Array], Callable[[Array,
 
 def scope() -> dict[str, object]:
     """The names the generated step calls, as core/compiled.py names their float versions:
-    f_sigmoid, g_sigmoid, loss_cross_entropy, error_cross_entropy, softmax, np."""
-    found: dict[str, object] = {"np": np, "softmax": softmax}
+    f_sigmoid, g_sigmoid, loss_cross_entropy, error_cross_entropy, softmax, the constants
+    ZERO and ONE the operations' sources write, and np."""
+    found: dict[str, object] = {"np": np, "softmax": softmax, "ZERO": 0.0, "ONE": 1.0}
     for name, (forward, derivative) in ACTIVATIONS.items():
         found[f"f_{name}"], found[f"g_{name}"] = forward, derivative
     for name, (loss, error) in LOSSES.items():

@@ -229,6 +229,10 @@ class VectorEngine:
         flat = np.concatenate([np.ravel(array) for array in self.state])
         return flat[self.state_order()].tolist()
 
+    def state_by_name(self) -> dict[str, float]:
+        """The weights, biases and velocities as floats, by trace name (a traced step's before)."""
+        return dict(zip(self.program.state, self.flat_state()))
+
     def load_flat(self, values: Sequence[float]) -> None:
         """Take the state from the engine's flat list (Program.state order)."""
         flat = np.empty(sum(array.size for array in self.state))

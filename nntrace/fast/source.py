@@ -15,7 +15,7 @@ arrays. A vector is named by its key (L1.net -> L1_net); in a batch the samples'
 have a first axis of samples, and the batch's own values (mean gradients) are batch_…,
 beside the samples' of the same name. Untraced, an operation whose value nothing needs
 (a gradient that plain descent never reads) is left out, and a batch's mean gradient is
-taken from its deltas and inputs at once (−deltaᵀ·x / size) instead of each sample's
+taken from its deltas and inputs at once (−delta.T @ x / size) instead of each sample's
 matrix; traced, every value is computed and returned for the recorder.
 """
 
@@ -95,7 +95,7 @@ class Writer:
 
     def expression(self, vector: Vector, texts: list[str], scope: str) -> str:
         op, operands = vector.op, vector.operands
-        if op == "weighted_sum":   # W·x for one sample, X·Wᵀ for a batch's
+        if op == "weighted_sum":   # W @ x for one sample, X @ W.T for a batch's
             product = f"{texts[2]} @ {texts[1]}.T" if self.batched else f"{texts[1]} @ {texts[2]}"
             return product + (f" + {texts[0]}" if operands[0].how == SAME else "")
         if op == "back_sum":
@@ -122,7 +122,7 @@ class Writer:
 
 def fused_means(lines: Sequence[Line]) -> dict[int, tuple[str, tuple[str, ...]]]:
     """Untraced batches: each mean of a per-sample gradient −(delta × x) that nothing else
-    reads, as one product over the samples, −(deltaᵀ · x) / size (the same sum, in another
+    reads, as one product over the samples, −(delta.T @ x) / size (the same sum, in another
     order), with what it reads, by the index of the mean's line; the gradient's line is then
     unneeded."""
     readers: dict[str, list[int]] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
+from ..views.check import CheckView
 from ..views.network import NetworkView, connection_header, connection_rows, layer_tables
 from ..views.step import StepView
 from ..views.train import TrainView
@@ -57,6 +58,8 @@ def blocks_of(part: Any) -> list[Block]:
         return train_blocks(part)
     if isinstance(part, NetworkView):
         return network_blocks(part)
+    if isinstance(part, CheckView):
+        return check_blocks(part)
     raise TypeError(f"no blocks for {type(part).__name__}")
 
 
@@ -111,3 +114,11 @@ def network_blocks(part: NetworkView) -> list[Block]:
         if table.note:
             blocks.append(Paragraph(f"… {table.note}"))
     return blocks
+
+
+def check_blocks(view: CheckView) -> list[Block]:
+    rows: list[list[Cell]] = [[[(line.name, "code")] + ([(f" ({line.source_name})", "")] if line.source_name else []),
+                               line.printed, line.exact, line.mark, line.explanation] for line in view.lines]
+    blocks: list[Block] = [Heading(view.title),
+                           Table("", ["figure", "printed", "exact", "verdict", "why"], rows), Paragraph(view.summary)]
+    return blocks + ([Paragraph(view.closest)] if view.closest else [])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich import box
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -53,42 +54,73 @@ class DiffReport:
             yield Text(f"Earliest recorded difference: iteration {first.iteration}, {first.where}. It is "
                        f"the cause only if nothing computed before it went unrecorded; the values "
                        f"computed after it follow from it.{unseen}", style="bold")
-            table, more = self.table(first)
+            table, more = self.fitting_table(first, console, options)
             yield table
             if more:
                 yield Text(f"… and {more} more in iteration {first.iteration}", style="dim")
         yield from self.summary()
 
-    def table(self, first: Divergence) -> tuple[Table, int]:
+    def fitting_table(self, first: Divergence, console: Console,
+                      options: ConsoleOptions) -> tuple[Table | Group, int]:
+        """The table at the terminal's width without cutting a digit: the worked example's
+        column goes first; narrower still, each value is a few lines of its own."""
+        unbounded = options.update_width(10_000)   # the width the table wants, not what it gets
+        for names in ((True, False) if self.view.names else (False,)):
+            table, more = self.table(first, names)
+            if Measurement.get(console, unbounded, table).maximum <= options.max_width:
+                return table, more
+        return self.stacked(first), more
+
+    def rows(self, first: Divergence) -> tuple[list[tuple[Divergence, str, str, str]], int]:
+        """The values shown (the first divergence and those after it in its iteration), each
+        with its expected, actual and difference as text; and how many more there are."""
+        step = next(s for s in self.view.comparison.steps if s.iteration == first.iteration)
+        rows = [(d, *distinct(d.expected, d.actual), f"{d.difference:+.3g}")
+                for d in step.differing[:SHOWN + 1]]
+        return rows, max(0, len(step.differing) - SHOWN - 1)
+
+    def table(self, first: Divergence, with_names: bool = True) -> tuple[Table, int]:
         """The first divergence and the values that differ after it in its iteration;
         and how many more differ there than the table shows."""
-        report, names = self.view.comparison, self.view.names
-        step = next(s for s in report.steps if s.iteration == first.iteration)
+        names = self.view.names if with_names else {}
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("trace name", no_wrap=True)
         if names:
             table.add_column(self.view.source, no_wrap=True)
         for heading in ("expected", "actual", "difference"):
             table.add_column(heading, justify="right", no_wrap=True)
-        for number, d in enumerate(step.differing[:SHOWN + 1]):
-            expected, actual = distinct(d.expected, d.actual)
+        rows, more = self.rows(first)
+        for number, (d, expected, actual, difference) in enumerate(rows):
             row = [Text(d.where, style="bold red" if number == 0 else "cyan")]
             if names:
                 row.append(names.get(d.name, ""))
-            row += [expected, actual, f"{d.difference:+.3g}"]
-            table.add_row(*row)
-        return table, max(0, len(step.differing) - SHOWN - 1)
+            table.add_row(*row, expected, actual, difference)
+        return table, more
+
+    def stacked(self, first: Divergence) -> Group:
+        """For a terminal too narrow for the table: a value's name, then its numbers a line each."""
+        rows, _ = self.rows(first)
+        lines: list[Text] = []
+        for number, (d, expected, actual, difference) in enumerate(rows):
+            name = self.view.names.get(d.name)
+            lines.append(Text(d.where + (f" ({name})" if name else ""),
+                              style="bold red" if number == 0 else "cyan"))
+            lines += [Text(f"  expected   {expected}"), Text(f"  actual     {actual}"),
+                      Text(f"  difference {difference}")]
+        return Group(*lines)
 
     def summary(self) -> RenderResult:
         report = self.view.comparison
         iterations = len(report.steps)
         tolerance = f"rtol {report.rtol:g}, atol {report.atol:g}"
-        if report.same:
+        if report.same and report.empty:
+            yield Text("Same: neither trace holds a step, and their headers agree.", style="bold green")
+        elif report.same:
             yield Text(f"Same: all {report.compared} values compared in {iterations} iteration(s) "
                        f"agree within {tolerance}.", style="bold green")
         elif report.compared == 0:
             yield Text("Different: the traces have no value in common, so nothing was compared "
-                       "(trace names are like L1.n1.net, see the README).", style="bold red")
+                       "(trace names are like L1.n1.net, see docs/formats.md).", style="bold red")
         elif not report.differing:
             yield Text(f"Different: all {report.compared} values compared agree within {tolerance}, "
                        f"but the traces were computed from the different setups above.", style="bold red")

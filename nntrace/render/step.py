@@ -29,9 +29,11 @@ class StepTables:
         # article's column stays beside the formulas instead of drifting to the far right.
         widest = max((len(line.label) + len(line.formula) + len(line.value) + 6 for line in lines
                       if not line.note), default=20)
-        width = min(options.max_width, name_width + widest + (20 if view.with_figures else 6))
+        figure_width = max([12, *(len(f"{line.figure} {line.verdict}") for line in lines)])
+        width = min(options.max_width, name_width + widest + (figure_width + 8 if view.with_figures else 6))
         for section in view.sections:
-            table = new_table(section.heading, name_width, view.source if view.with_figures else "")
+            table = new_table(section.heading, name_width, view.source if view.with_figures else "",
+                              figure_width)
             table.width = width
             for line in section.lines:
                 if line.note:   # values a summary left out
@@ -51,15 +53,15 @@ class StepTables:
             yield Text(f"≠{number}  {note}", style="yellow")
 
 
-def new_table(heading: str, name_width: int, figures: str) -> Table:
-    """`figures`: the title of the worked example's column, "" for none."""
+def new_table(heading: str, name_width: int, figures: str, figure_width: int = 12) -> Table:
+    """`figures`: the title of the worked example's column, "" for none; as wide as its widest."""
     # Same column widths in every section, so the tables line up as one page.
     table = Table(title=heading, title_justify="left", title_style="bold magenta",
                   box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("trace name", no_wrap=True, width=name_width)
     table.add_column("computed", overflow="fold", ratio=1)
     if figures:
-        table.add_column(figures, no_wrap=True, width=12)
+        table.add_column(figures, no_wrap=True, width=figure_width)
     return table
 
 

@@ -17,6 +17,9 @@ def renderable(part: Any) -> Any:
     if kind == "DiffView":
         from .diff import DiffReport
         return DiffReport(part)
+    if kind == "CheckView":
+        from .check import CheckTable
+        return CheckTable(part)
     if kind == "NetworkView":
         from .network import NetworkPicture
         return NetworkPicture(part.network, part.after, part.digits, part.summary)

@@ -47,13 +47,18 @@ class Step:
     target: list[float]
     values: dict[str, float] = field(default_factory=dict)
     samples: list[SampleValues] = field(default_factory=list)
+    # The weights, biases (and velocities) as they were before this update, where the step
+    # that left them is not in the trace (a run traced --every K): what its formulas read.
+    before: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if self.samples:
-            return {"iteration": self.iteration, "epoch": self.epoch, "values": finite_values(self.values),
-                    "samples": [sample.to_dict() for sample in self.samples]}
-        return {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
-                "target": self.target, "values": finite_values(self.values)}
+            found = {"iteration": self.iteration, "epoch": self.epoch, "values": finite_values(self.values),
+                     "samples": [sample.to_dict() for sample in self.samples]}
+        else:
+            found = {"iteration": self.iteration, "epoch": self.epoch, "input": self.input,
+                     "target": self.target, "values": finite_values(self.values)}
+        return {**found, "before": finite_values(self.before)} if self.before else found
 
 
 @dataclass
@@ -65,6 +70,9 @@ class Trace:
     steps: list[Step] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)   # keys a producer added
     evaluator: str | None = None   # what computed it: "python" or "numpy" (nntrace.fast); None: not said
+    # A training run's loss of each epoch (the mean over its samples), epoch 1 first: the
+    # whole run's curve, however few of its steps were traced.
+    epoch_losses: list[float] = field(default_factory=list)
 
     def header(self) -> dict[str, Any]:
         made = {"evaluator": self.evaluator} if self.evaluator is not None else {}
@@ -72,7 +80,8 @@ class Trace:
                 "network": self.network.to_dict() if self.network else None, **self.extra}
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.header(), "steps": [step.to_dict() for step in self.steps]}
+        losses = {"epoch_losses": [finite_or_none(loss) for loss in self.epoch_losses]} if self.epoch_losses else {}
+        return {**self.header(), **losses, "steps": [step.to_dict() for step in self.steps]}
 
 
 def plain(value: Any) -> Any:
@@ -130,16 +139,18 @@ def network_after(before: Network | None, step: Step) -> Network | None:
 
 
 def first_non_finite(trace: Trace) -> None:
-    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN."""
+    """Raise NonFiniteError naming the first value, in computation order, that is inf or NaN
+    (in a batch's step, a sample's own value says which sample: `sample 2: loss`)."""
     for recorded in trace.steps:
         if all(map(math.isfinite, recorded.values.values())) and all(
                 all(map(math.isfinite, sample.values.values())) for sample in recorded.samples):
             continue   # the usual case, at once (a large network's step has 184,806 values)
-        values = [*(item for sample in recorded.samples for item in sample.values.items()),
-                  *recorded.values.items()]
-        for name, value in values:
+        values = [*((f"sample {k}: ", item) for k, sample in enumerate(recorded.samples, 1)
+                    for item in sample.values.items()),
+                  *(("", item) for item in recorded.values.items())]
+        for where, (name, value) in values:
             # A cross-entropy's −∂E/∂out is infinite where an output is exactly 0 or 1; the
             # delta comes from target − out then, so the run goes on (the trace writes null).
             if not math.isfinite(value) and not (math.isinf(value) and name.endswith(".error")):
-                raise NonFiniteError(f"iteration {recorded.iteration}: {name} is {value}, "
+                raise NonFiniteError(f"iteration {recorded.iteration}: {where}{name} is {value}, "
                                      f"not a finite number", name, recorded.iteration)

@@ -8,8 +8,8 @@ from typing import Any, Sequence
 from ..core.conventions import DEFAULT_CONVENTION
 from ..core.losses import DEFAULT_LOSS
 from ..core.network import Network
-from ..core.settings import Settings
-from ..errors import NntraceError
+from ..core.settings import Settings, batch_argument, non_negative
+from ..errors import ArgumentError, NntraceError
 from .model import SampleValues, Step, Trace, plain, real, whole_number
 
 
@@ -28,14 +28,20 @@ class Recorder:
 
     def __init__(self, convention: str = DEFAULT_CONVENTION, learning_rate: float | None = None,
                  network: Network | dict | None = None, slips: Sequence[str] = (),
-                 loss: str = DEFAULT_LOSS, **extra: Any):
+                 loss: str = DEFAULT_LOSS, batch_size: int | str = 1, momentum: float = 0.0,
+                 weight_decay: float = 0.0, **extra: Any):
         if isinstance(network, dict):
             network = Network.from_dict(plain(network), "Recorder: network")
         if learning_rate is not None:
             learning_rate = real(learning_rate, "Recorder: learning_rate")
         if isinstance(slips, str) or not all(isinstance(s, str) for s in slips):
             raise NntraceError(f"Recorder: slips: expected a list of slip names, got {slips!r}")
-        settings = Settings(learning_rate, str(convention), tuple(slips), str(loss))
+        try:
+            optimizer = (batch_argument(plain(batch_size)), non_negative("momentum", plain(momentum)),
+                         non_negative("weight_decay", plain(weight_decay)))
+        except ArgumentError as error:
+            raise NntraceError(f"Recorder: {error}") from None
+        settings = Settings(learning_rate, str(convention), tuple(slips), str(loss), *optimizer)
         self.trace = Trace(settings, network.copy() if network else None, [], dict(extra))
         self._values: dict[str, float] | None = None
 
@@ -90,3 +96,52 @@ class Recorder:
         from .write import write_trace
 
         write_trace(self.trace, path)
+
+
+class TraceCollector:
+    """A run's traced steps kept in memory as a Trace, through the JSON Lines writer's
+    interface (write.JsonlTraceWriter): what `train` keeps for a page when it writes no
+    trace file. Values are floats, as a trace file would read back."""
+
+    def __init__(self, trace_header: Trace):
+        self.trace = Trace(trace_header.settings, trace_header.network, [], dict(trace_header.extra))
+        self._step: Step | None = None
+
+    def begin_step(self, input: Sequence[float], target: Sequence[float],
+                   iteration: int, epoch: int | None = None) -> None:
+        self._step = Step(iteration, epoch, [float(v) for v in input], [float(v) for v in target])
+        self.trace.steps.append(self._step)
+
+    def begin_batch(self, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]],
+                    iteration: int, epoch: int | None = None) -> None:
+        self.begin_step([], [], iteration, epoch)
+        self._step.samples = [SampleValues([float(v) for v in x], [float(v) for v in t])
+                              for x, t in zip(inputs, targets)]
+
+    def record_before(self, before: dict[str, float]) -> None:
+        self._step.before = {name: float(value) for name, value in before.items()}
+
+    def record(self, name: str, value: float, sample: int | None = None) -> None:
+        where = self._step.values if sample is None else self._step.samples[sample].values
+        where[name] = float(value)
+
+    def end_step(self) -> None:
+        self._step = None
+
+    def sample_head(self, input: Sequence[float], target: Sequence[float]) -> tuple[list, list]:
+        return [float(v) for v in input], [float(v) for v in target]
+
+    def write_values(self, iteration: int, epoch: int | None, sample: tuple[list, list],
+                     names: Sequence[str], values: tuple[float, ...],
+                     before: dict[str, float] | None = None) -> None:
+        self.trace.steps.append(Step(iteration, epoch, list(sample[0]), list(sample[1]),
+                                     dict(zip(names, map(float, values))), [], dict(before or {})))
+
+    def write_epoch(self, epoch: int, loss: float) -> None:
+        self.trace.epoch_losses.append(float(loss))
+
+    def close(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass

@@ -18,17 +18,20 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from ..core.activations import ACTIVATIONS
+from ..core.compiled import compiled_step
 from ..core.engine import Engine   # or nntrace.fast's VectorEngine, which has its methods
 from ..core.network import Network
+from ..core.numbers import FLOAT
 from ..core.settings import ALL, Settings
 from ..errors import NntraceError, NonFiniteError
 from ..fast import NUMPY, new_engine
 from ..trace import JsonlTraceWriter, Recorder, Trace, finite_or_none
+from ..trace.recorder import TraceCollector
 from ..trace.model import first_non_finite
 from .steps import RATES, fast_step, recorded_update, traced_step
 from .curve import LossCurve
 from .data import Dataset, Sample
-from .signals import Stop, signals_deferred
+from .signals import Interrupted, Stop, signals_deferred
 from .verdict import SampleResult, Verdict, classifier, judge, largest_where_largest
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
@@ -57,6 +60,7 @@ class TrainingResult:
     stopped: str | None = None        # None, "interrupted" or "non-finite"
     problem: NonFiniteError | None = None
     traced: int = 0                   # iterations written to the trace
+    kept: Trace | None = None         # with `keep` and no trace file: the steps kept in memory
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` summary."""
@@ -81,13 +85,15 @@ class TrainingResult:
 def train(network: Network, data: Dataset, epochs: int, settings: Settings = Settings(),
           shuffle: bool = False, seed: int | None = None, trace: str | Path | None = None,
           every: int = 1, progress: Progress | None = None, stop: Stop | None = None,
-          evaluator: str | None = None) -> TrainingResult:
+          keep: int | None = None, evaluator: str | None = None) -> TrainingResult:
     """Train `network` (left untouched) on `data` for `epochs` epochs of online gradient descent.
 
-    `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and is
-    closed whole however the run ends. A run that produces a value that is not finite stops
-    there and keeps the last finite weights; `result.problem` names the iteration and value.
-    `evaluator`: "python" or "numpy"; None chooses by the network's size (nntrace.fast).
+    `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and each
+    epoch's loss, and is closed whole however the run ends. Without it, `keep` keeps about
+    that many evenly spaced iterations in memory instead, as `result.kept`. A run that
+    produces a value that is not finite stops there and keeps the last finite weights;
+    `result.problem` names the iteration and value. `evaluator`: "python" or "numpy"; None
+    chooses by the network's size (nntrace.fast).
     """
     if epochs < 1 or every < 1 or not data.samples:
         raise NntraceError(f"train: needs at least 1 epoch (got {epochs}), every >= 1 (got {every}) "
@@ -95,25 +101,37 @@ def train(network: Network, data: Dataset, epochs: int, settings: Settings = Set
     if shuffle and seed is None:
         seed = random.randrange(2**32)   # drawn here so the run can be told and repeated
     run = Run(new_engine(network, settings, evaluator), data, seed if shuffle else None, stop or Stop())
-    writer = None
+    writer: JsonlTraceWriter | TraceCollector | None = None
+    if trace is None and keep:
+        every = max(1, -(-epochs * run.updates_per_epoch // keep))   # at most `keep` steps, evenly
+    header = Trace(settings, network, evaluator=run.engine.evaluator,
+                   extra={"data": data.source, "epochs": epochs, "every": every, "shuffle_seed": run.seed})
     if trace is not None:
-        header = Trace(settings, network, evaluator=run.engine.evaluator,
-                       extra={"data": data.source, "epochs": epochs, "every": every, "shuffle_seed": run.seed})
         writer = JsonlTraceWriter(trace, header)
+    elif keep:
+        writer = TraceCollector(header)
     started = time.perf_counter()
     try:
         with run.engine.quiet():
-            non_finite = run.epochs(epochs, writer, every, progress)
+            problem = run.held(epochs, writer, every, progress)
         seconds = time.perf_counter() - started
+        result = run.result(network, epochs, problem, seconds)
         if writer is not None:
             with signals_deferred():   # a second signal now waits until the trace is whole
                 writer.close()
-    except BaseException:   # a second signal, or a bug: no temporary file is left behind
+    except Interrupted as stopped:   # a second signal: at once, but the lines so far are a trace
+        if writer is not None:
+            with signals_deferred():
+                writer.close()
+        stopped.network, stopped.traced = run.reached(), run.traced
+        raise
+    except BaseException:   # a bug: no temporary file is left behind
         if writer is not None:
             with signals_deferred():
                 writer.discard()
         raise
-    return run.result(network, epochs, non_finite, seconds)
+    result.kept = writer.trace if isinstance(writer, TraceCollector) else None
+    return result
 
 
 class Run:
@@ -129,6 +147,11 @@ class Run:
         self.order: list = []
         self.snapshot: list = engine.snapshot()   # the weights at the start of the epoch under way
 
+    @property
+    def updates_per_epoch(self) -> int:
+        size = self.engine.settings.batch_size
+        return -(-len(self.samples) // (len(self.samples) if size == ALL else size))
+
     def orders(self) -> Iterator[list]:
         """Each epoch's updates, in order: a sample each (online), or a batch each."""
         size = self.engine.settings.batch_size
@@ -142,7 +165,8 @@ class Run:
         engine, stop, curve, state = self.engine, self.stop, self.curve, self.engine.state
         lr, momentum, decay = (engine.rates[name] for name in RATES)
         step = fast_step(engine)
-        record_step = traced_step(engine, writer)
+        # Traced every K-th iteration, a step's weights before its update are not in the trace.
+        record_step = traced_step(engine, writer, before=every > 1)
         next_record = every if writer is not None else 0   # 0 never comes: untraced runs skip it
         iteration, loss, total, size = 0, engine.numbers.zero, engine.numbers.zero, len(self.samples)
         try:
@@ -162,14 +186,20 @@ class Run:
                     # loss - loss is 0 for a finite loss, NaN (which is true) for inf or NaN.
                     if loss - loss or stop.requested:
                         break
-                else:
-                    mean = float(total) / size   # the mean of the samples' losses
-                    if mean - mean == 0.0:   # else a Decimal run went beyond float range
-                        curve.add(mean)
-                        if progress is not None:
-                            progress(epoch, mean)
-                        continue
-                break
+                # A value not finite, or a stop within the epoch: it is not complete.
+                if loss - loss or iteration != epoch * len(order):
+                    break
+                mean = float(total) / size   # the mean of the samples' losses
+                if mean - mean != 0.0:   # a Decimal run went beyond float range
+                    break
+                curve.add(mean)
+                if writer is not None:
+                    writer.write_epoch(epoch, mean)
+                stopped = stop.requested   # during the epoch's last update: complete, and the end
+                if progress is not None:
+                    progress(epoch, mean)
+                if stopped:
+                    break
             non_finite = bool(loss - loss) or not math.isfinite(float(total))
             if not non_finite:
                 engine.check_finite(iteration)   # the last update may have overflowed a weight
@@ -179,8 +209,31 @@ class Run:
         finally:
             self.iteration = iteration
 
-    def result(self, network: Network, epochs: int, non_finite: bool, seconds: float) -> TrainingResult:
-        problem = self.find_non_finite() if non_finite else None
+    def held(self, epochs: int, writer: JsonlTraceWriter | None, every: int,
+             progress: Progress | None) -> NonFiniteError | None:
+        """The epochs, and the search for a value that stopped being finite, with a second
+        signal held until the update under way ends (then raised as Interrupted); the first
+        non-finite value, if one was found."""
+        self.stop.hold = True
+        try:
+            non_finite = self.epochs(epochs, writer, every, progress)
+            problem = self.find_non_finite() if non_finite and not self.stop.at_once else None
+        finally:
+            self.stop.hold = False
+        if self.stop.at_once:
+            raise Interrupted(self.stop.at_once)
+        return problem
+
+    def reached(self) -> Network | None:
+        """The weights the engine holds, if every one is a finite number (for --save)."""
+        try:
+            finite = self.engine.finite(self.engine.state)
+        except (ArithmeticError, TypeError, ValueError):
+            finite = False
+        return self.engine.network() if finite else None
+
+    def result(self, network: Network, epochs: int, problem: NonFiniteError | None,
+               seconds: float) -> TrainingResult:
         stopped = "non-finite" if problem else ("interrupted" if self.stop.requested else None)
         results, final_loss = evaluate(self.engine, self.samples)
         return TrainingResult(
@@ -251,7 +304,7 @@ def replay_to_first_non_finite(engine: Engine, orders: Iterator[list], first_epo
                 # Every value finite, yet the epoch's summed loss overflowed a float.
                 return iteration, NonFiniteError(
                     f"{where}: the epoch's summed loss is beyond a float's range", "loss", iteration)
-            if stop.requested and not asked_before:
+            if (stop.requested and not asked_before) or stop.at_once:
                 return iteration, NonFiniteError(
                     f"a value stopped being finite by iteration {until}; interrupted at the end of "
                     f"{where} while looking for the first one", iteration=until)

@@ -1,5 +1,7 @@
 """Stopping a run cleanly: Ctrl-C, SIGTERM and SIGHUP ask the loop to stop at the end of the
-iteration under way; a second one stops at once; files being closed wait until they are whole."""
+iteration under way; a second one stops at once, skipping the report, yet the trace (every
+line written so far) and --save are still written whole; files being closed wait until they
+are whole."""
 
 from __future__ import annotations
 
@@ -11,18 +13,28 @@ from typing import Any, Iterator
 
 
 class Stop:
-    """A flag the loop reads once per iteration; set it to stop at the end of the current one."""
+    """A flag the loop reads once per iteration; set it to stop at the end of the current one.
+
+    While `hold` is set (the loop is changing the weights), a second signal is noted in
+    `at_once` rather than raised, and the loop, which stops at the end of the update under
+    way, raises it there: the weights it leaves are whole."""
 
     requested = False
     signum: int | None = None   # the signal that asked, when one did
+    hold = False
+    at_once: int | None = None  # a second signal that arrived while held
 
 
 class Interrupted(KeyboardInterrupt):
-    """A second stop signal: stop at once. Names the signal, for the exit status (128 + it)."""
+    """A second stop signal: stop at once. Names the signal, for the exit status (128 + it),
+    and carries what the run reached, for --save: the weights, when whole and finite, and
+    how many iterations the trace holds."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
+        self.network: Any = None
+        self.traced = 0
 
 
 # Ctrl-C, `kill`/`timeout` (SIGTERM) and a closed terminal (SIGHUP) all stop a run the same way.
@@ -43,7 +55,10 @@ def interruptible() -> Iterator[Stop]:
     caught = [signum for signum, handler in previous.items() if handler is not signal.SIG_IGN]
 
     def at_once(signum: int, frame: Any) -> None:
-        raise Interrupted(signum)
+        if stop.hold:
+            stop.at_once = signum
+        else:
+            raise Interrupted(signum)
 
     def request(signum: int, frame: Any) -> None:
         stop.requested, stop.signum = True, signum

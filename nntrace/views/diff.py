@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import article
 from ..check.compare import Comparison
 from ..check.explain import Explanation
+from .figures import labels_for
 
 
 @dataclass
@@ -15,7 +15,7 @@ class DiffView:
     comparison: Comparison
     explanation: Explanation | None = None     # asked for when the traces differ
     names: dict[str, str] = field(default_factory=dict)   # the worked example's name of a value
-    source: str = article.SOURCE                          # the worked example, as a column calls it
+    source: str = "article"                               # the worked example, as a column calls it
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` report."""
@@ -25,4 +25,4 @@ class DiffView:
 
 def diff_view(comparison: Comparison, explanation: Explanation | None = None) -> DiffView:
     network = comparison.network
-    return DiffView(comparison, explanation, article.article_names(network.layers) if network else {})
+    return DiffView(comparison, explanation, labels_for(network))

@@ -18,15 +18,18 @@ class Document:
     parts: list[Any] = field(default_factory=list)
 
 
-def step_document(trace: "Trace", digits: int = 7, show: bool = False, summary: bool = True) -> Document:
-    """`nntrace step`: the iteration's tables, then with `show` the network's old and new
-    weights; with `summary` a layer wider than a screen shows its first neurons (views/summary.py)."""
+def step_document(trace: "Trace", digits: int = 7, show: bool = False, example: Any = None,
+                  summary: bool = True) -> Document:
+    """`nntrace step`: the iteration's tables (beside `example`'s figures, the article's by
+    default, when the step is its own), then with `show` the network's old and new weights;
+    with `summary` a layer wider than a screen shows its first neurons (views/summary.py)."""
     from ..trace.model import network_after
-    from .network import NetworkView
     from .step import step_view
 
-    document = Document("nntrace step", [step_view(trace, digits=digits, summary=summary)])
+    document = Document("nntrace step", [step_view(trace, digits=digits, example=example, summary=summary)])
     if show and trace.network is not None:
+        from .network import NetworkView
+
         document.parts.append(NetworkView(trace.network, network_after(trace.network, trace.steps[0]),
                                           digits, summary))
     return document

@@ -6,19 +6,22 @@ beside it where there is one. The formulas come from the step's own list of assi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from .. import article
 from ..core import names as N
-from ..core.engine import network_program, state_values
+from ..core.engine import network_from_state, network_program, state_values
 from ..core.names import parse_name
 from ..core.network import Network
 from ..core.ops import OPS
-from ..core.program import Assign, Program
+from ..core.program import Assign, Operand, Program, sources_of
 from ..errors import NntraceError
 from ..core.settings import Settings
 from ..trace.model import SampleValues, Step, Trace
+
+if TYPE_CHECKING:
+    from ..check.example import Example
 from ..trace.model import network_after
+from .figures import Column, column, labels_for
 from .summary import SHOWN, WIDE, Summary
 from .text import descent, format_number, operand
 
@@ -45,8 +48,8 @@ class StepView:
     title: str
     sections: list[Section]
     notes: list[str]        # reason N is notes[N - 1]
-    with_figures: bool      # the article's own example: a column of its printed figures
-    source: str = article.SOURCE   # the worked example, as the figures' column calls it
+    with_figures: bool      # a worked example's own step: a column of its printed figures
+    source: str = ""        # the worked example, as the figures' column calls it
 
 
 def section_of(name: str, last_layer: int, update: bool = False) -> str:
@@ -82,43 +85,42 @@ def formulas(program: Program, step: Step, before: Network, settings: Settings, 
     """Each assignment's formula, its operands as they were when it was computed: the
     recorded values, the weights before the step, the sample and the rates. The step's own
     formulas, and for a batch each sample's. Velocities start at 0 at a run's `first` step;
-    later, a network file does not hold them (written ?). Only the `wanted` names' formulas
-    are written (None: all)."""
-    known: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
-    known.update(zip(program.state, state_values(before)))
-    known.update({N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
-                  N.WEIGHT_DECAY: settings.weight_decay})
+    later they are the step's `before` where the trace wrote it, else unknown (written ?).
+    Only the `wanted` names' formulas are written (None: all)."""
+    state: dict[str, float | None] = {name: 0.0 if first else None for name in program.state}
+    state.update(zip(program.state, state_values(before)))
+    state.update(step.before)
+    rates = {N.LEARNING_RATE: settings.learning_rate, N.MOMENTUM: settings.momentum,
+             N.WEIGHT_DECAY: settings.weight_decay}
     samples = step.samples or [SampleValues(step.input, step.target, step.values)]
-    each = [{**known, **dict(zip(program.inputs, s.input)), **dict(zip(program.targets, s.target))}
-            for s in samples]
     batch: dict[str, str] = {}
     found: list[dict[str, str]] = [{} for _ in samples]
-    for scope, assigns in program.phases():
-        if scope == "batch":
-            fill(assigns, known, step.values, batch, digits, samples, wanted)
-            continue
-        for s, sample in enumerate(samples):
-            each[s].update({name: known[name] for name in program.state})   # the weights as they are now
-            fill(assigns, each[s], sample.values, found[s], digits, wanted=wanted)
+    for scope, a, operands in sources_of(program, wanted):
+        for sample, written in ([(None, batch)] if scope == "batch" else zip(samples, found)):
+            texts = [operand(value, digits) for value in
+                     operand_values(operands, step, sample, samples, state, rates)]
+            written[a.name] = OPS[a.op].formula(a.param, a.args, texts)
     return (batch, found) if step.samples else (found[0], [])
 
 
-def fill(assigns: list, known: dict, values: dict, found: dict, digits: int,
-         samples: list[SampleValues] | None = None, wanted: set[str] | None = None) -> None:
-    """The formula of each assignment (of the `wanted` ones) from the values as they were
-    when it was computed: `known`, the weights (updated in the list's order), rates and
-    sample; the rest, each computed once, as recorded (a batch's mean: from each sample's
-    value)."""
-    for a in assigns:
-        if wanted is None or a.name in wanted:
-            if a.op == "mean":
-                texts = [operand(sample.values.get(a.args[0]), digits) for sample in samples]
-            else:
-                texts = [operand(known[x] if x in known else values.get(x, N.constant(x)), digits)
-                         for x in a.args]
-            found[a.name] = OPS[a.op].formula(a.param, a.args, texts)
-        if a.name in known:   # a weight (or bias, or velocity) updated: later formulas read the new one
-            known[a.name] = values.get(a.name)
+def operand_values(operands: Sequence[Operand], step: Step, sample: SampleValues | None,
+                   samples: list[SampleValues], state: dict, rates: dict) -> list[float | None]:
+    """The value of each operand (None where the step does not hold it); a batch's mean
+    reads one value from each sample."""
+    found: list[float | None] = []
+    for o in operands:
+        if o.kind == "samples":
+            found += [each.values.get(o.name) for each in samples]
+        elif o.kind in ("input", "target"):
+            vector = sample.input if o.kind == "input" else sample.target
+            found.append(vector[o.index - 1] if o.index <= len(vector) else None)
+        elif o.kind in ("sample", "step"):
+            found.append((sample if o.kind == "sample" else step).values.get(o.name))
+        elif o.kind in ("before", "rate"):
+            found.append((state if o.kind == "before" else rates).get(o.name))
+        else:
+            found.append(N.constant(o.name))   # None for "unknown"
+    return found
 
 
 @dataclass
@@ -129,9 +131,7 @@ class Context:
     labels: dict[str, str]              # the worked example's name, or a symbol like ∂E/∂w
     last: int                           # the output layer
     digits: int
-    figures: dict[str, str]             # the worked example's printed figures
-    reasons: dict[str, str]             # why a figure differs from exact math
-    notes: list[str]
+    column: Column                      # the worked example's printed figures and verdicts
 
 
 Row = tuple[str, float, str, bool]   # a recorded value: name, value, heading, shown
@@ -186,13 +186,8 @@ def sections_of(rows: list[Row], context: Context, prefix: str = "") -> list[Sec
         if not shown:
             left_out[-1] += 1
             continue
-        printed = context.figures.get(name, "")
-        if not printed:
-            verdict = ""
-        elif name in context.reasons:
-            verdict = f"≠{context.notes.index(context.reasons[name]) + 1}"
-        else:
-            verdict = "✓" if article.matches_printed(value, printed) else "≠"
+        printed = context.column.figures.get(name, "")
+        verdict = context.column.verdicts.get(name, "") if printed else ""
         sections[-1].lines.append(Line(name, context.labels.get(name, ""), context.written.get(name, ""),
                                        format_number(value, context.digits), printed, verdict))
     for section, count in zip(sections, left_out):
@@ -206,44 +201,59 @@ def left_out_note(count: int) -> str:
             f"and weights; --all shows every value)")
 
 
+def line_labels(program: Program | None, network: Network | None,
+                example: "Example | None" = None, wanted: set[str] | None = None) -> dict[str, str]:
+    """What a line calls its value besides the trace name: the worked example's name (for
+    its shape; the article's by default), else the operation's symbol (∂E/∂w); of the
+    `wanted` names only (None: all)."""
+    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns
+                                         if OPS[a.op].symbol and (wanted is None or a.name in wanted)}
+    labels.update(labels_for(network, example))
+    return labels
+
+
 def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,
-              show_article: bool = True, summary: bool = True) -> StepView:
+              show_article: bool = True, example: "Example | None" = None, summary: bool = True) -> StepView:
     """The lines of step `index`, in the order the computation produced the values; a batch's
     samples first, each under its own headings, then the update. With `summary`, a layer
     wider than a screen shows its first neurons, and a line says how many values it leaves out."""
     step = trace.steps[index]
-    before = before or (trace.network if index == 0 else None)
+    before = before_step(trace, step, before if before is not None else (trace.network if index == 0 else None))
     settings = trace.settings
+    program = None if before is None else program_of(trace, before)
     last = len(before.layers) - 1 if before else 1
     shown = Summary(tuple(before.layers)) if summary and before is not None else None
     shown = shown if shown is not None and shown.wide else None
-    program = None if before is None else program_of(trace, before)
     own = {scope: [a for a in program.assigns if a.scope == scope or not step.samples]
            for scope in ("sample", "batch")} if program is not None else {"sample": [], "batch": []}
     rows = [rows_of(sample.values, last, False, shown, own["sample"]) for sample in step.samples]
     rows.append(rows_of(step.values, last, bool(step.samples), shown, own["batch" if step.samples else "sample"]))
     wanted = None if shown is None else {row[0] for each in rows for row in each if row[3]}
     written, per_sample = ({}, []) if program is None else formulas(program, step, before, settings, digits,
-                                                                   index == 0, wanted)
-    labels = {} if program is None else {a.name: OPS[a.op].symbol for a in program.assigns
-                                         if OPS[a.op].symbol and (wanted is None or a.name in wanted)}
-    labels.update(article.article_names(before.layers) if before else {})
-    figures: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    if show_article and article.is_article_run(before, step.input, step.target, settings):
-        figures = article.FIGURES
-        if settings.textbook:
-            reasons = article.differences(step.values)
-    notes = list(dict.fromkeys(reasons.values()))
-    context = Context(written, labels, last, digits, figures, reasons, notes)
+                                                                   step.iteration == 1, wanted)
+    labels = line_labels(program, before, example, wanted)
+    side = column(example, before, step, settings) if show_article else None
+    side = side or Column("")
+    context = Context(written, labels, last, digits, side)
     sections: list[Section] = []
     for k, (sample, found) in enumerate(zip(step.samples, per_sample), 1):
-        own = Context(found, labels, last, digits, {}, {}, [])
-        sections += sections_of(rows[k - 1], own, f"Sample {k} ({numbers(sample.input)} → "
-                                                  f"{numbers(sample.target)}): ")
+        own_context = Context(found, labels, last, digits, Column(""))
+        sections += sections_of(rows[k - 1], own_context, f"Sample {k} ({numbers(sample.input)} → "
+                                                          f"{numbers(sample.target)}): ")
     sections += sections_of(rows[-1], context, "Update: " if step.samples else "")
-    return StepView(step_title(trace, step, before), sections,
-                    [article.REASONS[key] for key in notes], bool(figures))
+    return StepView(step_title(trace, step, before), sections, side.notes, bool(side.figures),
+                    side.title)
+
+
+def before_step(trace: Trace, step: Step, before: Network | None) -> Network | None:
+    """The network as the step began: the weights its `before` holds (a trace recorded every
+    K-th step writes them), else `before` as given."""
+    if not step.before or trace.network is None:
+        return before
+    names = program_of(trace, trace.network).state
+    values = dict(zip(names, state_values(trace.network)))
+    values.update(step.before)
+    return network_from_state(trace.network, [values[name] for name in names])
 
 
 def numbers(values: list[float]) -> str:

@@ -58,9 +58,10 @@ def train_view(result: "TrainingResult", digits: int = 4, timing: bool = True,
 
 
 def headline(r: "TrainingResult", timing: bool) -> str:
-    per = f", {r.seconds / r.iterations * 1e6:.1f} µs per iteration" if r.iterations else ""
+    # No space between a number and its unit: a wrapped line never parts them.
+    per = f", {r.seconds / r.iterations * 1e6:.1f}µs per iteration" if r.iterations else ""
     order = f", shuffled with seed {r.seed}" if r.seed is not None else ""
-    took = f"; {r.seconds:.2f} s{per}" if timing else ""
+    took = f"; {r.seconds:.2f}s{per}" if timing else ""
     return (f"Trained {r.epochs_run} of {r.epochs} epoch(s) ({r.iterations} iterations) on "
             f"{r.data}{order}: network {r.start.describe()}, convention {r.settings.label}, "
             f"learning rate {format_number(r.settings.learning_rate)}"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from nntrace import api, article
-from nntrace.check.compare import compare, computation_order, grammar_key
+from nntrace.check.compare import close, compare, computation_order, grammar_key
 from nntrace.core.engine import value_names
 from nntrace.core.network import random_network
 from nntrace.errors import NntraceError
@@ -69,18 +69,36 @@ def test_first_divergence_is_earliest_in_computation_order_not_in_file_order(tmp
     assert [d.name for d in report.steps[0].differing] == ["L2.n1.deriv", "L1.n3.delta", "L1.n1.w1"]
 
 
-def test_tolerances_are_relative_plus_absolute():
+def test_tolerances_are_relative_to_the_larger_value_and_absolute_only_near_zero():
+    # |e - a| <= max(rtol * max(|e|, |a|), atol), rtol 1e-12 and atol 1e-15 by default.
     expected, actual = exact(), exact()
     values = actual.steps[0].values
+    assert expected.steps[0].values["L1.n1.w1"] == 0.2 and values["L1.n1.w1.grad"] == 0.0   # input 0
     values["L2.n1.out"] *= 1 + 1e-14      # float noise: the same
-    values["L1.n1.w1"] += 1e-12           # within atol + rtol × 0.2: the same
-    assert compare(expected, actual).same
-    values["L1.n1.w1"] += 1e-12
-    assert compare(expected, actual).first.name == "L1.n1.w1"
+    values["L1.n1.w1"] += 1e-13           # within 1e-12 x 0.2 = 2e-13: the same
+    values["L1.n1.w1.grad"] = 1e-16       # near zero, within atol 1e-15: the same
+    assert compare(expected, actual).same and compare(actual, expected).same
+    values["L1.n1.w1.grad"] = 1e-14       # beyond atol, and rtol x 1e-14 is nothing
+    assert compare(expected, actual).first.name == "L1.n1.w1.grad"
+    assert compare(expected, actual, atol=1e-13).same
+    values["L1.n1.w1"] += 2e-13           # 3e-13 from 0.2: beyond 2e-13, whatever atol below it
+    assert compare(expected, actual, atol=1e-13).first.name == "L1.n1.w1"
     values["L2.n1.out"] *= 1 + 1e-7
-    assert compare(expected, actual).first.name == "L2.n1.out"
-    assert compare(expected, actual, rtol=1e-6).same
+    assert compare(expected, actual, atol=1e-13).first.name == "L2.n1.out"
+    assert compare(expected, actual, rtol=1e-6, atol=1e-13).same
     assert compare(expected, actual, rtol=0, atol=1e-6).same
+
+
+def test_the_tolerance_formula_at_its_edges():
+    # Relative to the larger of the two, so swapping them changes nothing: 1 and 1 + 2e-12
+    # differ by 2e-12 > 1e-12 x (1 + 2e-12); 100 and 100 + 5e-11 agree (5e-11 <= 1e-10).
+    assert not close(1.0, 1.0 + 2e-12, 1e-12, 0) and not close(1.0 + 2e-12, 1.0, 1e-12, 0)
+    assert close(100.0, 100.0 + 5e-11, 1e-12, 0) and close(100.0 + 5e-11, 100.0, 1e-12, 0)
+    assert close(0.0, 1e-15, 1e-12, 1e-15) and not close(0.0, 3e-15, 1e-12, 1e-15)
+    # Near the largest float the difference overflows; the halves do not.
+    big = 1.7976931348623157e308
+    assert close(big, big, 0, 0) and close(big, -big, 1.0, 0) is False
+    assert not close(big, -big, 0.5, 0) and close(big, big * (1 - 1e-15), 1e-12, 0)
 
 
 def test_a_partial_trace_is_checked_on_what_it_holds():
@@ -222,3 +240,56 @@ def test_an_infinite_error_read_back_as_null_agrees_with_itself(tmp_path):
     write_trace(trace, tmp_path / "t.json")
     report = compare(trace, read_trace(tmp_path / "t.json"))
     assert report.identical
+
+
+# Batch traces: a difference names the sample whose value it is.
+ROWS = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 1.0], [0.0])]
+
+
+def test_a_difference_in_a_batch_names_its_sample():
+    expected = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9)
+    actual = copy.deepcopy(expected)
+    actual.steps[0].samples[1].values["L1.n2.delta"] += 1e-6
+    report = compare(expected, actual)
+    assert not report.same and report.differing == 1
+    first = report.first
+    assert (first.iteration, first.name, first.sample) == (1, "L1.n2.delta", 2)
+    assert first.where == "sample 2: L1.n2.delta"
+    assert first.to_dict()["sample"] == 2 and report.to_dict()["first_divergence"]["sample"] == 2
+    # Every value of every sample and of the update is compared.
+    program_values = sum(len(s.values) for s in expected.steps[0].samples) + len(expected.steps[0].values)
+    assert report.compared == program_values
+
+
+def test_a_difference_in_the_update_of_a_batch_names_no_sample():
+    expected = api.step(article.network(), data=ROWS, lr=0.5)
+    actual = copy.deepcopy(expected)
+    actual.steps[0].values["L1.n1.w2.grad"] *= 2
+    first = compare(expected, actual).first
+    assert (first.name, first.sample, first.where) == ("L1.n1.w2.grad", None, "L1.n1.w2.grad")
+    assert "sample" not in first.to_dict()
+
+
+def test_samples_come_first_in_computation_order_then_the_update():
+    expected = api.step(article.network(), data=ROWS, lr=0.5)
+    actual = copy.deepcopy(expected)
+    actual.steps[0].values["L2.n1.w1"] += 1
+    actual.steps[0].samples[2].values["L1.n1.net"] += 1
+    report = compare(expected, actual)
+    assert [d.where for d in report.steps[0].differing] == ["sample 3: L1.n1.net", "L2.n1.w1"]
+
+
+def test_two_identical_batch_traces_are_the_same(tmp_path):
+    trace = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, weight_decay=0.01)
+    for suffix in (".json", ".jsonl"):
+        write_trace(trace, tmp_path / f"t{suffix}")
+        assert compare(trace, read_trace(tmp_path / f"t{suffix}")).identical
+    assert compare(trace, api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, weight_decay=0.01)).identical
+
+
+def test_batches_of_different_sizes_differ_in_their_setup():
+    two = api.step(article.network(), data=ROWS, lr=0.5, batch_size=2)
+    three = api.step(article.network(), data=ROWS, lr=0.5)
+    report = compare(two, three)
+    assert report.setup_differences == ["iteration 1: 2 sample(s) in the batch expected, 3 in ACTUAL"]
+    assert not report.same

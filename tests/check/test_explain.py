@@ -13,7 +13,7 @@ from nntrace.core.engine import Engine
 from nntrace.core.network import Network
 from nntrace.core.settings import make_settings
 from nntrace.core.slips import SLIPS
-from nntrace.trace import Recorder, Trace
+from nntrace.trace import Recorder, Trace, read_trace
 
 # A 2-2-2 sigmoid network with biases and two outputs (the common published worked example).
 BIASED = Network.from_dict({"layers": [2, 2, 2], "activation": "sigmoid",
@@ -176,12 +176,25 @@ def test_the_opposite_sign_convention_is_recognised_and_not_called_a_mistake():
     assert not opposite_sign(trace("biased"), partial)
 
 
-def test_when_nothing_reproduces_actual_it_says_so_and_no_more():
+def test_when_nothing_reproduces_actual_it_names_the_closest_and_what_is_left_over():
+    # Exact backprop with one value changed afterwards: a replay never reads ACTUAL's values,
+    # so every other value is still exact backprop's.
     actual = trace("article")
     actual.steps[0].values["L1.n2.error"] *= 1.5
     explanation = explain(trace("article"), actual)
     assert explanation.message == (f"no known slip or pair of slips reproduces ACTUAL "
-                                   f"({len(candidates())} ways of computing tried)")
+                                   f"({len(candidates())} ways of computing tried); closest: "
+                                   f"exact backprop, with no slip, except L1.n2.error")
+    assert explanation.to_dict()["closest"] == {"convention": "exact", "slips": [], "except": ["L1.n2.error"]}
+
+
+def test_a_trace_rounded_everywhere_but_the_loss_is_rounded_3_except_loss():
+    # The issue's own case: every value rounded to 3 decimals, the loss written with more.
+    actual = trace("article", "exact", ["rounded:3"])
+    actual.steps[0].values["loss"] = 0.0229987518
+    explanation = explain(trace("article"), actual)
+    assert explanation.to_dict()["closest"] == {"convention": "exact", "slips": ["rounded:3"], "except": ["loss"]}
+    assert explanation.message.endswith("closest: rounded:3, except loss")
 
 
 def diverged(slips=()) -> Trace:
@@ -259,3 +272,66 @@ def test_a_way_of_computing_a_softmax_output_cannot_take_does_not_reproduce_it()
     assert reproduces(Candidate("exact", ("missing-derivative",)), setup, 1e-12, 1e-12) is False
     assert reproduces(Candidate("article"), setup, 1e-12, 1e-12) is False
     assert reproduces(Candidate("exact", ("updated-weights",)), setup, 1e-12, 1e-12) is True
+
+
+# Batch traces are replayed as batches: each sample's pass, the mean gradients, the update.
+ROWS = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 1.0], [0.0])]
+
+
+@pytest.mark.parametrize("slip", ["updated-weights", "wrong-sign", "derivative-on-output", "rounded:4"])
+def test_a_slip_on_a_batch_is_recognised(slip):
+    exact = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9)
+    slipped = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, slips=[slip])
+    explanation = explain(exact, slipped)
+    assert [c.slips for c in explanation.matches] == [(slip,)], explanation.message
+    assert explanation.message == f"your numbers match exact backprop with the slip {slip}"
+
+
+def test_a_training_run_in_batches_with_momentum_is_replayed_step_after_step(tmp_path):
+    # Velocities carry from update to update: the replay keeps them, as the run did.
+    runs = {}
+    for name, slips in (("exact", ()), ("slip", ("updated-weights",))):
+        api.train(article.network(), ROWS, 3, 0.5, slips=slips, batch_size=2, momentum=0.9, weight_decay=0.01,
+                  trace=tmp_path / f"{name}.jsonl")
+        runs[name] = read_trace(tmp_path / f"{name}.jsonl")
+    assert [len(s.samples) for s in runs["slip"].steps] == [2, 1] * 3
+    explanation = explain(runs["exact"], runs["slip"])
+    assert [c.slips for c in explanation.matches] == [("updated-weights",)], explanation.message
+    # The velocities of the last update differ only because the replay carried them.
+    last = runs["slip"].steps[-1]
+    assert last.values["L2.n1.w1.velocity"] != runs["exact"].steps[-1].values["L2.n1.w1.velocity"]
+
+
+def test_a_batch_recorded_by_ones_own_code_is_replayed_as_a_batch():
+    # A Recorder's header says batch size 1 unless told; its steps list samples, so the replay
+    # takes each step as the update of a batch of those samples.
+    exact = api.step(article.network(), data=ROWS, lr=0.5)
+    slipped = api.step(article.network(), data=ROWS, lr=0.5, slips=["updated-weights"]).steps[0]
+    rec = Recorder(learning_rate=0.5, network=article.network())
+    rec.begin_batch([s.input for s in slipped.samples], [s.target for s in slipped.samples])
+    for k, sample in enumerate(slipped.samples):
+        for name, value in sample.values.items():
+            rec.record(name, value, sample=k)
+    for name, value in slipped.values.items():
+        rec.record(name, value)
+    rec.end_step()
+    assert rec.trace.settings.batch_size == 1
+    explanation = explain(exact, rec.trace)
+    assert explanation.message == "your numbers match exact backprop with the slip updated-weights"
+
+
+def test_a_header_saying_batch_whose_steps_list_no_samples_is_replayed_one_sample_a_step():
+    online = api.step(article.network(), [0, 1], [1], lr=0.5, momentum=0.9)
+    slipped = api.step(article.network(), [0, 1], [1], lr=0.5, momentum=0.9, slips=["wrong-sign"])
+    slipped.settings = dataclasses.replace(slipped.settings, batch_size=4)
+    assert explain(online, slipped).matches == [Candidate("exact", ("wrong-sign",))]
+
+
+def test_steps_with_and_without_samples_are_not_replayed():
+    batch = api.step(article.network(), data=ROWS, lr=0.5)
+    mixed = api.step(article.network(), [0, 1], [1], lr=0.5)
+    mixed.steps[0].iteration = 2
+    mixed.steps.insert(0, copy.deepcopy(batch.steps[0]))
+    mixed.steps[1].values["L2.n1.out"] += 1
+    assert explain(batch, mixed).message == ("cannot replay: some steps list the samples of a batch and "
+                                             "some do not")

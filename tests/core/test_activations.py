@@ -67,7 +67,7 @@ def test_leaky_relus_derivative_matches_finite_differences(net):
 
 
 def test_leaky_relus_derivative_formula_text():
-    assert LEAKY.derivative_formula("(-0.4)", "(-0.004)") == "leaky_relu′((-0.4))"
+    assert LEAKY.derivative_formula("(-0.4)", "(-0.004)") == "leaky_relu′(-0.4)"   # one pair of parentheses, not sigmoid((-0.1))
 
 
 def test_a_numerical_gradient_through_a_leaky_relu_network():

@@ -78,7 +78,7 @@ def test_the_ops_compute_what_their_names_say():
 
 @pytest.mark.parametrize("op, param, texts, formula", [
     ("softmax", "softmax", ["a", "a", "b"], "e^a / (e^a + e^b)"),
-    ("loss", "cross-entropy", ["o1", "o2", "1", "0", "n1", "n2"], "−(1 × ln o1 + 0 × ln o2)"),
+    ("loss", "cross-entropy", ["o1", "o2", "1", "0", "n1", "n2"], "-(1 × ln o1 + 0 × ln o2)"),
     ("loss", "squared-error", ["o1", "o2", "t1", "t2", "n1", "n2"], "(t1 − o1)² + (t2 − o2)²"),
     ("loss", "mean-squared-error", ["o1", "o2", "t1", "t2", "n1", "n2"], "((t1 − o1)² + (t2 − o2)²) / 2"),
     ("loss", "half-squared-error", ["o1", "t1", "n1"], "½ × (t1 − o1)²"),
@@ -89,8 +89,8 @@ def test_the_ops_compute_what_their_names_say():
     ("shortcut_delta", "cross-entropy", ["t", "o"], "t − o (softmax with cross-entropy: target − out)"),
     ("shortcut_delta", "binary-cross-entropy", ["t", "o"],
      "t − o (sigmoid with binary-cross-entropy: target − out)"),
-    ("gradient", "", ["delta", "input"], "−delta × input"),
-    ("bias_gradient", "", ["delta"], "−delta"),
+    ("gradient", "", ["delta", "input"], "-delta × input"),
+    ("bias_gradient", "", ["delta"], "-delta"),
 ])
 def test_formula_texts_as_a_tutorial_writes_them(op, param, texts, formula):
     assert OPS[op].formula(param, [], texts) == formula
@@ -128,3 +128,58 @@ def test_a_loss_s_formula_text_reads_as_its_value(loss, outputs, targets):
         text = OPS["output_error"].formula(loss, [], [t[j], o[j], n])
         assert evaluate_text(text) == pytest.approx(entry.error(targets[j], outputs[j], len(outputs)),
                                                     rel=1e-12), text
+
+
+# Where each operand's value comes from: what the page fills the formulas in with.
+
+def sources_of(program) -> dict:
+    """(scope, name) -> [(kind, operand name), ...]"""
+    from nntrace.core.program import operand_sources
+
+    return {(scope, a.name): [(o.kind, o.name) for o in operands]
+            for scope, a, operands in operand_sources(program)}
+
+
+def test_an_online_step_reads_the_weights_before_it_and_its_own_values():
+    from nntrace.core.slips import SLIPS
+
+    found = sources_of(build([2, 4, 1], ["sigmoid", "sigmoid"], False, "half-squared-error"))
+    assert found["sample", "L1.n1.net"] == [("constant", "0"), ("before", "L1.n1.w1"), ("input", "L0.n1.out"),
+                                            ("before", "L1.n1.w2"), ("input", "L0.n2.out")]
+    assert found["sample", "L2.n1.error"] == [("target", "target1"), ("sample", "L2.n1.out"), ("constant", "1")]
+    # Hidden errors read the output weights as they were: the update comes after them.
+    assert found["sample", "L1.n1.error"] == [("sample", "L2.n1.delta"), ("before", "L2.n1.w1")]
+    assert found["sample", "L2.n1.w1"] == [("before", "L2.n1.w1"), ("sample", "L1.n1.out"),
+                                           ("sample", "L2.n1.delta"), ("rate", "lr")]
+    # With updated-weights they read the weight the same step has just updated.
+    slipped = build([2, 4, 1], ["sigmoid", "sigmoid"], False, "half-squared-error", (SLIPS["updated-weights"].rewrite,))
+    assert sources_of(slipped)["sample", "L1.n1.error"] == [("sample", "L2.n1.delta"), ("sample", "L2.n1.w1")]
+
+
+def test_a_batch_reads_each_sample_for_its_means_and_its_own_values_after():
+    from nntrace.core.program import Descent
+
+    found = sources_of(build([2, 2, 1], ["sigmoid", "sigmoid"], True, "half-squared-error",
+                             descent=Descent(batched=True, momentum=True, decay=True)))
+    assert found["sample", "L1.n1.net"][:3] == [("before", "L1.n1.b"), ("before", "L1.n1.w1"), ("input", "L0.n1.out")]
+    assert found["batch", "loss"] == [("samples", "loss")]
+    assert found["batch", "L2.n1.w1.grad"] == [("samples", "L2.n1.w1.grad")]
+    assert found["batch", "L2.n1.w1.velocity"] == [("before", "L2.n1.w1.velocity"), ("step", "L2.n1.w1.grad"),
+                                                   ("rate", "momentum"), ("rate", "weight_decay"),
+                                                   ("before", "L2.n1.w1")]
+    assert found["batch", "L2.n1.w1"] == [("before", "L2.n1.w1"), ("step", "L2.n1.w1.velocity"), ("rate", "lr")]
+    assert ("sample", "L2.n1.w1") not in found   # a batch's weights change once, in the update
+
+
+def test_a_sample_pass_after_a_batch_part_reads_the_weights_it_left():
+    # updated-weights in a batch: the output layer's update moves before the hidden errors,
+    # which each sample's pass then computes from the updated weights.
+    from nntrace.core.program import Descent
+    from nntrace.core.slips import SLIPS
+
+    program = build([2, 2, 1], ["sigmoid", "sigmoid"], False, "half-squared-error",
+                    (SLIPS["updated-weights"].rewrite,), Descent(batched=True))
+    assert [scope for scope, _ in program.phases()] == ["sample", "batch", "sample", "batch"]
+    found = sources_of(program)
+    assert found["sample", "L1.n1.error"] == [("sample", "L2.n1.delta"), ("step", "L2.n1.w1")]
+    assert found["sample", "L1.n1.w1.grad"] == [("sample", "L1.n1.delta"), ("input", "L0.n1.out")]

@@ -38,3 +38,26 @@ def test_a_linear_chart_after_a_log_one_is_linear_again():
     values = [float(label) for label in labels]
     gaps = [a - b for a, b in zip(values, values[1:])]
     assert max(gaps) - min(gaps) < 0.002   # evenly spaced: a linear axis
+
+
+def test_a_log_scale_is_named_in_the_title():
+    curve = LossCurve()
+    for epoch in range(1, 101):
+        curve.add(1.0 / epoch ** 2)       # from 1 to 1e-4: four decades
+    assert chart(curve).splitlines()[0].strip().endswith("(log scale)")
+    flat = LossCurve()
+    for epoch in range(1, 101):
+        flat.add(0.2 - epoch / 1000)
+    assert "log scale" not in chart(flat)
+
+
+def test_a_diverged_runs_y_labels_stay_short():
+    # A loss that grows to 1e89 used to label its axis with 70-digit numbers.
+    curve = LossCurve()
+    for epoch, loss in enumerate([0.77, 1.8e22, 4.2e44, 9.9e66, 2.3e89], 1):
+        curve.add(loss)
+    text = chart(curve)
+    labels = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
+    assert labels and max(map(len, labels)) <= 8, labels
+    assert labels[0] == "2.3e+89" and labels[-1] == "0.77"
+    assert all(len(line) <= 80 for line in text.splitlines())

@@ -26,7 +26,7 @@ def test_the_report_of_a_slip(render):
     text = " ".join(" ".join(lines).split())
     # 4 hidden errors, 4 hidden deltas, and the 4 hidden weights from the input 1
     # 4 hidden errors, 4 deltas, the 4 gradients of the weights from input 2 (input 1 is 0) and those 4 weights
-    assert "Different: 16 of 50 values compared differ, in 1 of 1 iteration(s) (rtol 1e-12, atol 1e-12)." in text
+    assert "Different: 16 of 50 values compared differ, in 1 of 1 iteration(s) (rtol 1e-12, atol 1e-15)." in text
     assert "Explanation: your numbers match exact backprop with the slip updated-weights." in text
     assert "… and 7 more in iteration 1" in text   # 9 rows in the table
 
@@ -53,7 +53,7 @@ def test_a_different_setup_with_equal_values_is_said_so(render):
     text = " ".join(render(DiffReport(diff_view(compare(expected, actual)))).split())
     assert text == ("Setup differs, and it comes before every value computed from it: learning rate 0.001 "
                     "expected, 0.5 in ACTUAL. Different: all 50 values compared agree within rtol 1e-12, "
-                    "atol 1e-12, but the traces were computed from the different setups above.")
+                    "atol 1e-15, but the traces were computed from the different setups above.")
 
 
 def test_setup_differences_come_before_the_earliest_recorded_difference(render):
@@ -83,3 +83,29 @@ def test_likely_typos_are_pointed_out(render):
     actual.steps[0].values["L1.n1.nte"] = actual.steps[0].values.pop("L1.n1.net")
     text = " ".join(render(DiffReport(diff_view(compare(expected, actual)))).split())
     assert "L1.n1.nte (only in ACTUAL) is not a trace name: a typo of L1.n1.net?" in text
+
+
+def slip_report() -> DiffReport:
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = api.step(article.network(), [0, 1], [1], slips=["updated-weights"])
+    return DiffReport(diff_view(compare(expected, actual), explain(expected, actual)))
+
+
+def test_a_narrow_terminal_drops_the_article_column_before_it_cuts_a_digit(render):
+    # At 76 columns and fewer the table used to print 0.0049601… and +8.43e…
+    for width in (72, 60):
+        text = render(slip_report(), width=width)
+        lines = text.splitlines()
+        assert all(len(line) <= width for line in lines) and "…" not in text.replace("… and 7 more", "")
+        row = next(line for line in lines if line.strip().startswith("L1.n1.error"))
+        assert row.split() == ["L1.n1.error", "0.02167944", "0.02168029", "+8.43e-07"]
+
+
+def test_a_very_narrow_terminal_lists_each_value_on_lines_of_its_own(render):
+    text = render(slip_report(), width=30)
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert all(len(line) <= 30 for line in lines)
+    start = lines.index("L1.n1.error (error1_h)")
+    assert lines[start + 1:start + 4] == ["  expected   0.02167944", "  actual     0.02168029",
+                                          "  difference +8.43e-07"]
+    assert "  expected   0.004959915" in lines and "…" not in text.replace("… and 7 more", "")

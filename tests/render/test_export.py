@@ -55,7 +55,7 @@ def test_markdown_has_a_row_per_value_with_the_traces_number(article_trace, digi
         assert close(shown, value, digits), (name, shown)
     assert rows["L1.n1.net"][1] == "`net1_h` = 0 × 0.2 + 1 × 0.6 = **0.6**"
     assert rows["L2.n1.deriv"][2] == "0.21 ≠2"
-    assert "≠2  derivative applied to an already-activated value" in text
+    assert "≠2  derivative-on-output: the derivative evaluated on the activated output" in text
 
 
 def test_html_is_xml_with_the_colours_and_the_numbers(article_trace, monkeypatch):

@@ -20,7 +20,7 @@ def test_the_articles_step_shows_formulas_names_and_printed_figures(render, arti
     assert "0.6 + 0.6456563 × 0.03613241" in text
     assert "0.64 ✓" in text           # exact 0.6457 matches the printed 0.64 at its digits
     assert "1.28 ≠1" in text          # differs, with the reason below
-    assert "≠2  derivative applied to an already-activated value" in text
+    assert "≠2  derivative-on-output: the derivative evaluated on the activated output" in text
     assert "\x1b[" not in text
 
 

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -62,3 +63,52 @@ def test_whole_valued_float_iterations_and_epochs_are_whole_numbers(tmp_path):
     step = read_trace(path).steps[0]
     assert (step.iteration, step.epoch) == (2, 1)
     assert type(step.iteration) is int and type(step.epoch) is int
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{}\n{"iteration": 1}\n{"epoch": 2, "epoch_loss": 0.5}',
+     r"line 3: epoch 2: epoch losses are listed one per epoch, in order from epoch 1 \(expected epoch 1\)"),
+    ('{}\n{"epoch": 1, "epoch_loss": "low"}', 'line 2: epoch_loss: "low" is not a number'),
+    ('{}\n{"epoch": true, "epoch_loss": 1}', "line 2: epoch: true is not a whole number"),
+    ('{"format": "nntrace-trace/2", "epoch_losses": 0.5}', "epoch_losses: expected a list of numbers, epoch 1 first"),
+    ('{"format": "nntrace-trace/2", "epoch_losses": [0.5, "x"]}', 'epoch_losses\\[1\\]: "x" is not a number'),
+    ('{"steps": [{"values": {}, "before": [1]}]}', "steps\\[0\\]: before: expected an object"),
+    ('{"steps": [{"values": {}, "before": {"L1.n1.w1": "1"}}]}', 'steps\\[0\\]: before: L1.n1.w1: "1" is not'),
+])
+def test_bad_epoch_losses_and_states_before_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / ("bad.jsonl" if text.startswith("{}\n") else "bad.json")
+    path.write_text(text)
+    with pytest.raises(NntraceError, match=message):
+        read_trace(path)
+
+
+def test_a_trace_without_epoch_losses_has_none(tmp_path):
+    path = tmp_path / "old.jsonl"
+    path.write_text('{"format": "nntrace-trace/1"}\n{"iteration": 1, "values": {"loss": 0.5}}\n')
+    trace = read_trace(path)
+    assert trace.epoch_losses == [] and trace.steps[0].before == {}
+    assert "epoch_losses" not in trace.extra
+
+
+@pytest.mark.parametrize("header, message", [
+    ('"batch_size": 0', "bad.json: batch_size: expected a whole number of samples, at least 1, or 'all'"),
+    ('"batch_size": "half"', "bad.json: batch_size: expected a whole number"),
+    ('"momentum": -1', "bad.json: momentum: expected a number of 0 or more"),
+    ('"weight_decay": "x"', "bad.json: weight_decay: not a number"),
+    ('"format": "nntrace-trace/2", "steps": [{"samples": {}}]', "steps[0]: samples: expected a list of samples"),
+    ('"format": "nntrace-trace/2", "steps": [{"samples": [{"input": [1], "values": {"loss": "x"}}]}]',
+     'steps[0]: samples[0]: values: loss: "x" is not a number'),
+])
+def test_bad_batch_settings_and_samples_are_one_line_errors(tmp_path, header, message):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "nntrace-trace/2", ' + header.replace('"format": "nntrace-trace/2", ', "")
+                    + (', "steps": []' if "steps" not in header else "") + "}")
+    with pytest.raises(NntraceError, match=re.escape(message)):
+        read_trace(path)
+
+
+def test_a_header_without_batch_settings_reads_as_online_descent(tmp_path):
+    path = tmp_path / "old.json"
+    path.write_text('{"format": "nntrace-trace/1", "learning_rate": 0.5, "steps": []}')
+    settings = read_trace(path).settings
+    assert (settings.batch_size, settings.momentum, settings.weight_decay) == (1, 0.0, 0.0)

@@ -59,3 +59,34 @@ def test_recorder_takes_numpy():
 def test_recorder_refuses_what_is_not_a_number_in_one_line(call, message):
     with pytest.raises(NntraceError, match=re.escape(message)):
         call()
+
+
+def test_recorder_records_a_batch_and_its_optimizer_settings(tmp_path):
+    rec = Recorder(learning_rate=0.5, batch_size=ArrayLike(2), momentum=0.9, weight_decay=0.01,
+                   network={"layers": [1, 1], "activation": "sigmoid", "weights": [[[0.5]]]})
+    rec.begin_batch([[1.0], ArrayLike([0.0])], [[1.0], [0.0]], iteration=1)
+    rec.record("loss", 0.25, sample=0)
+    rec.record("loss", 0.5, sample=1)
+    rec.record("loss", 0.375)
+    rec.record("L1.n1.w1.velocity", -0.125)
+    rec.end_step()
+    for suffix in (".json", ".jsonl"):
+        rec.save(tmp_path / f"t{suffix}")
+        trace = read_trace(tmp_path / f"t{suffix}")
+        assert (trace.settings.batch_size, trace.settings.momentum, trace.settings.weight_decay) == (2, 0.9, 0.01)
+        step = trace.steps[0]
+        assert [(s.input, s.target, s.values) for s in step.samples] == [
+            ([1.0], [1.0], {"loss": 0.25}), ([0.0], [0.0], {"loss": 0.5})]
+        assert step.values == {"loss": 0.375, "L1.n1.w1.velocity": -0.125}
+    assert Recorder(batch_size="all").trace.header()["batch_size"] == "all"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"batch_size": 0}, "Recorder: batch_size=0: expected a whole number of samples, at least 1, or 'all'"),
+    ({"batch_size": 1.5}, "Recorder: batch_size=1.5: expected a whole number"),
+    ({"momentum": -0.5}, "Recorder: momentum=-0.5: expected a number of 0 or more"),
+    ({"weight_decay": "x"}, "Recorder: weight_decay='x': not a number"),
+])
+def test_recorder_refuses_a_bad_batch_size_momentum_or_decay_in_one_line(kwargs, message):
+    with pytest.raises(NntraceError, match=re.escape(message)):
+        Recorder(**kwargs)

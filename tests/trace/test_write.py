@@ -91,3 +91,58 @@ def test_write_values_writes_the_same_line_as_begin_record_end(tmp_path):
     assert lines[:-1] == by_record.read_text().splitlines()
     assert json.loads(lines[-1])["values"] == {"loss": None}   # JSON has no NaN
     assert read_trace(at_once).steps[:-1] == trace.steps
+
+
+def trace_with_epochs_and_before() -> Trace:
+    """Two epochs of two steps, traced every other step: each step holds the weights it began
+    from; the second epoch's loss was not finite."""
+    trace = sample_trace()
+    trace.steps = [trace.steps[1], trace.steps[3]]
+    trace.steps[1].epoch = 2
+    for step in trace.steps:
+        step.before = {"L1.n1.w1": 0.25 * step.iteration, "L1.n1.w2": -0.5}
+    trace.epoch_losses = [0.125, float("inf")]
+    return trace
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_epoch_losses_and_the_state_before_a_step_round_trip(tmp_path, suffix):
+    trace = trace_with_epochs_and_before()
+    path = tmp_path / f"t{suffix}"
+    write_trace(trace, path)
+    back = read_trace(path)
+    assert back.steps == trace.steps
+    assert back.epoch_losses[0] == 0.125 and math.isnan(back.epoch_losses[1])   # null: not finite
+    text = path.read_text()
+    if suffix == ".jsonl":
+        # Each epoch's loss on a line of its own, after the epoch's last step.
+        records = [strict_json(line) for line in text.splitlines()]
+        assert [r.get("iteration", r.get("epoch_loss", "header")) for r in records] == [
+            "header", 2, 0.125, 4, None]
+        assert records[-1] == {"epoch": 2, "epoch_loss": None}
+    else:
+        document = strict_json(text)
+        assert document["epoch_losses"] == [0.125, None]
+        assert document["steps"][0]["before"] == {"L1.n1.w1": 0.5, "L1.n1.w2": -0.5}
+
+
+def test_the_streaming_writer_writes_epochs_and_before_as_the_whole_file_writer(tmp_path):
+    trace = trace_with_epochs_and_before()
+    trace.epoch_losses = [0.125, 0.0625]
+    streamed, whole = tmp_path / "s.jsonl", tmp_path / "w.jsonl"
+    writer = JsonlTraceWriter(streamed, trace)
+    for step, loss in zip(trace.steps, trace.epoch_losses):
+        if step.iteration == 2:   # one step through the engine's interface, one at once
+            writer.begin_step(step.input, step.target, step.iteration, step.epoch)
+            writer.record_before(step.before)
+            for name, value in step.values.items():
+                writer.record(name, value)
+            writer.end_step()
+        else:
+            writer.write_values(step.iteration, step.epoch, writer.sample_head(step.input, step.target),
+                                tuple(step.values), tuple(step.values.values()), step.before)
+        writer.write_epoch(step.epoch, loss)
+    writer.close()
+    write_trace(trace, whole)
+    assert [json.loads(line) for line in streamed.read_text().splitlines()] == \
+        [json.loads(line) for line in whole.read_text().splitlines()]

@@ -83,3 +83,42 @@ def test_plain_numbers_are_read_at_once_as_the_csv_module_reads_them(text, monke
     quick = result()
     monkeypatch.setattr(data_module, "plain_csv", lambda *args: None)
     assert quick == result()
+# Separators: each used to take the first row as a header, then "line 2: ... got 1".
+XOR_ROWS = (Sample((0.0, 0.0), (0.0,)), Sample((0.0, 1.0), (1.0,)), Sample((1.0, 1.0), (0.0,)))
+
+
+@pytest.mark.parametrize("text", [
+    "0;0;0\n0;1;1\n1;1;0\n",
+    "x1;x2;t\n0;0;0\n0;1;1\n1;1;0\n",
+    "0\t0\t0\n0\t1\t1\n1\t1\t0\n",
+    "0 0 0\n0  1 1\n 1 1 0 \n",
+    "0,0,0,\n0,1,1,\n1,1,0,\n",            # a trailing comma ends each row
+    "0;0;0;\n0;1;1\n1;1;0\n",
+])
+def test_semicolons_tabs_and_spaces_separate_as_commas_do(text):
+    assert parse_csv(text, "d.csv", 2, 1).samples == XOR_ROWS
+
+
+def test_decimal_commas_between_semicolons_are_named():
+    with pytest.raises(NntraceError, match=r"^d.csv: line 2 column 1: '0,5' is not a number "
+                                           r"\(a decimal comma\? write 0.5\)$"):
+        parse_csv("0;0;0\n0,5;1;1\n", "d.csv", 2, 1)
+
+
+def test_an_empty_field_is_named_and_one_number_is_singular():
+    with pytest.raises(NntraceError, match=r"^d.csv: line 1 column 2: empty, not a number$"):
+        parse_csv("0,,1\n", "d.csv", 2, 1)
+    with pytest.raises(NntraceError, match=r"line 1: expected 2 numbers .* got 1$"):
+        parse_csv("0\n", "d.csv", 1, 1)
+    with pytest.raises(NntraceError, match=r"line 1: expected 3 numbers .* got 2 separated by semicolons$"):
+        parse_csv("0;1\n", "d.csv", 2, 1)
+
+
+def test_the_minus_sign_nntrace_prints_is_a_minus():
+    assert parse_csv("\u22120.5,1\n", "d.csv", 1, 1).samples == (Sample((-0.5,), (1.0,)),)
+
+
+def test_the_messages_say_expected_1_number_not_1_numbers():
+    from nntrace.errors import plural
+
+    assert (plural(1, "number"), plural(2, "number"), plural(0, "number")) == ("1 number", "2 numbers", "0 numbers")

@@ -106,7 +106,20 @@ def test_trace_every_k_round_trips_and_matches_a_full_trace(tmp_path, convention
     assert [s.epoch for s in some.steps] == [2, 3]
     by_iteration = {s.iteration: s for s in everything.steps}
     for step in some.steps:
+        # Every value as in the full trace; and, its previous step not traced, the weights
+        # it began from: those the full trace's previous step left.
+        previous = by_iteration[step.iteration - 1].values
+        assert step.before == {name: previous[name] for name in step.before}
+        assert sorted(step.before) == sorted(n for n in previous if n.count(".") == 2 and ".w" in n)
+        step.before = {}
         assert step == by_iteration[step.iteration]
+    assert everything.steps[0].before == {}   # every step traced: the one before is in the trace
+    # Each epoch's loss, in both: the mean of its four iterations' losses, in order (in
+    # floats bit for bit; the article's run adds its Decimals, which the trace rounds).
+    losses = [s.values["loss"] for s in everything.steps]
+    means = [sum(losses[k:k + 4]) / 4 for k in (0, 4, 8)]
+    assert everything.epoch_losses == some.epoch_losses
+    assert some.epoch_losses == (means if convention == "exact" else pytest.approx(means, rel=1e-15))
     assert some.network == article.network() and some.settings.learning_rate == 0.5
     assert some.settings.convention == convention
     assert some.extra["epochs"] == 3 and some.extra["every"] == 5
@@ -312,12 +325,19 @@ def test_a_shuffled_run_is_replayed_in_the_order_of_its_epoch():
     assert result.network == before
 
 
-# Whether a run uses the compiled step is decided here: float math without a carry rule is
-# compiled, slips included (a slip is a rewrite of the step's list); decimal carries are not.
+# Whether a run uses the compiled step is decided here: online steps are compiled, slips
+# included (a slip is a rewrite of the step's list), decimal carries too (in their own
+# number type); the run ends on the engine's very weights.
 @pytest.mark.parametrize("convention, slips", [("article", ()), ("exact", ("rounded:3",))])
-def test_carried_arithmetic_keeps_the_engine(convention, slips):
-    engine = Engine(article.network(), make_settings(0.001, convention, slips))
-    assert fast_step(engine) is not compiled_step(engine.program)
+def test_carried_arithmetic_is_compiled_in_decimal_and_ends_on_the_engines_weights(convention, slips):
+    settings = make_settings(0.5, convention, slips)
+    engine = Engine(article.network(), settings)
+    assert fast_step(engine) is compiled_step(engine.program, False, engine.numbers, engine.arithmetic.carry)
+    by_engine = Engine(article.network(), settings)
+    for _ in range(30):
+        for x, t in article.XOR:
+            by_engine.step(x, t)
+    assert train(article.network(), xor(), 30, settings).network == by_engine.network()
 
 
 @pytest.mark.parametrize("slips", [("wrong-sign",), ("updated-weights",), ("derivative-on-output",),
@@ -399,3 +419,25 @@ def test_a_saturated_run_goes_on_through_infinite_errors(tmp_path):
     steps = read_trace(tmp_path / "t.jsonl").steps
     assert all(not math.isfinite(s.values["L1.n1.error"]) for s in steps)   # written null, read back NaN
     assert [s.values["L1.n1.delta"] for s in steps] == [-1.0] * 3
+
+
+@pytest.mark.parametrize("settings, updates", [
+    (make_settings(0.5), 40),                                        # compiled, online
+    (make_settings(0.5, "article"), 40),                             # the engine, Decimals
+    (make_settings(0.5, batch_size=3, momentum=0.9), 20),            # batches of 3, 1 (the engine)
+])
+def test_keep_holds_evenly_spaced_steps_in_memory_as_the_trace_file_holds_them(tmp_path, settings, updates):
+    # At most 7 of the run's updates kept: every ceil(updates / 7)-th, as `--every` would trace.
+    every = -(-updates // 7)
+    kept = train(article.network(), xor(), 10, settings, keep=7).kept
+    path = tmp_path / "t.jsonl"
+    train(article.network(), xor(), 10, settings, trace=path, every=every)
+    written = read_trace(path)
+    assert [s.iteration for s in kept.steps] == list(range(every, updates + 1, every))
+    assert len(kept.steps) <= 7 and all(step.before for step in kept.steps)
+    assert kept.steps == written.steps and kept.epoch_losses == written.epoch_losses
+    assert len(kept.epoch_losses) == 10 and kept.extra == written.extra and kept.extra["every"] == every
+
+
+def test_without_keep_nothing_is_kept():
+    assert train(article.network(), xor(), 2, make_settings(0.5)).kept is None
