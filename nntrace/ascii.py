@@ -94,10 +94,15 @@ class PlainStream:
         self.errors = "strict"
 
     def write(self, text: str) -> int:
-        lines = (self.pending + text).split("\n")
-        self.pending = lines.pop()
-        if lines:
-            self.stream.write("".join(self.line(line) + "\n" for line in lines))
+        whole = self.pending + text
+        end = whole.rfind("\n") + 1
+        whole, self.pending = whole[:end], whole[end:]
+        if not whole:
+            return len(text)
+        if (self.ascii and not whole.isascii()) or (self.strip and " \n" in whole):
+            self.stream.write("".join(self.line(line) + "\n" for line in whole.split("\n")[:-1]))
+        else:   # nothing to change, at once: `train --json` writes hundreds of thousands of lines
+            self.stream.write(whole)
         return len(text)
 
     def line(self, line: str) -> str:
