@@ -27,7 +27,7 @@ from .core.network import Network, load_network
 from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
                             make_settings, target_problem)
 from .errors import ArgumentError, NntraceError, NonFiniteError, short
-from .fast import NUMPY, checked_evaluator, new_engine
+from .fast import NUMPY, checked_evaluator, evaluator_for, new_engine
 from .trace.model import Trace, first_non_finite
 from .trace.recorder import Recorder
 
@@ -154,7 +154,8 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
     evaluator = checked_evaluator(evaluator)
-    samples = checked_samples(settings, dataset(data, network))
+    arrays = (evaluator or evaluator_for(network, settings)) == NUMPY   # read for it, as arrays
+    samples = checked_samples(settings, dataset(data, network, arrays))
     if callable(keep):
         keep = keep(network, settings, len(samples.samples) if settings.batch_size == ALL else settings.batch_size)
     keep = None if keep is None else whole("keep", keep, 1)
@@ -325,12 +326,13 @@ def tolerance(name: str, value: Any) -> float:
     return number
 
 
-def dataset(data: Any, network: Network) -> "Dataset":
-    """None (the XOR table), a CSV file's path, or (inputs, targets) pairs."""
+def dataset(data: Any, network: Network, arrays: bool = False) -> "Dataset":
+    """None (the XOR table), a CSV file's path, or (inputs, targets) pairs; with `arrays`
+    (a run of the vectorised evaluator), a file's plain numbers also as arrays."""
     from .train.data import Dataset, Sample, training_data
 
     if data is None or isinstance(data, (str, os.PathLike)):
-        return training_data(network, data)
+        return training_data(network, data, arrays)
     if not isinstance(data, Iterable):
         raise ArgumentError("data", "expected None, a CSV file's path or (inputs, targets) pairs", data)
     samples = []

@@ -19,9 +19,9 @@ EVALUATORS = (PYTHON, NUMPY)   # the engine or the compiled step (bit for bit th
 # Weights and biases from which the arrays are faster, measured by benchmarks/bench_crossover.py
 # (docs/development.md): for training, per update, NumPy's start-up (0.1 s) paid once;
 # for one recorded step, the whole process, where NumPy's start-up and reading the step
-# weigh as much as the engine's evaluation until 10,000 to 20,000.
-TRAINING_CROSSOVER = 200
-STEP_CROSSOVER = 20_000
+# weigh as much as the engine's evaluation until 20,000 to 40,000.
+TRAINING_CROSSOVER = 150
+STEP_CROSSOVER = 30_000
 
 
 def size(network: Network) -> int:

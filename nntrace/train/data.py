@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import article
 from ..errors import ArgumentError, NntraceError, plural
@@ -21,10 +22,12 @@ class Sample:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Samples in file order, and where they came from (for messages and the trace header)."""
+    """Samples in file order, and where they came from (for messages and the trace header);
+    read for the vectorised evaluator, also as `arrays`: (inputs, targets), a row a sample."""
 
     samples: tuple[Sample, ...]
     source: str
+    arrays: Any = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.samples)
@@ -35,20 +38,21 @@ def xor() -> Dataset:
     return Dataset(tuple(Sample(tuple(x), tuple(t)) for x, t in article.XOR), "the article's XOR table")
 
 
-def training_data(network, path: str | Path | None = None) -> Dataset:
-    """The samples to train on: a CSV file's, or the XOR table for a 2-input, 1-output network."""
+def training_data(network, path: str | Path | None = None, arrays: bool = False) -> Dataset:
+    """The samples to train on: a CSV file's, or the XOR table for a 2-input, 1-output network;
+    with `arrays`, a file of plain numbers also as arrays (Dataset.arrays)."""
     if path is not None:
-        return load_csv(path, network.inputs, network.outputs)
+        return load_csv(path, network.inputs, network.outputs, arrays)
     if (network.inputs, network.outputs) != (2, 1):
         raise ArgumentError("data", f"required for the network {network.shape}: the default XOR "
                                     f"table has 2 inputs and 1 target")
     return xor()
 
 
-def load_csv(path: str | Path, inputs: int, outputs: int) -> Dataset:
+def load_csv(path: str | Path, inputs: int, outputs: int, arrays: bool = False) -> Dataset:
     """Read a CSV file (`-`: standard input) whose rows hold `inputs` numbers then `outputs` targets."""
     # utf-8-sig: spreadsheets often start a CSV with a byte-order mark.
-    return parse_csv(read_text(path, "utf-8-sig"), source_name(path), inputs, outputs)
+    return parse_csv(read_text(path, "utf-8-sig"), source_name(path), inputs, outputs, arrays)
 
 
 SEPARATORS = {";": "semicolons", ",": "commas", "\t": "tabs"}   # a tie goes to the first
@@ -64,12 +68,21 @@ def separator(text: str) -> str | None:
     return best if counts[best] else None
 
 
-def parse_csv(text: str, source: str, inputs: int, outputs: int) -> Dataset:
+def parse_csv(text: str, source: str, inputs: int, outputs: int, arrays: bool = False) -> Dataset:
     """Rows of numbers separated by commas, semicolons, tabs or spaces (the same on every
     line); blank lines are skipped, a separator ending a line is dropped, and the first
-    non-blank line is a header (skipped) when none of its fields is a number."""
+    non-blank line is a header (skipped) when none of its fields is a number. With
+    `arrays`, a file of plain numbers between commas is read by NumPy (nntrace.fast)."""
     width = inputs + outputs
     mark = separator(text)
+    if arrays and mark == ",":
+        from ..fast.numbers import contiguous as np_contiguous, plain_numbers
+
+        rows = plain_numbers(text, width)
+        if rows is not None:
+            samples = tuple(Sample(tuple(row[:inputs]), tuple(row[inputs:])) for row in rows.tolist())
+            parts = (np_contiguous(rows[:, :inputs]), np_contiguous(rows[:, inputs:]))
+            return Dataset(samples, source, parts)
     quick = plain_csv(text, inputs, outputs) if mark == "," else None
     if quick:
         return Dataset(tuple(quick), source)

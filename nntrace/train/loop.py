@@ -139,8 +139,11 @@ class Run:
 
     def __init__(self, engine: Engine, data: Dataset, seed: int | None, stop: Stop):
         self.engine, self.data, self.seed, self.stop = engine, data, seed, stop
-        inputs, targets = (engine.convert_all([getattr(s, what) for s in data.samples])
-                           for what in ("inputs", "targets"))
+        if data.arrays is not None and engine.evaluator == NUMPY:   # read as arrays already
+            inputs, targets = list(data.arrays[0]), list(data.arrays[1])
+        else:
+            inputs, targets = (engine.convert_all([getattr(s, what) for s in data.samples])
+                               for what in ("inputs", "targets"))
         self.samples = list(zip(inputs, targets, data.samples))
         self.curve = LossCurve()
         self.iteration = self.traced = self.epoch = 0
