@@ -182,7 +182,7 @@ def read(program: Program) -> Plan:
     layers = program.layers
     keys = [f"L{l}.{kind}" for l in range(1, len(layers)) for kind in ("w", "b")[:1 + program.biases]]
     state = tuple(keys + ([f"{key}.velocity" for key in keys] if program.descent.momentum else []))
-    if set(program.state) != {name for key in state for name in names_of(key, layers)}:
+    if set(program.state) != set(chain.from_iterable(names_of(key, layers) for key in state)):
         raise Unreadable("the state is not every weight and bias (and velocity) of the layers")
     phases = tuple(Phase(scope, tuple(vectors_of(assigns, scope, layers)), tuple(assigns))
                    for scope, assigns in program.phases())
