@@ -20,6 +20,7 @@ from typing import Any
 from ..core import names as N
 from ..core.engine import Engine, network_program, state_values
 from ..core.numbers import DECIMAL, Number
+from ..core.program import Assign
 from ..core.settings import Arithmetic, Settings, arithmetic
 from ..core.slips import PRECISION_SLIPS, SLIPS
 from ..errors import ArgumentError
@@ -110,9 +111,7 @@ def carried_run(example: Example, candidate: Candidate, runs: dict) -> dict[str,
 def run(example: Example, settings: Settings, written: dict[str, Decimal] | None) -> dict[str, Number]:
     """Every value of the example's step: floats for exact math (written None), else decimals,
     with the written values carried on; an overflow leaves the values before it."""
-    how = arithmetic(settings)
-    if written is not None:   # hand arithmetic: decimal, whatever the candidate's number type
-        how = Arithmetic(DECIMAL, how.carry, how.rewrites)
+    how = arithmetic(settings) if written is None else by_hand(settings, written)
     values: dict[str, Number] = {}
     try:
         Engine(example.network, settings, how).step(example.input, example.target,
@@ -122,6 +121,27 @@ def run(example: Example, settings: Settings, written: dict[str, Decimal] | None
     return values
 
 
+@dataclass(frozen=True)
+class PrintedGradients:
+    """A rewrite: plain descent's update of a weight whose gradient the text printed reads
+    that gradient (w − lr × grad, the same value exactly), so the printed figure is carried
+    into the update as a hand calculation would carry it."""
+
+    names: frozenset[str]
+
+    def __call__(self, assigns: list[Assign]) -> list[Assign]:
+        return [a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
+                if a.op in ("sgd", "sgd_bias") and f"{a.name}.grad" in self.names else a
+                for a in assigns]
+
+
+def by_hand(settings: Settings, written: dict[str, Decimal]) -> Arithmetic:
+    """Hand arithmetic: decimal whatever the settings' number type, printed gradients carried."""
+    how = arithmetic(settings)
+    printed = PrintedGradients(frozenset(n for n in written if n.endswith(".grad")))
+    return Arithmetic(DECIMAL, how.carry, how.rewrites + ((printed,) if printed.names else ()))
+
+
 def places(figure: Figure) -> str:
     return f"{figure.places} decimal place{'s' * (figure.places != 1)}"
 
@@ -129,7 +149,8 @@ def places(figure: Figure) -> str:
 def operands(example: Example, figure: Figure, carried: dict[str, Number]) -> list[str]:
     """The operands of the figure's line as the text had them when it wrote the line: printed
     where it printed them, a weight as it was before its update, the sample, the rate."""
-    program = network_program(example.network, example.settings)
+    written = {f.name: f.value for f in example.figures}
+    program = network_program(example.network, example.settings, by_hand(example.settings, written))
     index = next(k for k, a in enumerate(program.assigns) if a.name == figure.name)
     before = {a.name for a in program.assigns[:index]}
     given = {**dict(zip(program.state, state_values(example.network))),

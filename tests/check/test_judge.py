@@ -145,6 +145,17 @@ def test_a_value_rounded_and_carried_makes_the_next_lines_follow():
     assert by_name(report)["L2.n1.net"].exact == pytest.approx(3 * sigmoid(1.5), abs=1e-15)
 
 
+def test_a_printed_gradient_is_carried_into_the_weights_update():
+    # By hand: w2 = 0.6 − 0.1 × (−0.4) = 0.64 from the gradient as printed (exact: 0.6406);
+    # w1 = 0.35 − 0.1 × (−0.7) = 0.42 (exact: 0.4196).
+    report = judged(*IDENTITY, {"L2.n1.w1.grad": "-0.4", "L1.n1.w1.grad": "-0.7",
+                                "L2.n1.w1": "0.6400", "L1.n1.w1": "0.4200"})
+    assert verdicts(report) == {"L2.n1.w1.grad": "agrees", "L1.n1.w1.grad": "agrees",
+                                "L2.n1.w1": "follows", "L1.n1.w1": "follows"}
+    assert by_name(report)["L2.n1.w1"].explanation == \
+        "from L2.n1.w1 = 0.6, L2.n1.w1.grad = -0.4 and lr = 0.1, as the text had them: 0.64, written 0.6400"
+
+
 def test_operands_rounded_without_being_printed_are_the_slip_rounded_n():
     # The same 2.46, but out1 is not printed: only out1 rounded to 2 places (0.82) gives it;
     # rounded:0 (out1 = 1, net2 = 3) and rounded:1 (out1 = 0.8, net2 = 2.4) do not.
