@@ -22,14 +22,14 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..core import names as N
-from ..core.engine import collection_paused, program_for
+from ..core.engine import program_for
 from ..core.network import Network
-from ..core.program import Descent, Rewrite
+from ..core.program import Descent, Rewrite, collection_paused
 from ..core.numbers import FLOAT
 from ..core.settings import Settings, arithmetic
 from ..errors import NonFiniteError
 from .arrays import scope as array_scope
-from .plan import Plan, Unreadable, offsets, read, vectors_of
+from .plan import Plan, Unreadable, forward_vectors, offsets, read
 from .source import RATES, forward_source, scratches, step_source
 
 Record = Callable[..., None]
@@ -49,9 +49,7 @@ class Vectorised:
         if kind not in self._functions:
             plan = self.plan
             if kind == "forward":
-                assigns = plan.program.assigns
-                forward = assigns[:1 + next(k for k, a in enumerate(assigns) if a.kind == "loss")]
-                source = forward_source(plan, vectors_of(forward, "sample", plan.layers))
+                source = forward_source(plan, forward_vectors(plan))
             else:
                 source = step_source(plan, kind == "traced")
             scope = array_scope()
