@@ -31,9 +31,10 @@ from ..errors import NonFiniteError
 from .arrays import scope as array_scope
 from .plan import Plan, Unreadable, forward_vectors, offsets, read
 from .source import RATES, forward_source, scratches, step_source
+from .verdict import classified_right
 
 Record = Callable[..., None]
-CHUNK = 1024   # samples evaluated at once by `outputs_all`
+CHUNK = 1024   # samples evaluated at once by `output_arrays`
 
 
 class Vectorised:
@@ -194,21 +195,30 @@ class VectorEngine:
 
     def outputs(self, x: np.ndarray, targets: np.ndarray) -> tuple[list[float], float]:
         """The forward pass alone (the weights untouched): the outputs and the loss."""
-        outputs, losses = self.outputs_all([x], [targets])
-        return list(outputs[0]), losses[0]
+        outputs, losses = self.output_arrays(np.array([x], dtype=float), np.array([targets], dtype=float))
+        return outputs[0].tolist(), float(losses[0])
 
-    def outputs_all(self, xs: Sequence, ts: Sequence) -> tuple[list[tuple[float, ...]], list[float]]:
-        """`outputs` of many samples, CHUNK at a time as the rows of matrices (their sums in
-        BLAS's order for matrices, the same numbers as one sample's to the last bits or so)."""
-        outputs: list[tuple[float, ...]] = []
-        losses: list[float] = []
+    def output_arrays(self, xs: np.ndarray, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`outputs` of many samples, a row each, CHUNK at a time as the rows of matrices
+        (their sums in BLAS's order for matrices, the same numbers as one sample's to the
+        last bits or so): the outputs, a row a sample, and the losses."""
+        outputs, losses = [], []
         with self.quiet():
             for start in range(0, len(xs), CHUNK):
-                out, loss = self.forward(self.state, np.array(xs[start:start + CHUNK], dtype=float),
-                                         np.array(ts[start:start + CHUNK], dtype=float))
-                outputs += map(tuple, out.tolist())
-                losses += loss.tolist()
-        return outputs, losses
+                out, loss = self.forward(self.state, xs[start:start + CHUNK], ts[start:start + CHUNK])
+                outputs.append(out)
+                losses.append(loss)
+        return np.concatenate(outputs), np.concatenate(losses)
+
+    def evaluate_all(self, xs: Sequence, ts: Sequence, one_class: bool
+                     ) -> tuple[list[tuple[float, ...]], list[float], list[bool]]:
+        """Each sample's outputs and loss under the current weights, and whether it is
+        classified right (train/verdict.py's judgement, fast/verdict.py's arrays)."""
+        targets = np.array(ts, dtype=float)
+        outputs, losses = self.output_arrays(np.array(xs, dtype=float), targets)
+        with self.quiet():
+            right = classified_right(outputs, targets, one_class)
+        return list(map(tuple, outputs.tolist())), losses.tolist(), right
 
     def network(self) -> Network:
         """The current weights and biases as a plain float network."""
