@@ -325,7 +325,8 @@ def updates(layers: Sequence[int], biases: bool, descent: Descent) -> list[Piece
             parts: list[Block | Each] = [Block("sgd", w, ((w, SAME), (out(l - 1), COLUMNS), (delta, ROWS),
                                                           (N.LEARNING_RATE, SCALAR)), "weight", l)]
             if biases:
-                parts.append(Block("sgd_bias", b, ((b, SAME), (delta, SAME), (N.LEARNING_RATE, SCALAR)), "bias", l))
+                parts.append(Block("sgd_bias", b, ((b, SAME), (delta, SAME), (N.LEARNING_RATE, SCALAR)),
+                                   "bias", l))
         else:
             parts = [Each(optimizer(w, l, "weight", descent))]
             if biases:
@@ -347,7 +348,8 @@ def optimizer(w: str, l: int, kind: str, descent: Descent) -> tuple[Block, ...]:
                            scope="batch") if descent.decay else
                      Block("velocity", v, ((v, SAME), (grad, SAME), (N.MOMENTUM, SCALAR)), "velocity", l,
                            scope="batch"))
-        found.append(Block("descend", w, ((w, SAME), (v, SAME), (N.LEARNING_RATE, SCALAR)), kind, l, scope="batch"))
+        found.append(Block("descend", w, ((w, SAME), (v, SAME), (N.LEARNING_RATE, SCALAR)), kind, l,
+                           scope="batch"))
     elif descent.decay:
         found.append(Block("descend_decayed", w, ((w, SAME), (grad, SAME), (N.WEIGHT_DECAY, SCALAR),
                                                   (N.LEARNING_RATE, SCALAR)), kind, l, scope="batch"))
@@ -383,7 +385,8 @@ def expand(pieces: Sequence[Piece], layers: tuple[int, ...]) -> list[Assign]:
         if isinstance(piece, Block):
             found += assigns_of(piece, layers)
         else:
-            found += chain.from_iterable(chain.from_iterable(zip(*(rows_of(part, layers) for part in piece.parts))))
+            neurons = zip(*(rows_of(part, layers) for part in piece.parts))   # each: every part's row
+            found += chain.from_iterable(chain.from_iterable(neurons))
     return found
 
 

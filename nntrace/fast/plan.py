@@ -42,6 +42,7 @@ from typing import Sequence
 from ..core import names as N
 from ..core.program import (COLUMNS, MATRIX, NONE, ROWS, SAME, SCALAR, VECTOR, Assign, Block, Program,
                             names_of)
+from ..core.program import shape as vector_shape
 
 SCALARS = frozenset((N.LEARNING_RATE, N.MOMENTUM, N.WEIGHT_DECAY))
 # How an operand lines up with the vector assigned (SAME, ROWS, COLUMNS, SCALAR), and the
@@ -144,15 +145,11 @@ def key_of(name: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 def shape(key: str, layers: Sequence[int]) -> tuple[int, ...]:
-    if key == "loss":
-        return ()
-    if key == "target":
-        return (layers[-1],)
-    layer, _, kind = key.partition(".")
-    l = int(layer[1:])
-    if l >= len(layers):
-        raise Unreadable(f"{key}: no layer {l} in {'-'.join(map(str, layers))}")
-    return (layers[l], layers[l - 1]) if kind.startswith("w") else (layers[l],)
+    """The vector's shape (core's), Unreadable for a layer the network does not have."""
+    layer = key.partition(".")[0]
+    if layer.startswith("L") and int(layer[1:]) >= len(layers):
+        raise Unreadable(f"{key}: no layer {layer[1:]} in {'-'.join(map(str, layers))}")
+    return vector_shape(key, layers)
 
 
 @lru_cache(maxsize=256)

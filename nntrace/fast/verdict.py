@@ -1,7 +1,7 @@
 """Which samples a run classified right, for all of them at once over NumPy arrays: the
-judgement of train/verdict.py (`classifier`, `largest_where_largest`) in array form, for a
-run the vectorised evaluator computed. The same comparisons of the same floats (a
-difference and its absolute value are exact-rounded alike in both), so the same answers
+judgement of train/verdict.py (`classified`) in array form, for a run the vectorised
+evaluator computed. The same comparisons of the same floats (a difference and its
+absolute value are exact-rounded alike in both), so the same answers
 (tests/fast/test_verdict.py).
 """
 
@@ -22,7 +22,9 @@ def classified_right(outputs: np.ndarray, targets: np.ndarray, one_class: bool) 
     for k in range(outputs.shape[1]):
         output, target = outputs[:, k], targets[:, k]
         distance = np.abs(output - target)
-        values = np.unique(target)   # as a set of floats: 0.0 and -0.0 are one value
+        # verdict.py's set of the column's targets, 0.0 and -0.0 one value (np.unique would
+        # import numpy.ma, 8 ms)
+        values = set(target.tolist())
         if len(values) == 1:
             right &= distance < 0.5
             continue

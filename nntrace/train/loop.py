@@ -32,7 +32,7 @@ from .steps import RATES, fast_step, recorded_update, traced_step
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Interrupted, Stop, signals_deferred
-from .verdict import SampleResult, Verdict, classifier, judge, largest_where_largest
+from .verdict import SampleResult, Verdict, classified, judge
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
 
@@ -362,12 +362,3 @@ def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], flo
     results = [SampleResult(sample.inputs, sample.targets, out, right)
                for sample, out, right in zip(originals, outputs, rights)]
     return results, sum(losses) / len(losses)
-
-
-def classified(outputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]], one_class: bool) -> list[bool]:
-    """Each sample classified right (verdict.py): with a class per output, the largest
-    output where the largest target is; else every output nearest its own target."""
-    if one_class:
-        return [largest_where_largest(out, target) for out, target in zip(outputs, targets)]
-    kinds = [classifier([target[k] for target in targets]) for k in range(len(targets[0]))]
-    return [all(kinds[k](out[k], target[k]) for k in range(len(out))) for out, target in zip(outputs, targets)]

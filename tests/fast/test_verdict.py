@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nntrace.fast.verdict import classified_right
-from nntrace.train.loop import classified
+from nntrace.train.verdict import classified
 
 SPECIAL = [math.inf, -math.inf, math.nan]
 
