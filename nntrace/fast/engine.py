@@ -1,5 +1,6 @@
-"""The vectorised engine: the step's list of assignments read as array operations
-(plan.py), written out as one function over NumPy arrays (source.py), a layer at a time.
+"""The vectorised engine: the step read as array operations (plan.py: from its blocks, or
+a rewritten list), written out as one function over NumPy arrays (source.py), a layer at
+a time.
 
 It stands in for core/engine.py's Engine where that one would be slow (fast/__init__.py
 chooses), with the same methods the training loop, `step` and `explain` call, and hands a
