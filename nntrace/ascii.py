@@ -105,6 +105,23 @@ class PlainStream:
             self.stream.write(whole)
         return len(text)
 
+    def write_ascii(self, data: bytes) -> bool:
+        """Write ASCII text none of whose lines ends in a space (indented JSON), as bytes, to
+        the stream's own bytes past its text layer: there is nothing to change, and a
+        summary of megabytes need not be decoded, searched and encoded again. False, with
+        nothing written, where the stream has no bytes underneath or takes another encoding."""
+        buffer = getattr(self.stream, "buffer", None)
+        try:
+            encoding = codecs.lookup(getattr(self.stream, "encoding", None) or "").name
+        except LookupError:
+            return False
+        if buffer is None or encoding not in ("utf-8", "ascii") or not data.isascii():
+            return False
+        self.flush()   # what is pending, and what the text layer holds, goes first
+        buffer.write(data)
+        buffer.flush()
+        return True
+
     def line(self, line: str) -> str:
         if self.strip:
             line = line.rstrip(" ")

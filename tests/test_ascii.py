@@ -123,6 +123,19 @@ def test_plain_stream_strips_whole_lines_and_translates_for_ascii():
     assert out.getvalue() == "0.6 ok\nhalf a line\nend 1/2"
 
 
+def test_plain_stream_writes_ascii_bytes_after_the_text_before_them():
+    raw = io.BytesIO()
+    text = io.TextIOWrapper(raw, encoding="utf-8")
+    stream = PlainStream(text, strip=True, ascii=False)
+    stream.write("before   \npending")
+    assert stream.write_ascii(b'{\n  "a": 1\n}\n')
+    assert raw.getvalue() == b'before\npending{\n  "a": 1\n}\n'
+    assert not stream.write_ascii("\u00e5".encode())   # not ASCII: nothing written
+    for other in (io.TextIOWrapper(io.BytesIO(), encoding="utf-16"), io.StringIO()):
+        assert not PlainStream(other, strip=True, ascii=False).write_ascii(b"1\n")   # no bytes of UTF-8
+    assert raw.getvalue() == b'before\npending{\n  "a": 1\n}\n'
+
+
 def test_plain_stream_wraps_only_streams_that_need_it():
     class Terminal(io.StringIO):
         encoding = "utf-8"

@@ -6,12 +6,11 @@ prints. Without a recorder it computes exactly the same numbers.
 
 from __future__ import annotations
 
-import gc
 import math
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from decimal import localcontext
 from functools import lru_cache
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..errors import NonFiniteError
 from . import names as N
@@ -28,23 +27,9 @@ BatchRecord = Callable[[str, Number, "int | None"], None]   # (name, value, samp
 @lru_cache(maxsize=64)
 def program_for(layers: tuple[int, ...], activations: tuple[str, ...], biases: bool, loss: str,
                 rewrites: tuple[Rewrite, ...], descent: Descent) -> Program:
-    """The step of this shape, with these rewrites (slips), built once."""
-    with collection_paused():
-        return build(layers, activations, biases, loss, rewrites, descent)
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cycle collector off while a step's list is made: its hundreds of thousands of
-    tuples hold no cycle, and the collector, run every 700 allocations, would take more
-    than half the time making them (a 2-300-300-1 network's list: 0.26 s instead of 0.10)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    """The step of this shape, with these rewrites (slips), built once (its list made when
+    first asked for)."""
+    return build(layers, activations, biases, loss, rewrites, descent)
 
 
 def network_program(network: Network, settings: Settings = Settings(),

@@ -16,17 +16,27 @@ computation order. A weight's name is read before it is assigned, so an operand 
 weight as it was; a slip is a rewrite of the list (`updated-weights` moves a layer's
 updates up, before the layer below reads them).
 
+The builders below describe the step a layer at a time, as blocks: a block is one
+operation over every element of one vector (`L1.net = weighted_sum(L1.b, L1.w, L0.out)`:
+every net input of layer 1), and says how its operands line up with those elements. The
+list is the blocks written out element by element, in the order the builders lay them
+(a neuron's derivative then its delta, neuron by neuron: `Rows`); it is made when first
+asked for, since the vectorised evaluator (nntrace/fast) reads the blocks themselves,
+and a wide layer's list has hundreds of thousands of assignments.
+
 Each operation (OPS) keeps side by side what it computes, its Python source and its
 formula text.
 """
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain, groupby, repeat
 from operator import attrgetter
-from typing import AbstractSet, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import AbstractSet, Callable, Iterable, Iterator, NamedTuple, Sequence, Union
 
 from . import names as N
 from .activations import ACTIVATIONS
@@ -49,6 +59,48 @@ class Assign(NamedTuple):
     scope: str = "sample"     # "sample": computed for each sample; "batch": once, for the update
 
 
+# How a block's operand lines up with the elements of the vector it assigns: element for
+# element, a layer's vector along the rows (index j) or the columns (index i) of a matrix,
+# or one scalar (lr, a constant) for all; a whole-layer operation's operands are a matrix,
+# a vector, or none (a sum without a bias starts from the constant 0).
+SAME, ROWS, COLUMNS, SCALAR = "same", "rows", "columns", "scalar"
+MATRIX, VECTOR, NONE = "matrix", "vector", "none"
+
+
+class Block(NamedTuple):
+    """`target = op[param](*operands)` for every element of the vector `target` at once:
+    one operation over a layer (its net inputs, its weights' gradients, the loss).
+
+    A vector is named by a key: L1.net (every L1.n{j}.net), L2.w (the matrix of L2.n{j}.w{i}),
+    L2.w.grad, L2.b.velocity, L0.out (the inputs), target, loss (names_of lists its elements).
+    An operand is (key, how it lines up) or (a scalar's name, SCALAR)."""
+
+    op: str
+    target: str
+    operands: tuple[tuple[str, str], ...]
+    kind: str                 # as Assign's
+    layer: int
+    param: str = ""
+    scope: str = "sample"
+
+
+class Rows(NamedTuple):
+    """Blocks listed neuron by neuron: each part's share of neuron 1 of the layer (a
+    vector's element, a matrix's row), part after part, then of neuron 2, ..."""
+
+    parts: tuple[Union[Block, "Each"], ...]
+
+
+class Each(NamedTuple):
+    """Blocks of one shape listed element by element: every part's first element, part
+    after part, then every part's second: a weight's mean gradient, velocity and update."""
+
+    parts: tuple[Block, ...]
+
+
+Piece = Union[Block, Rows]   # the builders' output: blocks, listed whole or neuron by neuron
+
+
 @dataclass(frozen=True)
 class Descent:
     """What the step needs to know of the optimizer's settings."""
@@ -63,14 +115,43 @@ class Descent:
         return not (self.batched or self.momentum or self.decay)
 
 
+Rewrite = Callable[[list[Assign]], list[Assign]]
+
+
 @dataclass(frozen=True)
 class Program:
-    """The step of one network shape under one set of settings, as data."""
+    """The step of one network shape under one set of settings, as data.
+
+    It is equal to (and hashes as) another of the same shape and settings: a program is
+    a key of several caches, and its list is hundreds of thousands of tuples."""
 
     layers: tuple[int, ...]
+    activations: tuple[str, ...]
     biases: bool
-    assigns: tuple[Assign, ...]
+    loss: str
+    rewrites: tuple[Rewrite, ...] = ()    # the slips' rewrites of the list, in order
     descent: Descent = Descent()
+
+    @cached_property
+    def pieces(self) -> tuple[Piece, ...]:
+        """The step as blocks, in the order the list lists them: forward, loss, backward, updates."""
+        return tuple(forward(self.layers, self.activations, self.biases)
+                     + backward(self.layers, self.activations, self.biases, self.loss)
+                     + updates(self.layers, self.biases, self.descent))
+
+    @cached_property
+    def blocks(self) -> tuple[Block, ...]:
+        """Every block, in the order its first element is listed (before any rewrite)."""
+        return tuple(blocks_of(self.pieces))
+
+    @cached_property
+    def assigns(self) -> tuple[Assign, ...]:
+        """The list: the blocks element by element, then each rewrite (a slip)."""
+        with collection_paused():
+            found = expand(self.pieces, self.layers)
+            for rewrite in self.rewrites:
+                found = rewrite(found)
+            return tuple(found)
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -103,185 +184,286 @@ class Program:
             return [("sample", list(self.assigns))]
         return [(scope, list(run)) for scope, run in groupby(self.assigns, attrgetter("scope"))]
 
+    def block_phases(self) -> list[tuple[str, list[Block]]]:
+        """phases() as blocks (before any rewrite): runs of blocks of one scope, in order."""
+        if not self.descent.batched:
+            return [("sample", list(self.blocks))]
+        return [(scope, list(run)) for scope, run in groupby(self.blocks, attrgetter("scope"))]
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while a step's list is made: its hundreds of thousands of
+    tuples hold no cycle, and the collector, run every 700 allocations, would take more
+    than half the time making them (a 2-300-300-1 network's list: 0.26 s instead of 0.10)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
 
 def state_names(layers: Sequence[int], biases: bool) -> tuple[str, ...]:
     found: list[str] = []
-    for layer in layer_names(layers):
-        for j, row in enumerate(layer.weights):
-            found += row
+    for l in range(1, len(layers)):
+        for j in range(1, layers[l] + 1):
+            found += N.weights(l, j, layers[l - 1])
             if biases:
-                found.append(layer.biases[j])
+                found.append(N.bias(l, j))
     return tuple(found)
 
 
-def below(l: int, i: int) -> str:
-    """What neuron i of layer l − 1 hands forward: an input, or a hidden neuron's output."""
-    return N.input_name(i) if l == 1 else f"L{l - 1}.n{i}.out"
+# Keys, shapes and names.
+
+def shape(key: str, layers: Sequence[int]) -> tuple[int, ...]:
+    """A vector's shape: () for the loss, (n,) for a layer's values, (n, m) for its weights'."""
+    if key == "loss":
+        return ()
+    if key == "target":
+        return (layers[-1],)
+    layer, _, kind = key.partition(".")
+    l = int(layer[1:])
+    return (layers[l], layers[l - 1]) if kind.startswith("w") else (layers[l],)
 
 
-@dataclass(frozen=True)
-class Layer:
-    """The names of layer l's values, each written once: a step names every weight four
-    times (in a sum, its gradient, its update's name and operand)."""
-
-    l: int
-    neurons: tuple[str, ...]              # L{l}.n{j}
-    weights: tuple[tuple[str, ...], ...]  # [j][i]: L{l}.n{j}.w{i}
-    biases: tuple[str, ...]               # L{l}.n{j}.b
-    below: tuple[str, ...]                # what each neuron of layer l − 1 hands forward
-
-
-def layer_names(layers: Sequence[int]) -> list[Layer]:
-    """Each layer after the input, its names made once."""
-    found = []
-    for l in range(1, len(layers)):
-        sources = range(1, layers[l - 1] + 1)
-        neurons = tuple(N.neuron(l, j) for j in range(1, layers[l] + 1))
-        found.append(Layer(l, neurons,
-                           tuple(tuple(N.weights(l, j, layers[l - 1])) for j in range(1, layers[l] + 1)),
-                           tuple(N.bias(l, j) for j in range(1, layers[l] + 1)),
-                           tuple(below(l, i) for i in sources)))
-    return found
+@lru_cache(maxsize=256)
+def names_of(key: str, layers: tuple[int, ...]) -> list[str]:
+    """The trace names of a vector's elements, row by row: L2.w.grad -> L2.n1.w1.grad, L2.n1.w2.grad, ..."""
+    if key == "loss":
+        return ["loss"]
+    if key == "target":
+        return [N.target_name(j) for j in range(1, layers[-1] + 1)]
+    layer, _, kind = key.partition(".")
+    l = int(layer[1:])
+    neurons = range(1, layers[l] + 1)
+    if kind.startswith("w"):
+        return [name for j in neurons for name in N.weights(l, j, layers[l - 1], kind[1:])]
+    if kind.startswith("b"):
+        return [N.bias(l, j) + kind[1:] for j in neurons]
+    return [f"{N.neuron(l, j)}.{kind}" for j in neurons]
 
 
-def many(names: Iterable[str], op: str, operands: Iterable[tuple[str, ...]], kind: str,
-         layer: int) -> list[Assign]:
-    """A row of assignments of one operation (a neuron's gradients, its weights' updates),
-    each `Assign(name, op, args, kind, layer)`, made as tuples at once: a 300-300 layer has
-    90,000 of each, and Assign's own constructor, a Python function, takes twice as long."""
-    fields = zip(names, repeat(op), operands, repeat(kind), repeat(layer), repeat(""), repeat("sample"))
-    return list(map(tuple.__new__, repeat(Assign), fields))
+def out(l: int) -> str:
+    """The key of what layer l hands forward: the inputs (L0.out), or a layer's outputs."""
+    return f"L{l}.out"
 
 
-def forward(names: Sequence[Layer], activations: Sequence[str], biases: bool) -> list[Assign]:
+# The builders: the step as blocks, layer by layer.
+
+def forward(layers: Sequence[int], activations: Sequence[str], biases: bool) -> list[Piece]:
     """Layer by layer: every net input (bias first, then w·x left to right), then every output."""
-    found = []
-    for layer, f in zip(names, activations):
-        l, nets = layer.l, [f"{q}.net" for q in layer.neurons]
-        for j, net in enumerate(nets):
-            operands = (layer.biases[j] if biases else N.ZERO,
-                        *chain.from_iterable(zip(layer.weights[j], layer.below)))
-            found.append(Assign(net, "weighted_sum", operands, "net", l))
+    found: list[Piece] = []
+    for l, f in zip(range(1, len(layers)), activations):
+        start = (f"L{l}.b", SAME) if biases else (N.ZERO, NONE)
+        found.append(Block("weighted_sum", f"L{l}.net", (start, (f"L{l}.w", MATRIX), (out(l - 1), VECTOR)),
+                           "net", l))
         if ACTIVATIONS[f].of_layer:
-            found += [Assign(f"{q}.out", "softmax", (net, *nets), "out", l, f)
-                      for q, net in zip(layer.neurons, nets)]
+            found.append(Block("softmax", out(l), ((f"L{l}.net", VECTOR),), "out", l, f))
         else:
-            found += [Assign(f"{q}.out", "activate", (net,), "out", l, f)
-                      for q, net in zip(layer.neurons, nets)]
+            found.append(Block("activate", out(l), ((f"L{l}.net", SAME),), "out", l, f))
     return found
 
 
-def output_layer(layer: Layer, activation: str, loss: str) -> list[Assign]:
+def output_layer(layers: Sequence[int], activation: str, loss: str) -> list[Piece]:
     """The loss, then the output layer's errors −∂E/∂out, derivatives and deltas: from the
     Jacobian for softmax, target − out where the loss has that shortcut."""
-    l, p, size = layer.l, layer.neurons, len(layer.neurons)
-    outputs, targets = [f"{q}.out" for q in p], [N.target_name(j) for j in range(1, size + 1)]
-    found = [Assign("loss", "loss", (*outputs, *targets, *(f"{q}.net" for q in p)), "loss", 0, loss)]
-    found += [Assign(f"{q}.error", "output_error", (t, f"{q}.out", str(size)), "error", l, loss)
-              for q, t in zip(p, targets)]
-    shortcut = LOSSES[loss].shortcut and LOSSES[loss].needs == activation
-    for q, t in zip(p, targets):
-        if shortcut:
-            delta = Assign(f"{q}.delta", "shortcut_delta", (t, f"{q}.out"), "delta", l, loss)
-        elif ACTIVATIONS[activation].of_layer:
-            jacobian = [x for r in p for x in (f"{r}.error", f"{r}.out")]
-            delta = Assign(f"{q}.delta", "softmax_delta", (f"{q}.out", f"{q}.error", *jacobian), "delta", l)
-        else:
-            delta = Assign(f"{q}.delta", "product", (f"{q}.deriv", f"{q}.error"), "delta", l)
-        if not ACTIVATIONS[activation].of_layer:
-            found.append(Assign(f"{q}.deriv", "derivative", (f"{q}.net", f"{q}.out"), "deriv", l, activation))
-        found.append(delta)
-    return found
+    l = len(layers) - 1
+    net, error, deriv, delta = (f"L{l}.{kind}" for kind in ("net", "error", "deriv", "delta"))
+    found: list[Piece] = [
+        Block("loss", "loss", ((out(l), VECTOR), ("target", VECTOR), (net, VECTOR)), "loss", 0, loss),
+        Block("output_error", error, (("target", SAME), (out(l), SAME), (str(layers[l]), SCALAR)),
+              "error", l, loss)]
+    of_layer = ACTIVATIONS[activation].of_layer
+    if LOSSES[loss].shortcut and LOSSES[loss].needs == activation:
+        last = Block("shortcut_delta", delta, (("target", SAME), (out(l), SAME)), "delta", l, loss)
+    elif of_layer:
+        last = Block("softmax_delta", delta, ((out(l), VECTOR), (error, VECTOR)), "delta", l)
+    else:
+        last = Block("product", delta, ((deriv, SAME), (error, SAME)), "delta", l)
+    if of_layer:
+        return found + [last]
+    return found + [Rows((Block("derivative", deriv, ((net, SAME), (out(l), SAME)), "deriv", l, activation),
+                          last))]
 
 
-def hidden_layer(layer: Layer, above: Layer, activation: str) -> list[Assign]:
+def hidden_layer(l: int, activation: str) -> list[Piece]:
     """Every error (Σ over the layer above of delta × weight), then each derivative and delta."""
-    l, found = layer.l, []
-    deltas = [f"{q}.delta" for q in above.neurons]
-    for j, q in enumerate(layer.neurons):
-        operands = tuple(chain.from_iterable(zip(deltas, (row[j] for row in above.weights))))
-        found.append(Assign(f"{q}.error", "back_sum", operands, "error", l))
-    for q in layer.neurons:
-        found.append(Assign(f"{q}.deriv", "derivative", (f"{q}.net", f"{q}.out"), "deriv", l, activation))
-        found.append(Assign(f"{q}.delta", "product", (f"{q}.deriv", f"{q}.error"), "delta", l))
-    return found
+    net, error, deriv, delta = (f"L{l}.{kind}" for kind in ("net", "error", "deriv", "delta"))
+    return [Block("back_sum", error, ((f"L{l + 1}.delta", VECTOR), (f"L{l + 1}.w", MATRIX)), "error", l),
+            Rows((Block("derivative", deriv, ((net, SAME), (out(l), SAME)), "deriv", l, activation),
+                  Block("product", delta, ((deriv, SAME), (error, SAME)), "delta", l)))]
 
 
-def gradients(layer: Layer, biases: bool) -> list[Assign]:
+def gradients(l: int, biases: bool) -> list[Piece]:
     """∂E/∂w = −delta × input and ∂E/∂b = −delta, PyTorch's .grad of the layer."""
-    l, found = layer.l, []
-    for q, row, b in zip(layer.neurons, layer.weights, layer.biases):
-        delta = f"{q}.delta"
-        found += many(map("{}.grad".format, row), "gradient", zip(repeat(delta), layer.below), "grad", l)
-        if biases:
-            found.append(Assign(f"{b}.grad", "bias_gradient", (delta,), "grad", l))
-    return found
+    parts: list[Block] = [Block("gradient", f"L{l}.w.grad", ((f"L{l}.delta", ROWS), (out(l - 1), COLUMNS)),
+                                "grad", l)]
+    if biases:
+        parts.append(Block("bias_gradient", f"L{l}.b.grad", ((f"L{l}.delta", SAME),), "grad", l))
+    return [Rows(tuple(parts))]
 
 
-def backward(names: Sequence[Layer], activations: Sequence[str], biases: bool, loss: str) -> list[Assign]:
+def backward(layers: Sequence[int], activations: Sequence[str], biases: bool, loss: str) -> list[Piece]:
     """The loss, then from the output layer down: each layer's errors, derivatives, deltas
     and gradients."""
-    found = output_layer(names[-1], activations[-1], loss) + gradients(names[-1], biases)
-    for k in range(len(names) - 2, -1, -1):
-        found += hidden_layer(names[k], names[k + 1], activations[k]) + gradients(names[k], biases)
+    found = output_layer(layers, activations[-1], loss) + gradients(len(layers) - 1, biases)
+    for l in range(len(layers) - 2, 0, -1):
+        found += hidden_layer(l, activations[l - 1]) + gradients(l, biases)
     return found
 
 
-def updates(names: Sequence[Layer], biases: bool, descent: Descent) -> list[Assign]:
+def updates(layers: Sequence[int], biases: bool, descent: Descent) -> list[Piece]:
     """From the output layer down, neuron by neuron: each weight's update, then the bias's.
     With a batch first the mean loss."""
-    found = [Assign("loss", "mean", ("loss",), "loss", 0, scope="batch")] if descent.batched else []
-    for layer in reversed(names):
-        l = layer.l
-        for q, row, b in zip(layer.neurons, layer.weights, layer.biases):
-            delta = f"{q}.delta"
-            if descent.plain:
-                found += many(row, "sgd", zip(row, layer.below, repeat(delta), repeat(N.LEARNING_RATE)),
-                              "weight", l)
-            else:
-                for w in row:
-                    found += optimizer(w, l, "weight", descent)
-            if biases and descent.plain:
-                found.append(Assign(b, "sgd_bias", (b, delta, N.LEARNING_RATE), "bias", l))
-            elif biases:
-                found += optimizer(b, l, "bias", descent)
+    found: list[Piece] = [Block("mean", "loss", (("loss", SAME),), "loss", 0, scope="batch")] \
+        if descent.batched else []
+    for l in range(len(layers) - 1, 0, -1):
+        w, b, delta = f"L{l}.w", f"L{l}.b", f"L{l}.delta"
+        if descent.plain:
+            parts: list[Block | Each] = [Block("sgd", w, ((w, SAME), (out(l - 1), COLUMNS), (delta, ROWS),
+                                                          (N.LEARNING_RATE, SCALAR)), "weight", l)]
+            if biases:
+                parts.append(Block("sgd_bias", b, ((b, SAME), (delta, SAME), (N.LEARNING_RATE, SCALAR)),
+                                   "bias", l))
+        else:
+            parts = [Each(optimizer(w, l, "weight", descent))]
+            if biases:
+                parts.append(Each(optimizer(b, l, "bias", descent)))
+        found.append(Rows(tuple(parts)))
     return found
 
 
-def optimizer(w: str, l: int, kind: str, descent: Descent) -> list[Assign]:
-    """torch.optim.SGD's update of one weight or bias from its gradient: the batch's mean
-    gradient, the velocity with momentum, weight decay added to the gradient."""
+def optimizer(w: str, l: int, kind: str, descent: Descent) -> tuple[Block, ...]:
+    """torch.optim.SGD's update of a layer's weights (or biases) `w` from their gradients:
+    the batch's mean gradient, the velocity with momentum, weight decay added to the gradient."""
     grad, found = f"{w}.grad", []
     if descent.batched:
-        found.append(Assign(grad, "mean", (grad,), "grad", l, scope="batch"))
+        found.append(Block("mean", grad, ((grad, SAME),), "grad", l, scope="batch"))
     if descent.momentum:
         v = f"{w}.velocity"
-        found.append(Assign(v, "velocity_decayed", (v, grad, N.MOMENTUM, N.WEIGHT_DECAY, w), "velocity", l,
-                            scope="batch") if descent.decay else
-                     Assign(v, "velocity", (v, grad, N.MOMENTUM), "velocity", l, scope="batch"))
-        found.append(Assign(w, "descend", (w, v, N.LEARNING_RATE), kind, l, scope="batch"))
+        found.append(Block("velocity_decayed", v, ((v, SAME), (grad, SAME), (N.MOMENTUM, SCALAR),
+                                                   (N.WEIGHT_DECAY, SCALAR), (w, SAME)), "velocity", l,
+                           scope="batch") if descent.decay else
+                     Block("velocity", v, ((v, SAME), (grad, SAME), (N.MOMENTUM, SCALAR)), "velocity", l,
+                           scope="batch"))
+        found.append(Block("descend", w, ((w, SAME), (v, SAME), (N.LEARNING_RATE, SCALAR)), kind, l,
+                           scope="batch"))
     elif descent.decay:
-        found.append(Assign(w, "descend_decayed", (w, grad, N.WEIGHT_DECAY, N.LEARNING_RATE), kind, l,
-                            scope="batch"))
+        found.append(Block("descend_decayed", w, ((w, SAME), (grad, SAME), (N.WEIGHT_DECAY, SCALAR),
+                                                  (N.LEARNING_RATE, SCALAR)), kind, l, scope="batch"))
     else:
-        found.append(Assign(w, "descend", (w, grad, N.LEARNING_RATE), kind, l, scope="batch"))
-    return found
-
-
-Rewrite = Callable[[list[Assign]], list[Assign]]
+        found.append(Block("descend", w, ((w, SAME), (grad, SAME), (N.LEARNING_RATE, SCALAR)), kind, l,
+                           scope="batch"))
+    return tuple(found)
 
 
 def build(layers: Sequence[int], activations: Sequence[str], biases: bool, loss: str,
           rewrites: Sequence[Rewrite] = (), descent: Descent = Descent()) -> Program:
-    """The step for this shape: forward, loss, backward, updates; then each rewrite (a slip)."""
-    names = layer_names(layers)
-    assigns = forward(names, activations, biases) + backward(names, activations, biases, loss) \
-        + updates(names, biases, descent)
-    for rewrite in rewrites:
-        assigns = rewrite(assigns)
-    return Program(tuple(layers), biases, tuple(assigns), descent)
+    """The step for this shape: forward, loss, backward, updates; then each rewrite (a slip).
+    Its blocks are made now (what they name is checked now), its list when first asked for."""
+    program = Program(tuple(layers), tuple(activations), biases, loss, tuple(rewrites), descent)
+    program.pieces
+    return program
 
 
+# The list: the blocks written out element by element.
+
+def blocks_of(pieces: Iterable[Piece | Each]) -> Iterator[Block]:
+    for piece in pieces:
+        if isinstance(piece, Block):
+            yield piece
+        else:
+            yield from blocks_of(piece.parts)
+
+
+def expand(pieces: Sequence[Piece], layers: tuple[int, ...]) -> list[Assign]:
+    """The assignments of the pieces, in order."""
+    found: list[Assign] = []
+    for piece in pieces:
+        if isinstance(piece, Block):
+            found += assigns_of(piece, layers)
+        else:
+            neurons = zip(*(rows_of(part, layers) for part in piece.parts))   # each: every part's row
+            found += chain.from_iterable(chain.from_iterable(neurons))
+    return found
+
+
+def rows_of(part: Block | Each, layers: tuple[int, ...]) -> list[list[Assign]]:
+    """A part's assignments, neuron by neuron (a matrix's row, or a vector's element, each)."""
+    if isinstance(part, Each):
+        each = [rows_of(p, layers) for p in part.parts]
+        return [list(chain.from_iterable(zip(*rows))) for rows in zip(*each)]
+    found = assigns_of(part, layers)
+    width = len(found) // layers[part.layer]
+    return [found[start:start + width] for start in range(0, len(found), width)]
+
+
+def assigns_of(block: Block, layers: tuple[int, ...]) -> list[Assign]:
+    """Every element's assignment `Assign(name, op, args, kind, layer, param, scope)`, made as
+    tuples at once: a 300-300 layer has 90,000 of each, and Assign's own constructor, a
+    Python function, takes twice as long."""
+    names = names_of(block.target, layers)
+    if block.op in LAYER_ARGS:
+        operands: Iterable[tuple[str, ...]] = LAYER_ARGS[block.op](*(key for key, _ in block.operands),
+                                                                   layers=layers, size=len(names))
+    else:
+        operands = zip(*(column(key, how, block.target, layers) for key, how in block.operands))
+    fields = zip(names, repeat(block.op), operands, repeat(block.kind), repeat(block.layer),
+                 repeat(block.param), repeat(block.scope))
+    return list(map(tuple.__new__, repeat(Assign), fields))
+
+
+def column(key: str, how: str, target: str, layers: tuple[int, ...]) -> Iterable[str]:
+    """An element-wise operand, element by element of the vector `target`."""
+    if how == SCALAR:
+        return repeat(key)
+    names = names_of(key, layers)
+    if how == SAME:
+        return names
+    rows, columns = shape(target, layers)
+    if how == ROWS:
+        return [name for name in names for _ in range(columns)]
+    return names * rows
+
+
+def weighted_sum_args(start: str, w: str, x: str, layers: tuple[int, ...], size: int) -> list[tuple[str, ...]]:
+    """net_j: (start_j, w_j1, x_1, w_j2, x_2, ...), start_j a bias or 0."""
+    weights, inputs = names_of(w, layers), names_of(x, layers)
+    m = len(inputs)
+    starts = names_of(start, layers) if start != N.ZERO else [N.ZERO] * size
+    return [(starts[j], *chain.from_iterable(zip(weights[j * m:(j + 1) * m], inputs))) for j in range(size)]
+
+
+def back_sum_args(deltas: str, w: str, layers: tuple[int, ...], size: int) -> list[tuple[str, ...]]:
+    """error_j: (delta_1, w_1j, delta_2, w_2j, ...) over the layer above."""
+    above, weights = names_of(deltas, layers), names_of(w, layers)
+    return [tuple(chain.from_iterable(zip(above, weights[j::size]))) for j in range(size)]
+
+
+def softmax_args(nets: str, layers: tuple[int, ...], size: int) -> list[tuple[str, ...]]:
+    """out_j: (net_j, every net of the layer)."""
+    whole = names_of(nets, layers)
+    return [(net, *whole) for net in whole]
+
+
+def softmax_delta_args(outs: str, errors: str, layers: tuple[int, ...], size: int) -> list[tuple[str, ...]]:
+    """delta_j: (out_j, error_j, then error_k, out_k for every k)."""
+    o, e = names_of(outs, layers), names_of(errors, layers)
+    jacobian = tuple(chain.from_iterable(zip(e, o)))
+    return [(o[j], e[j], *jacobian) for j in range(size)]
+
+
+def loss_args(outs: str, targets: str, nets: str, layers: tuple[int, ...], size: int) -> list[tuple[str, ...]]:
+    """The loss: (the outputs, the targets, the net inputs)."""
+    return [tuple(chain(names_of(outs, layers), names_of(targets, layers), names_of(nets, layers)))]
+
+
+# The operations over a whole layer, each with the operands of each element.
+LAYER_ARGS: dict[str, Callable[..., list[tuple[str, ...]]]] = {
+    "weighted_sum": weighted_sum_args, "back_sum": back_sum_args, "softmax": softmax_args,
+    "softmax_delta": softmax_delta_args, "loss": loss_args}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The vectorised engine: the step's list of assignments read as array operations
-(plan.py), written out as one function over NumPy arrays (source.py), a layer at a time.
+"""The vectorised engine: the step read as array operations (plan.py: from its blocks, or
+a rewritten list), written out as one function over NumPy arrays (source.py), a layer at
+a time.
 
 It stands in for core/engine.py's Engine where that one would be slow (fast/__init__.py
 chooses), with the same methods the training loop, `step` and `explain` call, and hands a
@@ -22,18 +23,19 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..core import names as N
-from ..core.engine import collection_paused, program_for
+from ..core.engine import program_for
 from ..core.network import Network
-from ..core.program import Descent, Rewrite
+from ..core.program import Descent, Rewrite, collection_paused
 from ..core.numbers import FLOAT
 from ..core.settings import Settings, arithmetic
 from ..errors import NonFiniteError
 from .arrays import scope as array_scope
-from .plan import Plan, Unreadable, offsets, read, vectors_of
+from .plan import Plan, Unreadable, forward_vectors, offsets, read
 from .source import RATES, forward_source, scratches, step_source
+from .verdict import classified_right
 
 Record = Callable[..., None]
-CHUNK = 1024   # samples evaluated at once by `outputs_all`
+CHUNK = 1024   # samples evaluated at once by `output_arrays`
 
 
 class Vectorised:
@@ -49,9 +51,7 @@ class Vectorised:
         if kind not in self._functions:
             plan = self.plan
             if kind == "forward":
-                assigns = plan.program.assigns
-                forward = assigns[:1 + next(k for k, a in enumerate(assigns) if a.kind == "loss")]
-                source = forward_source(plan, vectors_of(forward, "sample", plan.layers))
+                source = forward_source(plan, forward_vectors(plan))
             else:
                 source = step_source(plan, kind == "traced")
             scope = array_scope()
@@ -196,21 +196,30 @@ class VectorEngine:
 
     def outputs(self, x: np.ndarray, targets: np.ndarray) -> tuple[list[float], float]:
         """The forward pass alone (the weights untouched): the outputs and the loss."""
-        outputs, losses = self.outputs_all([x], [targets])
-        return list(outputs[0]), losses[0]
+        outputs, losses = self.output_arrays(np.array([x], dtype=float), np.array([targets], dtype=float))
+        return outputs[0].tolist(), float(losses[0])
 
-    def outputs_all(self, xs: Sequence, ts: Sequence) -> tuple[list[tuple[float, ...]], list[float]]:
-        """`outputs` of many samples, CHUNK at a time as the rows of matrices (their sums in
-        BLAS's order for matrices, the same numbers as one sample's to the last bits or so)."""
-        outputs: list[tuple[float, ...]] = []
-        losses: list[float] = []
+    def output_arrays(self, xs: np.ndarray, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`outputs` of many samples, a row each, CHUNK at a time as the rows of matrices
+        (their sums in BLAS's order for matrices, the same numbers as one sample's to the
+        last bits or so): the outputs, a row a sample, and the losses."""
+        outputs, losses = [], []
         with self.quiet():
             for start in range(0, len(xs), CHUNK):
-                out, loss = self.forward(self.state, np.array(xs[start:start + CHUNK], dtype=float),
-                                         np.array(ts[start:start + CHUNK], dtype=float))
-                outputs += map(tuple, out.tolist())
-                losses += loss.tolist()
-        return outputs, losses
+                out, loss = self.forward(self.state, xs[start:start + CHUNK], ts[start:start + CHUNK])
+                outputs.append(out)
+                losses.append(loss)
+        return np.concatenate(outputs), np.concatenate(losses)
+
+    def evaluate_all(self, xs: Sequence, ts: Sequence, one_class: bool
+                     ) -> tuple[list[tuple[float, ...]], list[float], list[bool]]:
+        """Each sample's outputs and loss under the current weights, and whether it is
+        classified right (train/verdict.py's judgement, fast/verdict.py's arrays)."""
+        targets = np.array(ts, dtype=float)
+        outputs, losses = self.output_arrays(np.array(xs, dtype=float), targets)
+        with self.quiet():
+            right = classified_right(outputs, targets, one_class)
+        return list(map(tuple, outputs.tolist())), losses.tolist(), right
 
     def network(self) -> Network:
         """The current weights and biases as a plain float network."""

@@ -20,11 +20,18 @@ writes, and writes nothing a later one reads or writes. So a neuron's derivative
 delta, listed neuron by neuron, become two groups, derivatives then deltas; a read of a
 weight before its update stays before it.
 
+A program no slip rewrote is read from its blocks instead (core/program.py: the builders
+describe the step a layer at a time, and the list is those blocks written out element
+by element): each block is one vector, and they are ordered as the list's groups are
+(`block_phases`), so the reading is the same Plan without making the list at all, which
+for a 256-128-10 network is 68,787 assignments.
+
 This module is plain Python; the arrays are nntrace/fast/engine.py's.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,15 +40,14 @@ from operator import attrgetter, contains, itemgetter
 from typing import Sequence
 
 from ..core import names as N
-from ..core.program import Assign, Program
+from ..core.program import (COLUMNS, MATRIX, NONE, ROWS, SAME, SCALAR, VECTOR, Assign, Block, Program,
+                            names_of)
+from ..core.program import shape as vector_shape
 
 SCALARS = frozenset((N.LEARNING_RATE, N.MOMENTUM, N.WEIGHT_DECAY))
-
-# How an operand lines up with the vector assigned: element for element, a layer's vector
-# along the rows (index j) or the columns (index i) of a matrix, or one scalar for all.
-SAME, ROWS, COLUMNS, SCALAR = "same", "rows", "columns", "scalar"
-# The roles of a whole-layer operation's operands.
-MATRIX, VECTOR, NONE = "matrix", "vector", "none"
+# How an operand lines up with the vector assigned (SAME, ROWS, COLUMNS, SCALAR), and the
+# roles of a whole-layer operation's operands (MATRIX, VECTOR, NONE), are core/program.py's:
+# its blocks say the same.
 
 # Operations computed element by element, whose core Python source (OPS[op].source) is
 # also their array source once the operands are arrays.
@@ -76,11 +82,18 @@ class Vector:
 @dataclass(frozen=True)
 class Phase:
     """A run of one scope (each sample's, or the batch's), as array operations in an order
-    that computes what the list computes."""
+    that computes what the list computes: assignments `start` to `stop` of the program's list."""
 
     scope: str
     vectors: tuple[Vector, ...]
-    assigns: tuple[Assign, ...] = field(repr=False)   # the list's, in its order
+    program: Program = field(repr=False)
+    start: int = 0
+    stop: int = 0
+
+    @property
+    def assigns(self) -> tuple[Assign, ...]:
+        """The list's, in its order (made when first asked for: a traced step's recorder)."""
+        return self.program.assigns[self.start:self.stop]
 
     def order(self, layers: Sequence[int]) -> list[int]:
         """Where each assignment of the list, in its order, is among the vectors' values laid
@@ -132,32 +145,11 @@ def key_of(name: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 def shape(key: str, layers: Sequence[int]) -> tuple[int, ...]:
-    if key == "loss":
-        return ()
-    if key == "target":
-        return (layers[-1],)
-    layer, _, kind = key.partition(".")
-    l = int(layer[1:])
-    if l >= len(layers):
-        raise Unreadable(f"{key}: no layer {l} in {'-'.join(map(str, layers))}")
-    return (layers[l], layers[l - 1]) if kind.startswith("w") else (layers[l],)
-
-
-@lru_cache(maxsize=256)
-def names_of(key: str, layers: tuple[int, ...]) -> list[str]:
-    """The trace names of a vector's elements, row by row."""
-    if key == "loss":
-        return ["loss"]
-    if key == "target":
-        return [N.target_name(j) for j in range(1, layers[-1] + 1)]
-    layer, _, kind = key.partition(".")
-    l = int(layer[1:])
-    neurons = range(1, layers[l] + 1)
-    if kind.startswith("w"):
-        return [name for j in neurons for name in N.weights(l, j, layers[l - 1], kind[1:])]
-    if kind.startswith("b"):
-        return [N.bias(l, j) + kind[1:] for j in neurons]
-    return [f"{N.neuron(l, j)}.{kind}" for j in neurons]
+    """The vector's shape (core's), Unreadable for a layer the network does not have."""
+    layer = key.partition(".")[0]
+    if layer.startswith("L") and int(layer[1:]) >= len(layers):
+        raise Unreadable(f"{key}: no layer {layer[1:]} in {'-'.join(map(str, layers))}")
+    return vector_shape(key, layers)
 
 
 @lru_cache(maxsize=256)
@@ -178,15 +170,65 @@ def is_scalar(name: str) -> bool:
 # Reading.
 
 def read(program: Program) -> Plan:
-    """The program as array operations; Unreadable when some part of it has no array form."""
+    """The program as array operations; Unreadable when some part of it has no array form:
+    its blocks as they are, or where a slip rewrote its list, the list."""
     layers = program.layers
     keys = [f"L{l}.{kind}" for l in range(1, len(layers)) for kind in ("w", "b")[:1 + program.biases]]
     state = tuple(keys + ([f"{key}.velocity" for key in keys] if program.descent.momentum else []))
+    return Plan(program, list_phases(program, state) if program.rewrites else block_phases(program), state)
+
+
+def list_phases(program: Program, state: Sequence[str]) -> tuple[Phase, ...]:
+    """The phases of a program read from its list (`groups`, `recognise`)."""
+    layers = program.layers
     if set(program.state) != set(chain.from_iterable(names_of(key, layers) for key in state)):
         raise Unreadable("the state is not every weight and bias (and velocity) of the layers")
-    phases = tuple(Phase(scope, tuple(vectors_of(assigns, scope, layers)), tuple(assigns))
-                   for scope, assigns in program.phases())
-    return Plan(program, phases, state)
+    phases, start = [], 0
+    for scope, assigns in program.phases():
+        phases.append(Phase(scope, tuple(vectors_of(assigns, scope, layers)), program, start,
+                            start + len(assigns)))
+        start += len(assigns)
+    return tuple(phases)
+
+
+def block_phases(program: Program) -> tuple[Phase, ...]:
+    """The phases of a program read from its blocks: each block one vector, in the order the
+    list's reading finds them (`groups`). Its groups are each of one operation and layer,
+    in the order the list first assigns one, every assignment of it joining the first (a
+    builder lays out nothing that must stop one); within a group, its vectors in the order
+    the list first assigns one. tests/fast/test_blocks.py checks that this is the Plan the
+    list's reading makes, for every shape of step the builders make."""
+    found, start = [], 0
+    for scope, blocks in program.block_phases():
+        by_group: dict[tuple, dict[str, Vector]] = {}
+        for block in blocks:
+            vectors = by_group.setdefault((block.op, block.param, block.kind, block.layer), {})
+            if block.target in vectors:
+                raise Unreadable(f"{scope}: a vector assigned twice in one phase")
+            vectors[block.target] = vector_of(block, program.layers)
+        size = sum(math.prod(shape(block.target, program.layers)) for block in blocks)
+        found.append(Phase(scope, tuple(chain.from_iterable(v.values() for v in by_group.values())),
+                           program, start, start + size))
+        start += size
+    return tuple(found)
+
+
+def vector_of(block: Block, layers: tuple[int, ...]) -> Vector:
+    """The block's vector, its operands as `line_up` reads them from the list: along the
+    columns of a 1×1 matrix is along its rows too, and reads as that (the first it tries)."""
+    if block.op not in ELEMENTWISE and block.op not in WHOLE_LAYER:
+        raise Unreadable(f"{block.op}: no array form")
+    single = shape(block.target, layers) == (1, 1)
+    return Vector(block.op, block.param, block.target,
+                  tuple(Operand(key, ROWS if how == COLUMNS and single else how) for key, how in block.operands))
+
+
+def forward_vectors(plan: Plan) -> list[Vector]:
+    """The vectors of the forward pass: the first phase's, up to the loss. (Its reading
+    makes the forward part's groups first, and no later assignment joins them: none is
+    of their operations.)"""
+    vectors = plan.phases[0].vectors
+    return list(vectors[:1 + next(k for k, vector in enumerate(vectors) if vector.op == "loss")])
 
 
 def vectors_of(assigns: Sequence[Assign], scope: str, layers: tuple[int, ...]) -> list[Vector]:

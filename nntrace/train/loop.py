@@ -32,7 +32,7 @@ from .steps import RATES, fast_step, recorded_update, traced_step
 from .curve import LossCurve
 from .data import Dataset, Sample
 from .signals import Interrupted, Stop, signals_deferred
-from .verdict import SampleResult, Verdict, classifier, judge, largest_where_largest
+from .verdict import SampleResult, Verdict, classified, judge
 
 Progress = Callable[[int, float], None]   # (epochs done, that epoch's loss)
 
@@ -336,8 +336,6 @@ def replay_one(engine: Engine, unit: tuple, iteration: int, epoch: int,
 
 def forward_passes(engine: Engine, samples: Sequence) -> tuple[list[tuple[float, ...]], list[float]]:
     """Each sample's outputs and loss; NaN where the arithmetic gave up (a Decimal overflow)."""
-    if engine.evaluator == NUMPY:   # all at once, as matrices
-        return engine.outputs_all([x for x, _, _ in samples], [t for _, t, _ in samples])
     outputs, losses = [], []
     for x, t, _ in samples:
         try:
@@ -351,16 +349,16 @@ def forward_passes(engine: Engine, samples: Sequence) -> tuple[list[tuple[float,
 
 
 def evaluate(engine: Engine, samples: Sequence) -> tuple[list[SampleResult], float]:
-    """Each sample's outputs under the engine's current weights (a forward pass only)."""
-    outputs, losses = forward_passes(engine, samples)
+    """Each sample's outputs under the engine's current weights (a forward pass only), and
+    whether it is classified right; the vectorised engine judges all at once, as arrays."""
     originals = [sample for _, _, sample in samples]
-    kinds = [classifier([s.targets[k] for s in originals]) for k in range(len(originals[0].targets))]
     one_class = ACTIVATIONS[engine.network_shape.activations[-1]].of_layer   # softmax: a class per output
-    results = []
-    for sample, out in zip(originals, outputs):
-        if one_class:
-            right = largest_where_largest(out, sample.targets)
-        else:
-            right = all(kinds[k](out[k], sample.targets[k]) for k in range(len(out)))
-        results.append(SampleResult(sample.inputs, sample.targets, out, right))
+    if engine.evaluator == NUMPY:
+        outputs, losses, rights = engine.evaluate_all([x for x, _, _ in samples], [t for _, t, _ in samples],
+                                                      one_class)
+    else:
+        outputs, losses = forward_passes(engine, samples)
+        rights = classified(outputs, [s.targets for s in originals], one_class)
+    results = [SampleResult(sample.inputs, sample.targets, out, right)
+               for sample, out, right in zip(originals, outputs, rights)]
     return results, sum(losses) / len(losses)

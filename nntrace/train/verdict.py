@@ -106,6 +106,17 @@ def largest_where_largest(outputs: Sequence[float], targets: Sequence[float]) ->
     return max(range(len(outputs)), key=outputs.__getitem__) == max(range(len(targets)), key=targets.__getitem__)
 
 
+def classified(outputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]],
+               one_class: bool) -> list[bool]:
+    """Each sample classified right, by its outputs and targets: with a class per output
+    (softmax), the largest output where the largest target is; else every output nearer
+    its own target than the others its column takes (fast/verdict.py: the same, as arrays)."""
+    if one_class:
+        return [largest_where_largest(out, target) for out, target in zip(outputs, targets)]
+    kinds = [classifier([target[k] for target in targets]) for k in range(len(targets[0]))]
+    return [all(kinds[k](out[k], target[k]) for k in range(len(out))) for out, target in zip(outputs, targets)]
+
+
 def judge(samples: list[SampleResult], curve: LossCurve, problem: NonFiniteError | None) -> Verdict:
     """Learned when every sample is classified right; otherwise say why it looks so."""
     right = sum(s.right for s in samples)
