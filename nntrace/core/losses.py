@@ -2,7 +2,8 @@
 
 An entry holds the per-sample loss, its −∂E/∂out (the output layer's `error`), their
 formula text, the output activation it needs and the targets it takes. Losses are written
-once for floats and Decimals (numbers.exp and numbers.ln take either). The two
+once for floats and Decimals (numbers.exp and numbers.ln take either), and again for NumPy
+arrays (the vectorised evaluator). The two
 cross-entropies are computed from the net inputs (log-sigmoid, log-softmax), so that a
 saturated output gives a finite loss, with 0·ln 0 = 0; their `error` may be infinite
 where an output is exactly 0 or 1, and the delta then comes from the stable form
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from .numbers import Number, exp, infinity, ln, ln1p
 
@@ -33,6 +34,11 @@ class Loss:
     needs: str = ""              # the output activation it takes ("" for any)
     shortcut: bool = False       # delta = target − out with the activation it needs
     targets: Callable[[Sequence[float]], str] = lambda targets: ""   # what is wrong with them, or ""
+    # The same over NumPy arrays, `np` the module (the vectorised evaluator's; core never
+    # imports NumPy): a layer is the last axis, any axes before it samples, so the loss
+    # gives one number per sample.
+    array_loss: Callable[[Any, Any, Any, Any], Any] | None = None   # (np, outputs, targets, nets)
+    array_error: Callable[[Any, Any, Any, float], Any] | None = None   # (np, target, out, n)
 
 
 def share(a: Number, b: Number) -> Number:
@@ -74,6 +80,37 @@ def cross_entropy(outputs: Values, targets: Values, nets: Values) -> Number:
     return 0 - sum(t * log_softmax(j, nets) for j, t in enumerate(targets) if t)
 
 
+def array_share(np: Any, a: Any, b: Any) -> Any:
+    """share() over arrays."""
+    return np.where(a == 0.0, a - a, np.where(b != 0.0, a / b, np.copysign(np.inf, a)))
+
+
+def array_log_sigmoid(np: Any, net: Any) -> Any:
+    """ln σ(net): −ln(1 + e^−net) from 0 up, net − ln(1 + e^net) below, as log_sigmoid."""
+    return np.minimum(net, 0.0) - np.log1p(np.exp(-np.abs(net)))
+
+
+def array_log_softmax(np: Any, nets: Any) -> Any:
+    shifted = nets - nets.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def array_squares(np: Any, outputs: Any, targets: Any) -> Any:
+    d = targets - outputs
+    return np.add.reduce(d * d, axis=-1)
+
+
+def array_binary_cross_entropy(np: Any, outputs: Any, targets: Any, nets: Any) -> Any:
+    # As binary_cross_entropy, a term whose factor t or 1 − t is 0 left out (0·ln 0 = 0).
+    ones = np.where(targets != 0.0, targets * array_log_sigmoid(np, nets), 0.0)
+    zeros = np.where(1.0 - targets != 0.0, (1.0 - targets) * array_log_sigmoid(np, -nets), 0.0)
+    return 0.0 - (ones + zeros).sum(axis=-1)
+
+
+def array_cross_entropy(np: Any, outputs: Any, targets: Any, nets: Any) -> Any:
+    return 0.0 - np.where(targets != 0.0, targets * array_log_softmax(np, nets), 0.0).sum(axis=-1)
+
+
 def sum_text(terms: Texts) -> str:
     return terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
 
@@ -100,27 +137,34 @@ LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
     Loss("half-squared-error", "½ Σ (t − o)², the article's",
          lambda o, t, nets: squares(o, t) / 2, lambda t, o, n: t - o,
          lambda o, t: "½ × " + sum_text(square_terms(o, t)), lambda t, o, n: f"{t} − {o}",
-         "MSELoss(reduction='sum') / 2"),
+         "MSELoss(reduction='sum') / 2",
+         array_loss=lambda np, o, t, nets: array_squares(np, o, t) / 2, array_error=lambda np, t, o, n: t - o),
     Loss("squared-error", "Σ (t − o)²",
          lambda o, t, nets: squares(o, t), lambda t, o, n: 2 * (t - o),
          lambda o, t: " + ".join(square_terms(o, t)), lambda t, o, n: f"2 × ({t} − {o})",
-         "MSELoss(reduction='sum')"),
+         "MSELoss(reduction='sum')",
+         array_loss=lambda np, o, t, nets: array_squares(np, o, t), array_error=lambda np, t, o, n: 2 * (t - o)),
     Loss("mean-squared-error", "Σ (t − o)² / n over the n outputs",
          lambda o, t, nets: squares(o, t) / len(o), lambda t, o, n: 2 * (t - o) / n,
          lambda o, t: f"{sum_text(square_terms(o, t))} / {len(o)}", lambda t, o, n: f"2 × ({t} − {o}) / {n}",
-         "MSELoss()"),
+         "MSELoss()",
+         array_loss=lambda np, o, t, nets: array_squares(np, o, t) / o.shape[-1],
+         array_error=lambda np, t, o, n: 2 * (t - o) / n),
     Loss("binary-cross-entropy", "−Σ [t·ln o + (1 − t)·ln(1 − o)] over the outputs (sigmoid outputs, "
          "targets from 0 to 1)",
          lambda o, t, nets: binary_cross_entropy(o, t, nets),
          lambda t, o, n: share(t, o) - share(1 - t, 1 - o),
          lambda o, t: "-(" + " + ".join(f"{t_} × ln {o_} + (1 − {t_}) × ln(1 − {o_})" for t_, o_ in zip(t, o)) + ")",
          lambda t, o, n: f"{t} / {o} − (1 − {t}) / (1 − {o})",
-         "BCELoss(reduction='sum')", needs="sigmoid", shortcut=True, targets=unit_interval),
+         "BCELoss(reduction='sum')", needs="sigmoid", shortcut=True, targets=unit_interval,
+         array_loss=array_binary_cross_entropy,
+         array_error=lambda np, t, o, n: array_share(np, t, o) - array_share(np, 1.0 - t, 1.0 - o)),
     Loss("cross-entropy", "−Σ t·ln o (a softmax output layer, targets of 0 or more that sum to 1)",
          lambda o, t, nets: cross_entropy(o, t, nets), lambda t, o, n: share(t, o),
          lambda o, t: "-" + sum_text([f"{t_} × ln {o_}" for t_, o_ in zip(t, o)]),
          lambda t, o, n: f"{t} / {o}",
          "NLLLoss on the log of the outputs, one-hot targets", needs="softmax", shortcut=True,
-         targets=distribution),
+         targets=distribution, array_loss=array_cross_entropy,
+         array_error=lambda np, t, o, n: array_share(np, t, o)),
 )}
 DEFAULT_LOSS = "half-squared-error"

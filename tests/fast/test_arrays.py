@@ -29,6 +29,8 @@ def test_every_operation_activation_and_loss_has_an_array_form():
     assert ELEMENTWISE | WHOLE_LAYER == set(OPS) and not ELEMENTWISE & WHOLE_LAYER
     assert set(arrays.ACTIVATIONS) == set(ACTIVATIONS)
     assert set(arrays.LOSSES) == set(LOSSES)
+    assert all((a.array_forward is None) == a.of_layer and (a.array_derivative is None) == a.of_layer
+               for a in ACTIVATIONS.values())
 
 
 @pytest.mark.parametrize("name", [name for name in ACTIVATIONS if not ACTIVATIONS[name].of_layer])
@@ -74,7 +76,7 @@ def test_a_loss_and_its_error_agree_with_the_floats(name):
             if entry.needs == "softmax":
                 outs = arrays.softmax(np.array(nets)).tolist()
             else:
-                outs = arrays.sigmoid(np.array(nets)).tolist()
+                outs = arrays.ACTIVATIONS["sigmoid"][0](np.array(nets)).tolist()
             samples.append((outs, targets_for(name, rng, n), nets))
         o, t, nets = (np.array([s[k] for s in samples]) for k in range(3))
         for (outs, targets, row_nets), value in zip(samples, loss(o, t, nets).tolist()):
