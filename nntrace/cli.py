@@ -19,6 +19,7 @@ from .check import ATOL, RTOL
 from .core.activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from .core.losses import DEFAULT_LOSS, LOSSES
+from .core.numbers import read_float
 from .core.slips import SLIP_CHOICES
 from .errors import ArgumentError, NntraceError, NonFiniteError, one_line
 
@@ -43,7 +44,7 @@ def expand_number_lists(args: Sequence[str]) -> list[str]:
 
 def looks_like_number(text: str) -> bool:
     try:
-        float(text)
+        read_float(text)
     except ValueError:
         return text.lower().lstrip("+-") in ("nan", "inf", "infinity")
     return True
@@ -178,7 +179,7 @@ class FiniteFloat(click.ParamType):
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
         try:   # −1 (U+2212, the minus sign nntrace and typesetting print) is -1
-            number = float(value.replace("\u2212", "-") if isinstance(value, str) else value)
+            number = read_float(value) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number", param, ctx)
         if not math.isfinite(number):

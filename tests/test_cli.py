@@ -52,6 +52,8 @@ def test_a_network_file_with_two_outputs_and_negative_inputs(tmp_path):
     (["step", "--input", "0"], "'--input': the network 2-4-1 takes 2 number(s), got 1"),
     (["step", "--input", "0", "x"], "'x' is not a number"),
     (["step", "--input", "0", "nan"], "'nan' is not a finite number"),
+    (["step", "--input", "0", "1_0"], "'1_0' is not a number"),         # float() reads 10
+    (["step", "--input", "0", "\u0661"], "'\u0661' is not a number"),   # float() reads 1
     (["step", "--input", "0.5", "1"], "'--target': required here"),
     (["step", "--input", "0", "1", "--target", "1", "0"], "has 1 output(s), got 2"),
     (["step", "--input", "0", "1", "--lr", "inf"], "'inf' is not a finite number"),

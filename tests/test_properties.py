@@ -35,7 +35,8 @@ def one_line(error: Exception, source: str | None = None) -> None:
 # Readers, on any text and on JSON shaped like what they expect.
 
 NUMBERISH = st.sampled_from(["0", "1", "-1", "0.5", "1e3", "−2", "nan", "inf", "1e400", "", " ", "x",
-                             "0,5", "1_0", "٣", "0x10", "+.5", "1e-320"])
+                             "0,5", "1_0", "٣", "0x10", "+.5", "1e-320",
+                             "1e1000000", "1E-999999"])
 CSV_TEXT = st.one_of(
     st.text(max_size=200),
     st.lists(st.lists(NUMBERISH, max_size=6).map(lambda fields: fields), max_size=8).flatmap(

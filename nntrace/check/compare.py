@@ -11,9 +11,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from ..core.engine import value_names
+from ..core.engine import network_program
 from ..core.names import parse_name
 from ..core.network import Network
+from ..core.settings import Settings
 from ..errors import NntraceError
 from ..trace.model import Step, Trace, finite_or_none
 
@@ -42,15 +43,21 @@ def grammar_key(name: str) -> tuple:
     source = math.inf if kind == "b" else parsed.source
     if parsed.part == "grad":
         return (2, -l, 2, j, source)
-    return (3, -l, j, source)
+    return (3, -l, j, source, parsed.part != "velocity")   # the velocity, then the weight it moves
 
 
-def computation_order(names: Iterable[str], network: Network | None = None) -> list[str]:
-    """`names` in the order the computation produces them, whatever order a file lists them in."""
+def computation_order(names: Iterable[str], network: Network | None = None,
+                      settings: Settings = Settings()) -> list[str]:
+    """`names` in the order the computation produces them, whatever order a file lists them in:
+    the step of these settings (a batch's samples', then its update's), the rest by name."""
     names = set(names)
     ordered: list[str] = []
     if network is not None:
-        ordered = [name for name in value_names(network) if name in names]
+        try:
+            program = network_program(network, settings)
+        except NntraceError:   # settings no step can take (read_trace refuses them): the plain step's
+            program = network_program(network)
+        ordered = [name for name in dict.fromkeys(program.sample_names + program.names) if name in names]
     rest = names.difference(ordered)
     return ordered + sorted(rest, key=grammar_key)
 
@@ -213,7 +220,7 @@ def compare(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
         names = {name for step in (want, got) for values in [step.values, *(s.values for s in step.samples)]
                  for name in values}
         if order is None or not names.issubset(order):
-            order = computation_order(names, network)
+            order = computation_order(names, network, expected.settings)
         report.steps.append(compare_step(want, got, order, rtol, atol))
     return report
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -201,9 +202,15 @@ def printed_number(printed: str, fail) -> tuple[Decimal, int]:
         raise fail(f"{printed!r} is not a number as printed") from None
     if not number.is_finite():
         raise fail(f"{printed!r} is not a finite number")
-    return number, -number.as_tuple().exponent
+    if not PRINTED.fullmatch(cleaned):   # Decimal() also takes "1_0" and "٣"
+        raise fail(f"{printed!r} is not a number as printed (digits 0-9, a point, an exponent)")
+    places = -number.as_tuple().exponent
+    if not -400 <= places <= 1100:   # a float64 is below 1.8e308, its smallest step 5e-324
+        raise fail(f"{printed!r} has an exponent beyond any float64")
+    return number, places
 
 
+PRINTED = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 ROUNDINGS = (ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN)
 
 
@@ -213,10 +220,10 @@ def agrees(value: float | Decimal, figure: Figure) -> bool:
     number = to_decimal(value) if not isinstance(value, Decimal) else value
     if not number.is_finite():
         return False
-    step = Decimal(1).scaleb(-figure.places)
     try:
+        step = Decimal(1).scaleb(-figure.places)
         return any(number.quantize(step, rounding=mode) == figure.value for mode in ROUNDINGS)
-    except InvalidOperation:   # more digits than decimal's precision holds
+    except ArithmeticError:   # more digits than decimal's precision holds
         return False
 
 

@@ -17,6 +17,18 @@ from typing import Callable
 Number = float | Decimal
 Carry = Callable[[Number, str], Number]   # (value, kind of value) -> the value written down
 
+MINUS = "\u2212"   # the minus sign nntrace prints, and typesetting does: a number's sign too
+
+
+def read_float(text: str) -> float:
+    """A number as written (ValueError for anything else): − is a minus, and the digits are
+    0-9 only (float() alone reads "1_0" as 10 and "٣" as 3)."""
+    text = text.replace(MINUS, "-")
+    if not text.isascii() or "_" in text:
+        raise ValueError(f"not a number: {text!r}")
+    return float(text)
+
+
 # Decimal arithmetic runs in this context, never in whatever the caller set globally.
 DECIMAL_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 

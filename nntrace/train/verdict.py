@@ -37,7 +37,7 @@ class Verdict:
     learned: bool
     right: int
     total: int
-    reasons: tuple[str, ...] = ()           # diverged, rose, stuck, flat, falling, short
+    reasons: tuple[str, ...] = ()           # diverged, rose, stuck, flat, falling, not-falling, short
     stuck_near: float | None = None
     loss_start: float | None = None
     loss_end: float | None = None
@@ -67,6 +67,8 @@ class Verdict:
                            f"which more epochs may or may not leave")
             elif reason == "falling":
                 why.append(f"{trend} and is still falling: more epochs may help")
+            elif reason == "not-falling":
+                why.append(f"{trend}, no lower than it began, and is not flat: it wanders")
             elif reason == "short":
                 why.append("too few epochs ran to judge the loss")
         return f"Not learned: {score}; " + "; ".join(why) + "."
@@ -143,7 +145,7 @@ def judge(samples: list[SampleResult], curve: LossCurve, problem: NonFiniteError
             reasons.append("flat")
             verdict.flat_window = tenth * curve.width
     if not reasons:
-        reasons.append("falling" if curve.epochs >= 2 else "short")
+        reasons.append("short" if curve.epochs < 2 else "falling" if end < start else "not-falling")
     verdict.reasons = tuple(reasons)
     return verdict
 

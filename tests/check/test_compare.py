@@ -7,8 +7,9 @@ import pytest
 
 from nntrace import api, article
 from nntrace.check.compare import close, compare, computation_order, grammar_key
-from nntrace.core.engine import value_names
+from nntrace.core.engine import network_program, value_names
 from nntrace.core.network import random_network
+from nntrace.core.settings import make_settings
 from nntrace.errors import NntraceError
 from nntrace.trace import Step, Trace, read_trace, write_trace
 
@@ -35,6 +36,24 @@ def test_the_name_grammar_gives_the_engines_own_order(layers, biases):
     assert sorted(reversed(names), key=grammar_key) == names
     assert computation_order(reversed(names)) == names            # no network: the grammar
     assert computation_order(reversed(names), network) == names   # with one: the engine
+
+
+@pytest.mark.parametrize("decay", [0.0, 0.01])
+def test_with_momentum_each_velocity_comes_before_its_weight(decay):
+    network, settings = random_network([2, 3, 1], seed=5, biases=True), make_settings(momentum=0.9,
+                                                                                     weight_decay=decay)
+    names = network_program(network, settings).names
+    assert "L2.n1.w1.velocity" in names
+    assert sorted(reversed(names), key=grammar_key) == names
+    assert computation_order(reversed(names), network, settings) == names
+
+
+def test_a_batchs_names_come_in_its_steps_order():
+    network, settings = random_network([2, 3, 1], seed=5, biases=True), make_settings(batch_size=4,
+                                                                                     momentum=0.9)
+    program = network_program(network, settings)
+    names = list(dict.fromkeys(program.sample_names + program.names))
+    assert computation_order(reversed(names), network, settings) == names
 
 
 def test_unknown_names_come_last_in_a_fixed_order():

@@ -52,6 +52,10 @@ def test_printed_digits_are_the_places_of_the_printed_string(printed, number, pl
     ("0.64…", "'0.64…' is not a number as printed"),
     ("nan", "'nan' is not a finite number"),
     ("inf", "'inf' is not a finite number"),
+    ("1_0", "'1_0' is not a number as printed (digits 0-9, a point, an exponent)"),
+    ("\u0663", "'\u0663' is not a number as printed (digits 0-9, a point, an exponent)"),
+    ("1e1000000", "'1e1000000' has an exponent beyond any float64"),
+    ("1e-2000", "'1e-2000' has an exponent beyond any float64"),
 ])
 def test_what_is_not_a_number_as_printed_is_refused(printed, problem):
     with pytest.raises(NntraceError) as error:

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from nntrace.core.engine import Engine
-from nntrace.core.losses import DEFAULT_LOSS, LOSSES, log_sigmoid, log_softmax, share
+from nntrace.core.losses import DEFAULT_LOSS, LOSSES, log_sigmoid, log_softmax, share, distribution
 from nntrace.core.network import Network
 from nntrace.core.settings import make_settings
 from tests import plain
@@ -311,3 +311,16 @@ def test_binary_cross_entropy_with_an_output_of_exactly_0():
     assert (values["L1.n1.out"], values["loss"], values["L1.n1.error"], values["L1.n1.delta"]) == (0.0, 0.0, -1.0, 0.0)
     values, _ = run(network, [1.0], [1.0], "binary-cross-entropy")
     assert (values["loss"], values["L1.n1.error"], values["L1.n1.delta"]) == (800.0, math.inf, 1.0)
+
+
+@pytest.mark.parametrize("targets, fits", [
+    ([1 / 3, 1 / 3, 1 / 3], True),           # 0.99999999999999994: a float per third
+    ([0.1, 0.2, 0.7], True),
+    ([0.1] * 10, True),
+    ([0.5, 0.5 + 1e-12], False),              # the shortcut t − o would be off by 1e-12 × o
+    ([0.33333333, 0.33333333, 0.33333334], True),
+    ([0.3333333, 0.3333333, 0.3333333], False),
+    ([1.5, -0.5], False),
+])
+def test_cross_entropy_targets_sum_to_one_within_a_float_each(targets, fits):
+    assert (distribution(targets) == "") == fits

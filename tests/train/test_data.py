@@ -34,13 +34,17 @@ def test_load_csv_reads_a_file_with_a_byte_order_mark(tmp_path):
     ("0,0,0\n0,x,1\n", "d.csv: line 2 column 2: 'x' is not a number"),
     ("0,0,nan\n", "d.csv: line 1 column 3: 'nan' is not a finite number"),
     ("0,0,inf\n", "not a finite number"),
+    ("0,1_0,1\n", "d.csv: line 1 column 2: '1_0' is not a number"),      # float() reads 10
+    ("0,\u0663,1\n", "d.csv: line 1 column 2: '\u0663' is not a number"),  # float() reads 3
+    ("0;1_0;1\n", "d.csv: line 1 column 2: '1_0' is not a number"),
     ("", "d.csv: no samples"),
     ("x,y,z\n\n", "d.csv: no samples"),
     ('0,"1\n', "d.csv: line"),
 ])
-def test_malformed_csv_is_one_line_naming_file_and_line(text, message):
+@pytest.mark.parametrize("arrays", [False, True])
+def test_malformed_csv_is_one_line_naming_file_and_line(text, message, arrays):
     with pytest.raises(NntraceError) as error:
-        parse_csv(text, "d.csv", 2, 1)
+        parse_csv(text, "d.csv", 2, 1, arrays)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
 

@@ -10,7 +10,8 @@ from nntrace.core.settings import make_settings
 from nntrace.train.data import xor
 from nntrace.train.loop import train
 from nntrace.train.signals import Stop
-from nntrace.train.verdict import SampleResult, classified_right, largest_where_largest, stuck_near
+from nntrace.train.curve import LossCurve
+from nntrace.train.verdict import SampleResult, classified_right, judge, largest_where_largest, stuck_near
 
 
 def article_run(epochs, lr, convention="exact"):
@@ -47,6 +48,17 @@ def test_a_run_still_falling_says_more_epochs_may_help():
     verdict = article_run(2000, 0.5).verdict
     assert not verdict.learned and verdict.reasons == ("falling",)
     assert "more epochs may help" in verdict.describe()
+
+
+def test_a_loss_that_ended_no_lower_is_not_called_falling():
+    curve = LossCurve()
+    for loss in [1.0, 0.9, 1.2, 0.8, 1.05, 0.7, 1.04]:   # up 4%: not the 10% of "rose"; not flat
+        curve.add(loss)
+    samples = [SampleResult((0.0,), (t,), (o,), False) for o, t in [(0.9, 0.0), (0.1, 1.0)]]
+    verdict = judge(samples, curve, None)
+    assert verdict.reasons == ("not-falling",)
+    assert verdict.describe() == ("Not learned: 0 of 2 samples classified right; the loss went from 1 to "
+                                  "1.04, no lower than it began, and is not flat: it wanders.")
 
 
 @pytest.mark.parametrize("output, target, targets, right", [
