@@ -45,14 +45,15 @@ if TYPE_CHECKING:   # the rest is imported by the function that needs it: step s
 DEFAULT_CONVENTION = Settings().convention
 
 
-def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
+def step(network: Any = None, input: Any = None, target: Any = None,
          lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CONVENTION, slips: Any = (),
          loss: Any = DEFAULT_LOSS, data: Any = None, batch_size: Any = None, momentum: Any = 0.0,
          weight_decay: Any = 0.0, evaluator: Any = None) -> Trace:
     """One iteration (forward, backward, update) with every value recorded.
 
     `network`: a Network, a network file's path, a dict as the file holds, or None for the
-    article's. `target` may be left out for the article's XOR table (2 inputs of 0 or 1).
+    article's. `input` defaults to the article's (0, 1); `target` may be left out for the
+    article's XOR table (2 inputs of 0 or 1).
     With `data` (as train's) instead of `input` and `target`: the update of the first batch
     of `batch_size` samples (default "all"), each sample's values listed in the step.
     `evaluator`: "python" or "numpy" (the vectorised one); None chooses by the network's size.
@@ -62,6 +63,9 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
     size = (ALL if data is not None else 1) if batch_size is None else batch_size
     settings = make_settings(lr, convention, slips, loss, size, momentum, weight_decay)
     check_fits(settings, network)
+    if data is not None and (input is not None or target is not None):
+        raise ArgumentError("input" if input is not None else "target",
+                            "data= takes the place of input= and target=: give one or the other")
     if data is not None:
         samples = checked_samples(settings, dataset(data, network)).samples
         first = [(s.inputs, s.targets) for s in
@@ -70,7 +74,7 @@ def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
         raise ArgumentError("batch_size", "a batch needs data= (one input and target make a batch of 1)",
                             batch_size)
     else:
-        inputs = numbers("input", input)
+        inputs = numbers("input", article.INPUT if input is None else input)
         targets = sample_target(network, inputs, None if target is None else numbers("target", target))
         problem = target_problem(settings, targets)
         if problem:
@@ -155,6 +159,14 @@ def train(network: Any = None, data: Any = None, epochs: Any = 10000,
     check_fits(settings, network)
     epochs, every = whole("epochs", epochs, 1), whole("every", every, 1)
     seed = None if seed is None else whole("seed", seed)
+    if seed is not None and not shuffle:
+        raise ArgumentError("seed", "only means something with shuffle=True", seed)
+    if trace is not None and not isinstance(trace, (str, os.PathLike)):
+        raise ArgumentError("trace", "expected the path of the file to write", trace)
+    if progress is not None and not callable(progress):
+        raise ArgumentError("progress", "expected a function of (epoch, loss)", progress)
+    if stop is not None and not hasattr(stop, "requested"):
+        raise ArgumentError("stop", "expected a Stop (nntrace.train.signals)", stop)
     evaluator = checked_evaluator(evaluator)
     arrays = (evaluator or evaluator_for(network, settings)) == NUMPY   # read for it, as arrays
     samples = checked_samples(settings, dataset(data, network, arrays))

@@ -435,7 +435,7 @@ def step(**options: Any) -> None:
         example = read_example(o["example_path"])
         example_defaults(o, example)
     check_step_options(o)
-    trace = api.step(o["weights_path"], o["inputs"], o["targets"] or None, o["lr"],
+    trace = api.step(o["weights_path"], o["inputs"] or None, o["targets"] or None, o["lr"],
                      o["convention"], o["slips"], o["loss"], o["data_path"], o["batch_size"],
                      o["momentum"], o["weight_decay"])
     document = step_document(trace, o["digits"], o["show"], example, not o["show_all"])

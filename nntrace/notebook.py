@@ -55,14 +55,14 @@ def load(path: str | os.PathLike) -> Network:
     return load_network(path)
 
 
-def step(network: Any = None, input: Any = article.INPUT, target: Any = None,
+def step(network: Any = None, input: Any = None, target: Any = None,
          lr: Any = api.DEFAULT_LEARNING_RATE, convention: Any = api.DEFAULT_CONVENTION,
          slips: Any = (), loss: Any = api.DEFAULT_LOSS, digits: Any = 7, data: Any = None,
          batch_size: Any = None, momentum: Any = 0.0, weight_decay: Any = 0.0) -> "StepResult":
     """One iteration, as `nntrace step`: every value recorded, shown as the article's tables.
 
-    The arguments are api.step's (`network` defaults to the article's; a string is a network
-    file's path; `target` may be left out for the XOR table's inputs; `slips` a slip name or
+    The arguments are api.step's (`network` defaults to the article's, `input` its (0, 1); a
+    string is a network file's path; `target` may be left out for the XOR table's inputs; `slips` a slip name or
     a list of them; `data` instead of input and target: the update of its first batch).
     `digits` (1 to 17) is what the tables show; values are never rounded.
     """

@@ -179,6 +179,8 @@ def test_step_with_data_takes_every_sample_by_default_or_the_first_batch_size():
     ({"momentum": "x"}, "momentum", "not a number"),
     ({"weight_decay": -1}, "weight_decay", "expected a number of 0 or more"),
     ({"weight_decay": math.inf}, "weight_decay", "not a finite number"),
+    ({"convention": ["exact"]}, "convention", "expected 'exact'"),
+    ({"loss": ["cross-entropy"]}, "loss", "unknown ['cross-entropy']"),
     ({"convention": "article", "batch_size": 2}, "convention", "article computes online descent only"),
     ({"convention": "article", "momentum": 0.9}, "convention", "article computes online descent only"),
     ({"convention": "article", "weight_decay": 0.1}, "convention", "article computes online descent only"),
@@ -192,6 +194,31 @@ def test_batch_and_optimizer_arguments_are_refused_naming_the_argument(front, kw
             api.train(data=XOR_ROWS, epochs=1, **kwargs)
     assert raised.value.argument == argument and problem in raised.value.problem
     assert str(raised.value).startswith(f"{argument}=") and "\n" not in str(raised.value)
+
+
+def test_a_numpy_integer_is_a_whole_number_of_samples():
+    import numpy as np
+
+    assert api.step(data=XOR_ROWS, batch_size=np.int64(2)).settings.batch_size == 2
+
+
+@pytest.mark.parametrize("kwargs, argument", [({"input": [0, 1]}, "input"), ({"target": [1]}, "target")])
+def test_step_refuses_data_beside_an_input_or_target(kwargs, argument):
+    with pytest.raises(ArgumentError) as raised:
+        api.step(data=XOR_ROWS, **kwargs)
+    assert raised.value.argument == argument and "give one or the other" in raised.value.problem
+
+
+@pytest.mark.parametrize("kwargs, argument, problem", [
+    ({"seed": 3}, "seed", "only means something with shuffle=True"),
+    ({"trace": 5}, "trace", "expected the path of the file to write"),
+    ({"progress": 5}, "progress", "expected a function of (epoch, loss)"),
+    ({"stop": 5}, "stop", "expected a Stop"),
+])
+def test_train_refuses_what_it_would_ignore_or_trip_over(kwargs, argument, problem):
+    with pytest.raises(ArgumentError) as raised:
+        api.train(epochs=1, **kwargs)
+    assert raised.value.argument == argument and problem in raised.value.problem
 
 
 def test_step_without_data_takes_a_batch_of_one_only():

@@ -202,7 +202,7 @@ def printed_number(printed: str, fail) -> tuple[Decimal, int]:
         raise fail(f"{printed!r} is not a number as printed") from None
     if not number.is_finite():
         raise fail(f"{printed!r} is not a finite number")
-    if not PRINTED.fullmatch(cleaned):   # Decimal() also takes "1_0" and "٣"
+    if not PRINTED.fullmatch(cleaned):   # Decimal() also takes "1_0" and Arabic-Indic digits
         raise fail(f"{printed!r} is not a number as printed (digits 0-9, a point, an exponent)")
     places = -number.as_tuple().exponent
     if not -400 <= places <= 1100:   # a float64 is below 1.8e308, its smallest step 5e-324

@@ -23,7 +23,7 @@ from ..core.losses import LOSSES
 from ..errors import ArgumentError
 from ..core.names import parse_name
 from ..core.network import Network
-from ..core.settings import ALL, Settings, make_settings
+from ..core.settings import ALL, Settings, check_fits, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
 from ..trace.model import Step, Trace
 from ..trace.model import SampleValues
@@ -150,6 +150,10 @@ def replay_setup(expected: Trace, actual: Trace) -> Replay | str:
         return "neither trace records the learning rate (the header's \"learning_rate\")"
     if settings.loss not in LOSSES:
         return f"the loss {settings.loss!r} is not one nntrace computes ({', '.join(LOSSES)})"
+    try:
+        check_fits(settings, network)
+    except ArgumentError as error:   # cross-entropy of sigmoid outputs, say
+        return error.problem
     theirs = {step.iteration: step for step in actual.steps}
     ours = {step.iteration: step for step in expected.steps}
     schedule = []

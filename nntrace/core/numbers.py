@@ -22,7 +22,7 @@ MINUS = "\u2212"   # the minus sign nntrace prints, and typesetting does: a numb
 
 def read_float(text: str) -> float:
     """A number as written (ValueError for anything else): − is a minus, and the digits are
-    0-9 only (float() alone reads "1_0" as 10 and "٣" as 3)."""
+    0-9 only (float() alone reads "1_0" as 10, and Arabic-Indic digits)."""
     text = text.replace(MINUS, "-")
     if not text.isascii() or "_" in text:
         raise ValueError(f"not a number: {text!r}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any, Sequence
 
 from ..errors import ArgumentError
@@ -72,9 +73,9 @@ def make_settings(lr: Any = DEFAULT_LEARNING_RATE, convention: Any = DEFAULT_CON
     learning_rate = finite_number("lr", lr)
     optimizer = batch_argument(batch_size), non_negative("momentum", momentum), \
         non_negative("weight_decay", weight_decay)
-    if convention not in CONVENTIONS:
+    if not isinstance(convention, str) or convention not in CONVENTIONS:
         raise ArgumentError("convention", f"expected {choices(CONVENTIONS)}", convention)
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise ArgumentError("loss", f"unknown {loss!r} (choose from {', '.join(LOSSES)})", loss)
     names = () if slips is None else (slips,) if isinstance(slips, str) else slips   # None: no slip
     if not isinstance(names, Sequence) or not all(isinstance(s, str) for s in names):
@@ -104,6 +105,8 @@ def batch_argument(value: Any) -> int | str:
         value = int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        value = int(value)   # NumPy's integers too
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError("batch_size", "expected a whole number of samples, at least 1, or 'all'",
                             value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -34,14 +35,18 @@ class Recorder:
             network = Network.from_dict(plain(network), "Recorder: network")
         if learning_rate is not None:
             learning_rate = real(learning_rate, "Recorder: learning_rate")
-        if isinstance(slips, str) or not all(isinstance(s, str) for s in slips):
+        slips = () if slips is None else slips
+        if isinstance(slips, str) or not isinstance(slips, Sequence) or not all(isinstance(s, str) for s in slips):
             raise NntraceError(f"Recorder: slips: expected a list of slip names, got {slips!r}")
+        for argument, name in (("convention", convention), ("loss", loss)):
+            if not isinstance(name, str):
+                raise NntraceError(f"Recorder: {argument}: expected a name, got {name!r}")
         try:
             optimizer = (batch_argument(plain(batch_size)), non_negative("momentum", plain(momentum)),
                          non_negative("weight_decay", plain(weight_decay)))
         except ArgumentError as error:
             raise NntraceError(f"Recorder: {error}") from None
-        settings = Settings(learning_rate, str(convention), tuple(slips), str(loss), *optimizer)
+        settings = Settings(learning_rate, convention, tuple(slips), loss, *optimizer)
         self.trace = Trace(settings, network.copy() if network else None, [], dict(extra))
         self._values: dict[str, float] | None = None
 
@@ -70,18 +75,28 @@ class Recorder:
                     iteration: int | None = None, epoch: int | None = None) -> None:
         """A step that updates from a batch: `record(name, value, sample=k)` records sample k's
         own values (k from 0), `record(name, value)` the batch's."""
+        inputs, targets = plain(inputs), plain(targets)
+        if len(inputs) != len(targets):
+            raise NntraceError(f"Recorder: begin_batch: {len(inputs)} input(s) but {len(targets)} target(s)")
         self.begin_step([], [], iteration, epoch)
         step = self.trace.steps[-1]
-        for x, t in zip(plain(inputs), plain(targets), strict=True):
+        for x, t in zip(inputs, targets):
             step.samples.append(SampleValues([real(v, "Recorder: input") for v in x],
                                              [real(v, "Recorder: target") for v in t]))
 
     def record(self, name: str, value: float, sample: int | None = None) -> None:
         if self._values is None:
             raise RuntimeError("call begin_step(input, target) before record()")
-        where = self._values if sample is None else self.trace.steps[-1].samples[sample].values
+        where = self._values if sample is None else self.sample_values(sample)
         # A float as it is (the engines hand floats, a large network hundreds of thousands).
         where[name] = value if type(value) is float else real(value, f"Recorder: {name}")
+
+    def sample_values(self, sample: int) -> dict[str, float]:
+        samples = self.trace.steps[-1].samples
+        if isinstance(sample, bool) or not isinstance(sample, Integral) or not 0 <= sample < len(samples):
+            raise NntraceError(f"Recorder: sample={sample!r}: the step has {len(samples)} sample(s) "
+                               f"of a batch, counted from 0" + ("" if samples else " (see begin_batch)"))
+        return samples[int(sample)].values
 
     def record_floats(self, names: Sequence[str], values: Sequence[float]) -> None:
         """Many values at once, each already a float (the vectorised engine's, in order)."""

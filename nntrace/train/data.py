@@ -157,7 +157,7 @@ def _numbers(row: list[str]) -> list[float] | None:
 
 
 def plain(text: str) -> bool:
-    """No digit float() reads but read_float would not ("1_0", "٣"), nor a minus sign −."""
+    """No digit float() reads but read_float would not ("1_0", Arabic-Indic digits), nor a minus sign −."""
     return text.isascii() and "_" not in text
 
 

@@ -5,6 +5,8 @@ beside it where there is one. The formulas come from the step's own list of assi
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
@@ -273,10 +275,22 @@ def step_title(trace: Trace, step: Step, before: Network | None) -> str:
     return f"Iteration {step.iteration}: " + ", ".join(parts)
 
 
+def is_state(name: str) -> bool:
+    """A weight, a bias or a velocity: what a step leaves the next."""
+    parsed = parse_name(name)
+    return parsed is not None and parsed.kind in ("w", "b") and parsed.part in ("", "velocity")
+
+
 def step_views(trace: Trace, digits: int = 7, summary: bool = True) -> list[StepView]:
-    """Every step of a trace, one after another, each from the weights the one before left."""
+    """Every step of a trace, one after another, each from the weights (and velocities) the
+    one before left."""
     views = []
     before = trace.network
+    steps = [trace.steps[0]] if trace.steps else []
+    for previous, step in zip(trace.steps, trace.steps[1:]):
+        left = {name: value for name, value in previous.values.items() if is_state(name)}
+        steps.append(step if step.before or not left else dataclasses.replace(step, before=left))
+    trace = dataclasses.replace(trace, steps=steps)
     for index, step in enumerate(trace.steps):
         views.append(step_view(trace, index, digits, before, summary=summary))
         before = network_after(before, step)

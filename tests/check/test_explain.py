@@ -114,6 +114,15 @@ def test_an_unknown_mistake_is_not_explained():
     assert explain(trace("article"), actual).matches == []
 
 
+def test_a_loss_the_network_cannot_take_is_no_replay():
+    expected = api.step(article.network(), [0, 1], [1])
+    actual = copy.deepcopy(expected)
+    actual.settings = dataclasses.replace(actual.settings, loss="cross-entropy")   # a sigmoid output
+    actual.steps[0].values["L1.n1.net"] += 1
+    assert explain(expected, actual).message == ("cannot replay: cross-entropy needs softmax outputs; "
+                                                 "the network 2-4-1's output layer is sigmoid")
+
+
 def test_without_a_network_or_learning_rate_there_is_no_replay():
     expected, actual = trace("article"), trace("article", slips=["wrong-sign"])
     expected.network = actual.network = None

@@ -55,10 +55,35 @@ def test_recorder_takes_numpy():
     (lambda: Recorder().begin_step([1], [0], iteration=0), "Recorder: iteration 0: iterations are numbered from 1"),
     (lambda: Recorder().begin_step([1], [0], iteration=True), "Recorder: iteration: true is not a whole number"),
     (lambda: Recorder().begin_step(["a"], [0]), "Recorder: input: 'a' is not a number"),
+    (lambda: Recorder(convention=["exact"]), "Recorder: convention: expected a name, got ['exact']"),
+    (lambda: Recorder(loss=1), "Recorder: loss: expected a name, got 1"),
+    (lambda: Recorder(slips=5), "Recorder: slips: expected a list of slip names, got 5"),
+    (lambda: Recorder().begin_batch([[1], [0]], [[1]]), "Recorder: begin_batch: 2 input(s) but 1 target(s)"),
+    (lambda: batch_of_two().record("loss", 0.5, sample=2),
+     "Recorder: sample=2: the step has 2 sample(s) of a batch, counted from 0"),
+    (lambda: batch_of_two().record("loss", 0.5, sample=-1), "Recorder: sample=-1: the step has 2 sample(s)"),
 ])
 def test_recorder_refuses_what_is_not_a_number_in_one_line(call, message):
     with pytest.raises(NntraceError, match=re.escape(message)):
         call()
+
+
+def batch_of_two() -> Recorder:
+    rec = Recorder(batch_size=2)
+    rec.begin_batch([[1.0], [0.0]], [[1.0], [0.0]])
+    return rec
+
+
+def test_recorder_without_slips_and_with_a_numpy_sample_index():
+    assert Recorder(slips=None).trace.settings.slips == ()
+    rec = batch_of_two()
+    rec.record("loss", 0.5, sample=pytest.importorskip("numpy").int64(1))
+    assert rec.trace.steps[0].samples[1].values == {"loss": 0.5}
+    rec = Recorder()
+    rec.begin_step([1], [0])
+    with pytest.raises(NntraceError, match=re.escape("the step has 0 sample(s) of a batch, counted from 0 "
+                                                     "(see begin_batch)")):
+        rec.record("loss", 0.5, sample=0)
 
 
 def test_recorder_records_a_batch_and_its_optimizer_settings(tmp_path):

@@ -212,3 +212,17 @@ def test_a_step_of_a_trace_recorded_every_k_is_written_from_the_weights_it_began
     lines = lambda view: [(line.name, line.formula) for s in view.sections for line in s.lines]  # noqa: E731
     assert lines(step_view(every, 0)) == lines(step_views(full)[4])
     assert lines(step_views(every)[1]) == lines(step_views(full)[9])   # iteration 10
+
+
+def test_with_momentum_every_step_of_a_trace_writes_its_velocities_from_the_step_before(tmp_path):
+    # The second step's velocity line reads the velocity the first step left, as recorded.
+    from nntrace.trace import read_trace
+    from nntrace.views.step import step_views
+
+    api.train(epochs=1, lr=0.5, momentum=0.9, trace=tmp_path / "run.jsonl")
+    trace = read_trace(tmp_path / "run.jsonl")
+    views = step_views(trace)
+    line = lines_under(views[1], "")["L2.n1.w1.velocity"]
+    left = trace.steps[0].values["L2.n1.w1.velocity"]
+    assert "?" not in line.formula and line.formula.startswith(f"0.9 × {operand(left)} + ")
+    assert all("?" not in l.formula for view in views for s in view.sections for l in s.lines)
