@@ -38,6 +38,13 @@ def xor_csv(tmp_path):
 
 # step --data: the first batch's update, as tables.
 
+def test_step_data_with_a_batch_larger_than_the_data_says_what_was_asked(xor_csv):
+    result = invoke("step", "--data", xor_csv, "--batch-size", 10)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Iteration 1: network 2-4-1 sigmoid, no biases, a batch of 4 sample(s) "
+                                    "(batch\nsize 10 asked), learning rate 0.001, convention exact\n")
+
+
 def test_step_data_takes_every_row_by_default_and_writes_each_sample_then_the_update(xor_csv):
     result = invoke("step", "--data", xor_csv, "--lr", 0.5, "--weight-decay", 0.01)
     assert result.exit_code == 0, result.output

@@ -81,6 +81,9 @@ def parse_example(data: Any, source: str, folder: Path | None) -> Example:
     if not isinstance(data, dict):
         raise NntraceError(f"{source}: expected a JSON object (a worked example, {FORMAT})")
     unknown = [key for key in data if key not in KEYS]
+    if "layers" in unknown and "network" not in data:
+        raise NntraceError(f"{source}: a network file, not a worked example (one holds a network, "
+                           f"its input and target, and the figures printed: docs/formats.md)")
     if unknown:
         raise fail(unknown[0], f"unknown key (known: {', '.join(KEYS)})")
     if data.get("format", FORMAT) != FORMAT:

@@ -263,8 +263,9 @@ def numbers(values: list[float]) -> str:
 
 
 def step_title(trace: Trace, step: Step, before: Network | None) -> str:
-    learning_rate = trace.settings.learning_rate
-    sample = ([f"a batch of {len(step.samples)} sample(s)"] if step.samples else
+    learning_rate, size = trace.settings.learning_rate, trace.settings.batch_size
+    asked = f" (batch size {size} asked)" if isinstance(size, int) and size > len(step.samples) else ""
+    sample = ([f"a batch of {len(step.samples)} sample(s){asked}"] if step.samples else
               [f"input {numbers(step.input)}", f"target {numbers(step.target)}"])
     parts = [
         f"network {before.describe()}" if before else "network not recorded", *sample,

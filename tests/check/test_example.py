@@ -181,6 +181,13 @@ def test_what_an_example_file_may_not_say_is_refused_in_one_line(changes, messag
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
 
 
+def test_a_network_file_given_as_an_example_is_named_as_one():
+    with pytest.raises(NntraceError) as error:
+        parse_example({"layers": [1, 1], "activation": "identity", "weights": [[[0.3]]]}, "net.json", None)
+    assert str(error.value) == ("net.json: a network file, not a worked example (one holds a network, its "
+                                "input and target, and the figures printed: docs/formats.md)")
+
+
 @pytest.mark.parametrize("missing", ["network", "input", "target"])
 def test_an_example_needs_its_network_and_sample(missing):
     data = example()
