@@ -1,7 +1,7 @@
 """nntrace: backpropagation you can check number by number.
 
-The Python API is `nntrace.api` (step, train, diff, explain, show); `nntrace.notebook`
-shows its results in Jupyter; `Recorder` writes a trace from your own code.
+The Python API is `nntrace.api` (step, train, diff, explain, check, explore, show);
+`nntrace.notebook` shows its results in Jupyter; `Recorder` writes a trace from your own code.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The library's front door: step, train, diff, explain and show, their arguments checked once.
+"""The library's front door: step, train, diff, explain, check, example_template, explore and
+show, their arguments checked once.
 
     >>> from nntrace import api
     >>> trace = api.step(input=[0, 1])          # the article's network and iteration
@@ -8,7 +9,8 @@
 Arguments are named like the CLI's options (`lr`, `convention`, `slips`, `loss`, ...). A
 wrong one raises ArgumentError, one line naming it the Python way (`lr='x': not a
 number`); the CLI names it as its option (`--lr`) instead. The results are plain data:
-a Trace, a TrainingResult, a DiffView; nntrace.views and nntrace.render show them.
+a Trace, a TrainingResult, a DiffView, an Explanation, a CheckReport, an ExploreView;
+nntrace.views and nntrace.render show them (docs/python.md).
 """
 
 from __future__ import annotations

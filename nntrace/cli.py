@@ -403,8 +403,8 @@ def step(**options: Any) -> None:
     Every value is shown with its formula filled in, under its trace name (L1.n1.net)
     and, for the article's 2-4-1 network, the article's name (net1_h). For the
     article's own example, the figure the article printed stands beside each line
-    (✓ where the value, cut to the printed digits, equals it); under exact math without
-    a slip, the lines where it differs say why.
+    (✓ where the value, rounded or truncated to the printed digits, is the figure);
+    under exact math without a slip, the lines where it differs say why.
 
     With --data FILE instead of --input/--target, one update from a batch of FILE's
     first rows (all of them by default): each sample's forward and backward values,
@@ -564,12 +564,13 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
     name. The earliest recorded difference is the earliest in the order the computation
     produces values (forward, backward, updates): it is the cause only if nothing
     computed before it went unrecorded; the rest follow. A different setup (learning
-    rate, network, input, target) is printed first. Values ACTUAL does not record are
-    listed as not checked, not as wrong.
+    rate, loss, network, input, target, samples in a batch) is printed first. Values
+    ACTUAL does not record are listed as not checked, not as wrong.
 
-    When the traces differ, the network, input, target and learning rate (ACTUAL's
-    header, else EXPECTED's) are replayed under each known slip and pair of slips to
-    say which one reproduces ACTUAL.
+    When the traces differ, the network, the settings (learning rate, loss, batch
+    size, momentum, weight decay), inputs and targets (ACTUAL's, else EXPECTED's) are
+    replayed under each known slip, each pair of slips, rounded:N and truncated:N, and
+    the article's convention, to say which one reproduces ACTUAL.
 
     Exit status: 0 same, 1 different, 2 trouble (a file unreadable or not a trace).
 
@@ -624,12 +625,12 @@ def explore(trace: str, output_path: str, against_path: str | None, rtol: float,
             example_path: str | None, digits: int, open_page: bool) -> None:
     """Write a page to step through a trace in the browser: the network, the tables, the loss.
 
-    TRACE is a .json or .jsonl trace from `step` or `train`. The page draws the network
-    (each weight's colour and thickness its value at the step shown; hover or focus a
-    neuron or a weight for its values), the step's tables with the same formula lines
-    as the terminal, and the loss curve of the run's epochs; a slider, the buttons and
-    the arrow keys move through the steps. A long trace is thinned evenly to what keeps
-    the page small, and the page says so.
+    TRACE is a .json or .jsonl trace, from `step`, `train` or your own code (see
+    `nntrace diff`). The page draws the network (each weight's colour and thickness its
+    value at the step shown; hover or focus a neuron or a weight for its values), the
+    step's tables with the same formula lines as the terminal, and the loss curve of the
+    run's epochs; a slider, the buttons and the arrow keys move through the steps. A
+    long trace is thinned evenly to what keeps the page small, and the page says so.
 
     \b
     Examples:
@@ -794,13 +795,13 @@ def train(**options: Any) -> int:
 
     One iteration is one update: by default one sample forward, backward and update,
     exactly as `step` does it (online descent, the article's); with --batch-size N the
-    mean gradient of N samples. One epoch is every sample once, in file order. While it
-    runs a progress bar shows the epoch, the loss and the speed (on a terminal); at the
-    end come the loss curve, each sample's output against its target (40 at most; --json
-    lists every one), and a verdict in plain words. Ctrl-C (or SIGTERM, SIGHUP) stops at
-    the end of the current iteration and still writes --save and --trace; a second one
-    stops at once, without the report, and still writes them whole; exit status 128 +
-    the signal (130, 143, 129).
+    mean gradient of N samples. One epoch is every sample once, in file order (shuffled
+    with --shuffle). While it runs a progress bar shows the epoch, the loss and the
+    speed (on a terminal); at the end come the loss curve, each sample's output against
+    its target (40 at most; --json lists every one), and a verdict in plain words.
+    Ctrl-C (or SIGTERM, SIGHUP) stops at the end of the current iteration and still
+    writes --save and --trace; a second one stops at once, without the report, and
+    still writes them whole; exit status 128 + the signal (130, 143, 129).
 
     \b
     Examples:

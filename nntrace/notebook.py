@@ -19,6 +19,8 @@
     run.plot("loss.png")                 # needs nntrace[plot] (matplotlib)
     run.picture()                        # the network, each weight start → trained
 
+    nt.check("mistakes.json")            # a worked example judged figure by figure (None: the article's)
+
 Every result is a rich renderable: `rich.print(result)` prints it in a terminal, and Jupyter
 shows it through `_repr_mimebundle_` (rich renders its HTML), with no extension to load.
 """
