@@ -275,11 +275,14 @@ def vectors_close(a: list[float], b: list[float], rtol: float, atol: float) -> b
 
 
 def header_differences(expected: Trace, actual: Trace, rtol: float, atol: float) -> list[str]:
-    """The learning rate, the loss and the starting network, where both traces record them."""
+    """The learning rate, momentum, weight decay, the loss and the starting network, where
+    both traces record them (a header without momentum or weight decay: 0, as the reader)."""
     problems = []
-    ours, theirs = expected.settings.learning_rate, actual.settings.learning_rate
-    if ours is not None and theirs is not None and not close(ours, theirs, rtol, atol):
-        problems.append(f"learning rate {ours} expected, {theirs} in ACTUAL")
+    for label, key in (("learning rate", "learning_rate"), ("momentum", "momentum"),
+                       ("weight decay", "weight_decay")):
+        ours, theirs = getattr(expected.settings, key), getattr(actual.settings, key)
+        if ours is not None and theirs is not None and not close(ours, theirs, rtol, atol):
+            problems.append(f"{label} {ours} expected, {theirs} in ACTUAL")
     if expected.settings.loss != actual.settings.loss:
         problems.append(f"loss {expected.settings.loss} expected, {actual.settings.loss} in ACTUAL")
     if expected.network is not None and actual.network is not None:

@@ -156,6 +156,13 @@ def test_steps_are_aligned_by_iteration_not_position():
     assert (compare(backwards, two).first.iteration, compare(backwards, two).first.name) == (1, "loss")
 
 
+def test_a_different_momentum_or_weight_decay_is_a_setup_difference():
+    plain = api.step(article.network(), data=ROWS, lr=0.5)
+    moving = api.step(article.network(), data=ROWS, lr=0.5, momentum=0.9, weight_decay=0.01)
+    assert compare(moving, plain).setup_differences == ["momentum 0.9 expected, 0.0 in ACTUAL",
+                                                        "weight decay 0.01 expected, 0.0 in ACTUAL"]
+
+
 def test_different_setups_are_differences():
     expected = exact()
     other_rate = api.step(article.network(), [0, 1], [1], lr=0.5)
