@@ -342,7 +342,7 @@
     const [printed, verdict] = figure;
     cells.figure.append(document.createTextNode(printed + " "));
     const mark = make("span", { class: "verdict", "data-verdict": verdict.startsWith("✓") ? "agrees" : "differs" }, verdict);
-    mark.title = verdict.startsWith("✓") ? "the value, cut to the printed digits, equals it" : "differs: see the note below";
+    mark.title = verdict.startsWith("✓") ? "the value, rounded or truncated to the printed digits, equals it" : "differs: see the note below";
     cells.figure.append(mark);
   }
 
