@@ -13,6 +13,7 @@ with its last character.
 from __future__ import annotations
 
 import codecs
+import io
 from typing import IO, Any
 
 # Box drawing: rich's tables (SIMPLE_HEAD, ROUNDED...), the network picture, plotext's frame.
@@ -82,6 +83,15 @@ def ascii_line(line: str) -> str:
     return "".join(out)
 
 
+def write_all(buffer: IO[bytes], data: bytes) -> None:
+    """All of `data`, or an error (BrokenPipeError when the reader has gone): a write that
+    wrote part is followed by one of the rest, which raises if the first could not finish."""
+    view = memoryview(data)
+    while view:
+        view = view[buffer.write(view):]
+    buffer.flush()
+
+
 class PlainStream:
     """A text stream in front of another: whole lines lose their trailing spaces (`strip`),
     and every character leaves as ASCII when the stream underneath is not UTF-8 (`ascii`).
@@ -100,10 +110,21 @@ class PlainStream:
         if not whole:
             return len(text)
         if (self.ascii and not whole.isascii()) or (self.strip and " \n" in whole):
-            self.stream.write("".join(self.line(line) + "\n" for line in whole.split("\n")[:-1]))
+            self.send("".join(self.line(line) + "\n" for line in whole.split("\n")[:-1]))
         else:   # nothing to change, at once: `train --json` writes hundreds of thousands of lines
-            self.stream.write(whole)
+            self.send(whole)
         return len(text)
+
+    def send(self, text: str) -> None:
+        """Write to the stream underneath; a text larger than its buffer as bytes, through
+        write_all: CPython's buffered writer, given more than its buffer into a pipe whose
+        reader has gone, writes part, returns, and the rest is lost without an error."""
+        buffer = getattr(self.stream, "buffer", None)
+        if len(text) < io.DEFAULT_BUFFER_SIZE or buffer is None:
+            self.stream.write(text)
+            return
+        self.stream.flush()
+        write_all(buffer, text.encode(self.stream.encoding, self.stream.errors or "strict"))
 
     def write_ascii(self, data: bytes) -> bool:
         """Write ASCII text none of whose lines ends in a space (indented JSON), as bytes, to
@@ -118,8 +139,7 @@ class PlainStream:
         if buffer is None or encoding not in ("utf-8", "ascii") or not data.isascii():
             return False
         self.flush()   # what is pending, and what the text layer holds, goes first
-        buffer.write(data)
-        buffer.flush()
+        write_all(buffer, data)
         return True
 
     def line(self, line: str) -> str:

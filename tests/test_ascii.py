@@ -136,6 +136,53 @@ def test_plain_stream_writes_ascii_bytes_after_the_text_before_them():
     assert raw.getvalue() == b'before\npending{\n  "a": 1\n}\n'
 
 
+class Pipe(io.RawIOBase):
+    """A pipe that takes `room` bytes, at most 65536 a write, as the kernel's; past them a
+    write raises."""
+
+    def __init__(self, room: int):
+        self.room, self.got = room, b""
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        if not self.room:
+            raise BrokenPipeError(32, "Broken pipe")
+        part = bytes(data[:min(self.room, 65536)])
+        self.got += part
+        self.room -= len(part)
+        return len(part)
+
+
+def test_a_large_write_into_a_pipe_with_room_arrives_whole():
+    pipe = Pipe(room=10**7)
+    stream = PlainStream(io.TextIOWrapper(io.BufferedWriter(pipe), encoding="utf-8"), strip=True, ascii=False)
+    stream.write("before\n" + "0.5 \n" * 100_000)
+    stream.flush()
+    assert pipe.got == b"before\n" + b"0.5\n" * 100_000
+
+
+def test_a_command_whose_reader_stops_early_exits_1_quietly(tmp_path):
+    # A single write of more than the pipe holds, into a pipe whose reader has gone, writes
+    # part and returns (CPython's buffered writer): the rest was lost, and the status was 0.
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "nntrace", "step", "--input", "0", "1", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.read(10)   # all 20 KB fit in the pipe: written whole, status 0
+    assert process.wait(timeout=60) == 0
+    network = CliRunner().invoke(cli, ["init", "2-300-300-1", "--seed", "1"]).stdout
+    (tmp_path / "wide.json").write_text(network)
+    process = subprocess.Popen([sys.executable, "-m", "nntrace", "step", "--input", "0", "1", "--target", "1",
+                                "--weights", str(tmp_path / "wide.json"), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=60) == 1 and process.stderr.read() == b""
+
+
 def test_plain_stream_wraps_only_streams_that_need_it():
     class Terminal(io.StringIO):
         encoding = "utf-8"
