@@ -61,11 +61,13 @@ class TrainingResult:
     problem: NonFiniteError | None = None
     traced: int = 0                   # iterations written to the trace
     kept: Trace | None = None         # with `keep` and no trace file: the steps kept in memory
+    evaluator: str = "python"         # which computed it, as a trace header names it
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` summary."""
         return {
-            "format": "nntrace-training/1", **self.settings.header(), "data": self.data,
+            "format": "nntrace-training/1", **self.settings.header(), "evaluator": self.evaluator,
+            "data": self.data,
             "shuffle_seed": self.seed, "epochs": self.epochs, "epochs_run": self.epochs_run,
             "iterations": self.iterations, "stopped": self.stopped,
             "problem": str(self.problem) if self.problem else None,
@@ -244,7 +246,7 @@ class Run:
             data=self.data.source, epochs=epochs, epochs_run=self.curve.epochs,
             iterations=self.iteration, curve=self.curve, samples=results, final_loss=final_loss,
             verdict=judge(results, self.curve, problem), seconds=seconds, seed=self.seed,
-            stopped=stopped, problem=problem, traced=self.traced)
+            stopped=stopped, problem=problem, traced=self.traced, evaluator=self.engine.evaluator)
 
     def find_non_finite(self) -> NonFiniteError:
         """Replay, recording every value, to name the first that is not finite; leave the

@@ -228,6 +228,8 @@ def test_summary_dict_holds_what_json_prints():
     assert data["samples"][1] == {"input": [0.0, 1.0], "target": [1.0],
                                   "output": list(result.samples[1].outputs), "right": result.samples[1].right}
     assert data["loss_curve"]["points"] == [loss for _, loss in result.curve.series()]
+    assert data["evaluator"] == "python"
+    assert train(article.network(), xor(), 1, make_settings(0.5), evaluator="numpy").to_dict()["evaluator"] == "numpy"
 
 
 def test_final_outputs_are_a_forward_pass_with_the_final_weights():
