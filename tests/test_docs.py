@@ -30,9 +30,12 @@ def help_text(*args: str) -> str:
     return result.output.rstrip()
 
 
-def table(title: str, rows: list[tuple[str, str]]) -> list[str]:
-    return [f"## {title}", "", "| name | what it is |", "|---|---|",
-            *(f"| `{name}` | {text.replace('|', '∣')} |" for name, text in rows), ""]
+def table(title: str, rows: list[tuple[str, ...]], *more: str) -> list[str]:
+    """A registry as a table: each entry's name, what it is, and the `more` columns."""
+    head = ["name", "what it is", *more]
+    return [f"## {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| `" + name + "` | " + " | ".join(cell.replace("|", "∣") for cell in cells) + " |"
+              for name, *cells in rows), ""]
 
 
 def reference() -> str:
@@ -41,7 +44,8 @@ def reference() -> str:
         out += [f"## nntrace {name}", "", "```", help_text(name), "```", ""]
     out += table("Activations (a network file's `activation`, `init --activation`)",
                  [(a.name, a.description) for a in ACTIVATIONS.values()])
-    out += table("Losses (`--loss`)", [(loss.name, loss.description) for loss in LOSSES.values()])
+    out += table("Losses (`--loss`)", [(loss.name, loss.description, f"`{loss.pytorch}`")
+                                       for loss in LOSSES.values()], "the same per sample in `torch.nn` (out the outputs, net the net inputs)")
     out += table("Conventions (`--convention`)", [(c.name, c.description) for c in CONVENTIONS.values()])
     out += table("Slips (`--slip`, repeatable)",
                  [(s.name, s.description) for s in SLIPS.values()]

@@ -30,7 +30,7 @@ class Loss:
     error: Callable[[Number, Number, Number], Number]   # −∂E/∂out: (target, out, n outputs)
     loss_formula: Callable[[Texts, Texts], str]         # (outputs, targets) as text
     error_formula: Callable[[str, str, str], str]       # (target, out, n) as text
-    pytorch: str                                        # the same per sample in PyTorch
+    pytorch: str      # the same per sample in PyTorch, of torch.nn: out the outputs, net the net inputs
     needs: str = ""              # the output activation it takes ("" for any)
     shortcut: bool = False       # delta = target − out with the activation it needs
     targets: Callable[[Sequence[float]], str] = lambda targets: ""   # what is wrong with them, or ""
@@ -137,17 +137,17 @@ LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
     Loss("half-squared-error", "½ Σ (t − o)², the article's",
          lambda o, t, nets: squares(o, t) / 2, lambda t, o, n: t - o,
          lambda o, t: "½ × " + sum_text(square_terms(o, t)), lambda t, o, n: f"{t} − {o}",
-         "MSELoss(reduction='sum') / 2",
+         "MSELoss(reduction='sum')(out, t) / 2",
          array_loss=lambda np, o, t, nets: array_squares(np, o, t) / 2, array_error=lambda np, t, o, n: t - o),
     Loss("squared-error", "Σ (t − o)²",
          lambda o, t, nets: squares(o, t), lambda t, o, n: 2 * (t - o),
          lambda o, t: " + ".join(square_terms(o, t)), lambda t, o, n: f"2 × ({t} − {o})",
-         "MSELoss(reduction='sum')",
+         "MSELoss(reduction='sum')(out, t)",
          array_loss=lambda np, o, t, nets: array_squares(np, o, t), array_error=lambda np, t, o, n: 2 * (t - o)),
     Loss("mean-squared-error", "Σ (t − o)² / n over the n outputs",
          lambda o, t, nets: squares(o, t) / len(o), lambda t, o, n: 2 * (t - o) / n,
          lambda o, t: f"{sum_text(square_terms(o, t))} / {len(o)}", lambda t, o, n: f"2 × ({t} − {o}) / {n}",
-         "MSELoss()",
+         "MSELoss()(out, t)",
          array_loss=lambda np, o, t, nets: array_squares(np, o, t) / o.shape[-1],
          array_error=lambda np, t, o, n: 2 * (t - o) / n),
     Loss("binary-cross-entropy", "−Σ [t·ln o + (1 − t)·ln(1 − o)] over the outputs (sigmoid outputs, "
@@ -156,14 +156,14 @@ LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
          lambda t, o, n: share(t, o) - share(1 - t, 1 - o),
          lambda o, t: "-(" + " + ".join(f"{t_} × ln {o_} + (1 − {t_}) × ln(1 − {o_})" for t_, o_ in zip(t, o)) + ")",
          lambda t, o, n: f"{t} / {o} − (1 − {t}) / (1 − {o})",
-         "BCELoss(reduction='sum')", needs="sigmoid", shortcut=True, targets=unit_interval,
+         "BCEWithLogitsLoss(reduction='sum')(net, t)", needs="sigmoid", shortcut=True, targets=unit_interval,
          array_loss=array_binary_cross_entropy,
          array_error=lambda np, t, o, n: array_share(np, t, o) - array_share(np, 1.0 - t, 1.0 - o)),
     Loss("cross-entropy", "−Σ t·ln o (a softmax output layer, targets of 0 or more that sum to 1)",
          lambda o, t, nets: cross_entropy(o, t, nets), lambda t, o, n: share(t, o),
          lambda o, t: "-" + sum_text([f"{t_} × ln {o_}" for t_, o_ in zip(t, o)]),
          lambda t, o, n: f"{t} / {o}",
-         "NLLLoss on the log of the outputs, one-hot targets", needs="softmax", shortcut=True,
+         "CrossEntropyLoss(reduction='sum')(net, t)", needs="softmax", shortcut=True,
          targets=distribution, array_loss=array_cross_entropy,
          array_error=lambda np, t, o, n: array_share(np, t, o)),
 )}
