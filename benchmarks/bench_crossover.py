@@ -33,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nntrace import api  # noqa: E402
 from nntrace.core.network import random_network, save_network  # noqa: E402
 from nntrace.core.settings import make_settings  # noqa: E402
 from nntrace.fast import STEP_CROSSOVER, TRAINING_CROSSOVER, size  # noqa: E402

@@ -36,7 +36,7 @@ from .trace.recorder import Recorder
 if TYPE_CHECKING:   # the rest is imported by the function that needs it: step starts quickly
     from .check.judge import CheckReport
     from .check.explain import Explanation
-    from .train.data import Dataset, Sample
+    from .train.data import Dataset
     from .train.loop import Progress, TrainingResult
     from .train.signals import Stop
     from .views.diff import DiffView

@@ -16,7 +16,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from nntrace import article
-from nntrace.cli import INPUTS, OUTPUTS, cli
+from nntrace.cli import OUTPUTS, cli
 from nntrace.core.network import KEYS, Network, parse_json
 from nntrace.errors import NntraceError
 from nntrace.trace.read import parse_trace

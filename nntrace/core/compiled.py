@@ -24,7 +24,8 @@ from .numbers import FLOAT, Carry, Numbers
 from .ops import OPS, identifier, pairs_of
 from .program import Assign, Program
 
-Step = Callable[[list, Sequence[float], Sequence[float], float], object]
+# step(state, x or xs, t or ts, lr, momentum, weight_decay) -> loss, or (loss, values) when recording
+Step = Callable[[list, Sequence, Sequence, float, float, float], object]
 
 # Beyond this many weights the source gets long to compile, and the loops' overhead matters less.
 MAX_WEIGHTS = 4096

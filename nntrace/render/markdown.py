@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .blocks import Block, Cell, Heading, Paragraph, Preformatted, Table, spans
+from .blocks import Block, Cell, Heading, Paragraph, Preformatted, spans
 
 def markdown(blocks: Sequence[Block]) -> str:
     out: list[str] = []

@@ -1,7 +1,8 @@
-"""Training: online gradient descent over a data set, epoch after epoch.
+"""Training: gradient descent over a data set, epoch after epoch.
 
-One iteration is one sample forward, backward and update, exactly as `step` computes it;
-one epoch is every sample once, in file order unless shuffled. The loop never renders:
+One iteration is one update, exactly as `step` computes it: from one sample (online, the
+article's) or from a batch of them, with torch.optim.SGD's momentum and weight decay; one
+epoch is every sample once, in file order unless shuffled. The loop never renders:
 it hands each epoch's loss to an optional callback, streams every K-th iteration to a
 JSON Lines trace, and stops cleanly between iterations when asked to (Ctrl-C). What the
 run reached is judged in verdict.py.
@@ -18,10 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from ..core.activations import ACTIVATIONS
-from ..core.compiled import compiled_step
 from ..core.engine import Engine   # or nntrace.fast's VectorEngine, which has its methods
 from ..core.network import Network
-from ..core.numbers import FLOAT
 from ..core.settings import ALL, Settings
 from ..errors import NntraceError, NonFiniteError
 from ..fast import NUMPY, new_engine
@@ -30,7 +29,7 @@ from ..trace.recorder import TraceCollector
 from ..trace.model import first_non_finite
 from .steps import RATES, fast_step, recorded_update, traced_step
 from .curve import LossCurve
-from .data import Dataset, Sample
+from .data import Dataset
 from .signals import Interrupted, Stop, signals_deferred
 from .verdict import SampleResult, Verdict, classified, judge
 
@@ -88,7 +87,8 @@ def train(network: Network, data: Dataset, epochs: int, settings: Settings = Set
           shuffle: bool = False, seed: int | None = None, trace: str | Path | None = None,
           every: int = 1, progress: Progress | None = None, stop: Stop | None = None,
           keep: int | None = None, evaluator: str | None = None) -> TrainingResult:
-    """Train `network` (left untouched) on `data` for `epochs` epochs of online gradient descent.
+    """Train `network` (left untouched) on `data` for `epochs` epochs of gradient descent
+    (online, or in the settings' batches).
 
     `trace`, a .jsonl path, receives every `every`-th iteration as it is computed, and each
     epoch's loss, and is closed whole however the run ends. Without it, `keep` keeps about

@@ -19,7 +19,6 @@ from nntrace.render.explore import explore_html
 from nntrace.trace import read_trace, write_trace
 from nntrace.train.data import xor
 from nntrace.train.loop import train
-from nntrace.views.explore import explore_view
 from nntrace.views.step import step_view
 from nntrace.views.text import format_number
 
@@ -288,7 +287,7 @@ def test_a_thinned_page_says_so_and_shows_the_steps_it_holds(browser_page, tmp_p
     page = opened(browser_page, page_of(tmp_path, path))
     held = json.loads(page.text_content("#nntrace-data"))["steps"]["iteration"]
     assert len(held) < 20 and held[0] == 1 and held[-1] == 200
-    assert f"of the trace's 200 steps, evenly spaced" in page.text_content("header")
+    assert "of the trace's 200 steps, evenly spaced" in page.text_content("header")
     page.keyboard.press("End")
     check_values(page, trace, 199)
     assert page.text_content("#status") == f"Iteration 200 · epoch 50 · step {len(held)} of {len(held)}"
