@@ -26,8 +26,8 @@ from . import article
 from .check import ATOL, RTOL
 from .core.losses import DEFAULT_LOSS
 from .core.network import Network, load_network
-from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, finite_number,
-                            make_settings, target_problem)
+from .core.settings import (ALL, DEFAULT_LEARNING_RATE, Settings, check_fits, make_settings,
+                            non_negative, target_problem)
 from .errors import ArgumentError, NntraceError, NonFiniteError, short
 from .fast import NUMPY, checked_evaluator, evaluator_for, new_engine
 from .trace.model import Trace, first_non_finite
@@ -184,7 +184,7 @@ def diff(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLike,
     from .check.explain import explain as explain_traces
     from .views.diff import diff_view
 
-    rtol, atol = tolerance("rtol", rtol), tolerance("atol", atol)
+    rtol, atol = non_negative("rtol", rtol), non_negative("atol", atol)
     want, got = trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL")
     sources = tuple(str(t) if not isinstance(t, Trace) else name
                     for t, name in ((expected, "EXPECTED"), (actual, "ACTUAL")))
@@ -201,7 +201,7 @@ def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLi
     from .check.explain import explain as explain_traces
 
     return explain_traces(trace_argument(expected, "EXPECTED"), trace_argument(actual, "ACTUAL"),
-                          tolerance("rtol", rtol), tolerance("atol", atol))
+                          non_negative("rtol", rtol), non_negative("atol", atol))
 
 
 def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike | None = None,
@@ -215,7 +215,7 @@ def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike
     from .check.example import Example, read_example
     from .views.explore import explore_view
 
-    digits, rtol, atol = significant_digits(digits), tolerance("rtol", rtol), tolerance("atol", atol)
+    digits, rtol, atol = significant_digits(digits), non_negative("rtol", rtol), non_negative("atol", atol)
     if isinstance(example, (str, os.PathLike)):
         example = read_example(example)
     elif example is not None and not isinstance(example, Example):
@@ -331,13 +331,6 @@ def digits(value: Any) -> int:
 
 
 significant_digits = digits   # for a function whose own argument is called digits
-
-
-def tolerance(name: str, value: Any) -> float:
-    number = finite_number(name, value)
-    if number < 0:
-        raise ArgumentError(name, f"{number:g} is negative; a tolerance is 0 or more", value)
-    return number
 
 
 def dataset(data: Any, network: Network, arrays: bool = False) -> "Dataset":

@@ -290,6 +290,13 @@ def plottable(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return checked_output(ctx, param, value, plot_format, lambda path, option: check_matplotlib(option))
 
 
+def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """A rate or tolerance, refused before any work when negative."""
+    if value < 0:
+        raise click.BadParameter(f"{value:g} is negative; it is 0 or more", ctx, param)
+    return value
+
+
 weights_option = click.option(
     "--weights", "weights_path", metavar="FILE", type=FILE,
     help="Network file (docs/formats.md), or - for standard input. Default: the article's 2-4-1 "
@@ -303,11 +310,11 @@ loss_option = click.option(
     "--loss", type=click.Choice(list(LOSSES)), default=DEFAULT_LOSS, show_default=True, metavar="NAME",
     help="The loss, per sample: " + "; ".join(f"{l.name}: {l.description}" for l in LOSSES.values()) + ".")
 momentum_option = click.option(
-    "--momentum", type=NUMBER, default=0.0, show_default=True, callback=lambda c, p, v: not_negative(v, p),
+    "--momentum", type=NUMBER, default=0.0, show_default=True, callback=non_negative,
     help="Momentum μ, as torch.optim.SGD: v ← μ·v + g, w ← w − lr·v (v = g at the first update).")
 decay_option = click.option(
     "--weight-decay", "weight_decay", type=NUMBER, default=0.0, show_default=True,
-    callback=lambda c, p, v: not_negative(v, p),
+    callback=non_negative,
     help="Weight decay λ, as torch.optim.SGD: g ← g + λ·w, for weights and biases.")
 
 
@@ -317,12 +324,6 @@ def data_option(text: str):
 
 def batch_option(text: str):
     return click.option("--batch-size", "batch_size", type=BATCH, metavar="N|all", help=text)
-
-
-def not_negative(value: float, param: click.Parameter) -> float:
-    if value < 0:
-        raise click.BadParameter(f"{value:g} is negative; it is 0 or more", param=param)
-    return value
 
 
 slip_option = click.option(
@@ -539,12 +540,6 @@ def show(weights_path: str | None, digits: int, show_all: bool, export_path: str
         from .render.export import export
 
         export(document, export_path)
-
-
-def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if value < 0:
-        raise click.BadParameter(f"{value:g} is negative; a tolerance is 0 or more", ctx, param)
-    return value
 
 
 @cli.command()
