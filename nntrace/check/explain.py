@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from ..core.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from ..core.engine import Engine
@@ -23,6 +23,7 @@ from ..core.losses import LOSSES
 from ..errors import ArgumentError
 from ..core.names import parse_name
 from ..core.network import Network
+from ..core.numbers import Number
 from ..core.settings import ALL, Settings, check_fits, make_settings
 from ..core.slips import MAX_DECIMALS, PRECISION_SLIPS, SLIPS
 from ..trace.model import Step, Trace
@@ -281,24 +282,14 @@ def replay_engine(candidate: Candidate, setup: Replay) -> Engine | None:
 
 def reproduces(candidate: Candidate, setup: Replay, rtol: float, atol: float) -> bool:
     """Does every value ACTUAL records agree with this candidate's replay, step after step?"""
-    engine = replay_engine(candidate, setup)
-    if engine is None:
-        return False
     compared = 0
-    for step in setup.schedule:
-        try:
-            replayed = replay_step(engine, step)
-        except ArithmeticError:  # overflow, in floats or decimals: not this candidate
-            return False
-        recorded = setup.recorded.get(step.iteration)
-        pairs = [] if recorded is None else [(recorded.values, replayed.values), *(
-            (theirs.values, ours.values) for theirs, ours in zip(recorded.samples, replayed.samples))]
-        for theirs, ours in pairs:
-            for name, value in theirs.items():
-                if name in ours:
-                    compared += 1
-                    if not close(float(ours[name]), value, rtol, atol):
-                        return False
+    try:
+        for values in replayed_values(candidate, setup):
+            if not all(close(float(ours), theirs, rtol, atol) for _, theirs, ours in values):
+                return False
+            compared += len(values)
+    except NoReplay:
+        return False
     return compared > 0
 
 
@@ -320,23 +311,36 @@ def closest_candidate(setup: Replay, rtol: float, atol: float) -> Closest | None
 def misses(candidate: Candidate, setup: Replay, rtol: float, atol: float,
            bound: int | None) -> list[str] | None:
     """The names of ACTUAL's values this candidate's replay misses, or None at `bound` or more."""
+    missed: list[str] = []
+    try:
+        for values in replayed_values(candidate, setup):
+            missed += [name for name, theirs, ours in values if not close(float(ours), theirs, rtol, atol)]
+            if bound is not None and len(missed) >= bound:
+                return None
+    except NoReplay:
+        return None
+    return missed
+
+
+class NoReplay(Exception):
+    """The candidate cannot replay the steps: no engine for it, or a value overflowed."""
+
+
+def replayed_values(candidate: Candidate, setup: Replay) -> Iterator[list[tuple[str, float, Number]]]:
+    """Step after step, (name, ACTUAL's value, the replay's) of every value both hold."""
     engine = replay_engine(candidate, setup)
     if engine is None:
-        return None
-    missed: list[str] = []
+        raise NoReplay
     for step in setup.schedule:
         try:
             replayed = replay_step(engine, step)
-        except ArithmeticError:
-            return None
+        except ArithmeticError:   # overflow, in floats or decimals: not this candidate
+            raise NoReplay from None
         recorded = setup.recorded.get(step.iteration)
         pairs = [] if recorded is None else [(recorded.values, replayed.values), *(
             (theirs.values, ours.values) for theirs, ours in zip(recorded.samples, replayed.samples))]
-        missed += [name for theirs, ours in pairs for name, value in theirs.items()
-                   if name in ours and not close(float(ours[name]), value, rtol, atol)]
-        if bound is not None and len(missed) >= bound:
-            return None
-    return missed
+        yield [(name, value, ours[name]) for theirs, ours in pairs for name, value in theirs.items()
+               if name in ours]
 
 
 def replay_step(engine: Engine, step: Step) -> Step:
