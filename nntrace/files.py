@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +27,15 @@ def check_writable(path: str | os.PathLike, option: str) -> None:
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' is not writable")
+
+
+def mode_for(path: str | Path) -> int:
+    """A file replaced keeps its permissions (a script made executable, a file kept private);
+    a new one gets what open() would give it."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
 
 
 class AtomicFile:
@@ -60,7 +70,7 @@ class AtomicFile:
             self.file.flush()
             os.fsync(self.file.fileno())
             self.file.close()
-            os.chmod(self.temporary, 0o666 & ~current_umask())   # mkstemp made it 0600
+            os.chmod(self.temporary, mode_for(self.path))   # mkstemp made it 0600
             os.replace(self.temporary, self.path)
         except OSError as error:
             self.discard()

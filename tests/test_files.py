@@ -49,6 +49,15 @@ def test_a_written_file_gets_the_usual_permissions(tmp_path):
     assert (tmp_path / "net.svg").stat().st_mode & 0o777 == 0o644
 
 
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o755])
+def test_a_replaced_file_keeps_its_permissions(tmp_path, mode):
+    path = tmp_path / "net.json"
+    path.write_text("old")
+    path.chmod(mode)
+    write_atomically(path, "new")
+    assert path.stat().st_mode & 0o777 == mode and path.read_text() == "new"
+
+
 def test_known_extension_names_the_choices():
     from nntrace.files import known_extension
 
