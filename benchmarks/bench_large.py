@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    python benchmarks/bench_large.py            # about 5 minutes (best of 3 runs each)
-    python benchmarks/bench_large.py --quick    # about 1.5 minutes (one run each)
+    python benchmarks/bench_large.py            # about 15 seconds (best of 3 runs each)
+    python benchmarks/bench_large.py --quick    # about 5 seconds (one run each, noisier)
 
 Measured, each the best of several runs in one sitting, every one a whole process (start-up,
 reading the files and printing included), with a timeout of 120 s per run:
