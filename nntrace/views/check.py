@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from .text import format_number
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from ..check.judge import CheckReport
 
 VERDICTS = {"agrees": "✓ agrees", "follows": "≈ follows", "slip": "≠ slip", "wrong": "✗ wrong"}
@@ -38,7 +40,8 @@ class CheckView:
 
 
 def check_view(report: "CheckReport", digits: int = 7) -> CheckView:
-    lines = [FigureLine(j.figure.name, j.figure.source_name, j.figure.printed, format_number(j.exact, digits),
+    lines = [FigureLine(j.figure.name, j.figure.source_name, j.figure.printed,
+                        format_number(j.exact, shown_digits(j.figure.value, digits)),
                         j.verdict, j.explanation) for j in report.judgements]
     first = report.first_wrong
     if not lines:
@@ -60,3 +63,9 @@ def check_view(report: "CheckReport", digits: int = 7) -> CheckView:
     title = example.title or example.path
     return CheckView(f"{title}: {len(lines)} figures" + (f" ({example.source})" if example.source else ""),
                      lines, summary, closest, first is None)
+
+
+def shown_digits(printed: "Decimal", digits: int) -> int:
+    """Two significant digits more than the figure printed (at least `digits`), so the exact
+    value beside 0.593269992 reads 0.59326999215, not 0.59327, and its rounding shows."""
+    return min(17, max(digits, len(printed.as_tuple().digits) + 2))

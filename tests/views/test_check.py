@@ -68,10 +68,11 @@ def test_an_example_without_a_title_is_called_by_its_file():
 
 
 def test_mazurs_exact_values_are_shown_in_his_sign():
-    view = check_view(check(read_example(EXAMPLES / "mazur-2-2-2.json")), digits=9)
+    view = check_view(check(read_example(EXAMPLES / "mazur-2-2-2.json")))
     lines = {line.source_name: line for line in view.lines}
-    assert lines["dE_total/dout_o1"].exact == "0.74136507"     # out − target, as he writes it
-    assert lines["delta_o1"].exact == "0.138498562"
+    assert lines["dE_total/dout_o1"].exact == "0.7413650696"     # out − target, as he writes it
+    assert lines["delta_o1"].exact == "0.13849856163"            # printed 0.138498562: two digits more
+    assert lines["net_h1"].exact == "0.3775"
     assert view.fine and view.summary == "Every figure checks out: 22 agree with exact math."
 
 
@@ -79,3 +80,11 @@ def test_an_example_with_no_figure_printed_says_so():
     view = view_of({"L1.n1.net": "", "loss": ""})
     assert view.lines == [] and view.fine and view.closest == ""
     assert view.summary == 'No figure to check: every figure is "" (not printed).'
+
+
+def test_the_exact_value_shows_two_digits_more_than_the_figure_printed_and_at_least_seven():
+    article = {line.source_name: line.exact for line in check_view(check(built_in())).lines}
+    mazur = {line.source_name: line.exact for line in check_view(check(read_example(EXAMPLES / "mazur-2-2-2.json"))).lines}
+    assert article["output1_h"] == "0.6456563"       # printed 0.64: seven digits
+    assert mazur["out_h1"] == "0.59326999211"         # printed 0.593269992: eleven, so its rounding shows
+    assert mazur["dE_total/dw1"] == "0.00043856773"   # printed 0.000438568: six significant, eight shown
