@@ -204,7 +204,7 @@ def test_an_explicit_option_overrides_the_example_and_the_column_goes():
 def test_step_with_the_mistakes_example_numbers_its_reasons():
     result = invoke("step", "--example", MISTAKES)
     assert result.exit_code == 0
-    assert "≠1  the text rounded or truncated a value and carried it forward" in result.stdout
+    assert "≠1  follows from earlier figures as the text printed them" in result.stdout
     assert "0.2225 ≠2" in result.stdout
 
 

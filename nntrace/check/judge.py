@@ -22,7 +22,7 @@ from ..core.engine import Engine, network_program, state_values
 from ..core.numbers import DECIMAL, Number
 from ..core.program import Assign
 from ..core.settings import Arithmetic, Settings, arithmetic
-from ..core.slips import PRECISION_SLIPS, SLIPS
+from ..core.slips import PRECISION_SLIPS, SLIPS, loss_by_hand
 from ..errors import ArgumentError
 from ..views.text import format_number
 from .example import Example, Figure, agrees
@@ -40,7 +40,7 @@ class Judgement:
     def note(self, source: str) -> str:
         """The reason in a few words, the same for every figure it explains (the step's notes)."""
         if self.verdict == "follows":
-            return f"the {source} rounded or truncated a value and carried it forward"
+            return f"follows from earlier figures as the {source} printed them"
         if self.verdict == "slip":
             return self.explanation
         return f"{self.figure.label}: {self.explanation}"
@@ -122,24 +122,30 @@ def run(example: Example, settings: Settings, written: dict[str, Decimal] | None
 
 
 @dataclass(frozen=True)
-class PrintedGradients:
-    """A rewrite: plain descent's update of a weight whose gradient the text printed reads
-    that gradient (w − lr × grad, the same value exactly), so the printed figure is carried
-    into the update as a hand calculation would carry it."""
+class PrintedFigures:
+    """A rewrite: the step computed as a hand calculation carries what the text printed.
+    Plain descent's update of a weight whose gradient the text printed reads that gradient
+    (w − lr × grad, the same value exactly); a cross-entropy loss of outputs the text
+    printed is computed from them (−ln 0.650), not from the net inputs as exact math does."""
 
     names: frozenset[str]
 
     def __call__(self, assigns: list[Assign]) -> list[Assign]:
-        return [a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
-                if a.op in ("sgd", "sgd_bias") and f"{a.name}.grad" in self.names else a
-                for a in assigns]
+        return [self.rewritten(a) for a in assigns]
+
+    def rewritten(self, a: Assign) -> Assign:
+        if a.op in ("sgd", "sgd_bias") and f"{a.name}.grad" in self.names:
+            return a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
+        if a.op == "loss" and self.names.intersection(a.args[:len(a.args) // 3]):   # an output printed
+            return loss_by_hand(a) or a
+        return a
 
 
 def by_hand(settings: Settings, written: dict[str, Decimal]) -> Arithmetic:
-    """Hand arithmetic: decimal whatever the settings' number type, printed gradients carried."""
+    """Hand arithmetic: decimal whatever the settings' number type, printed figures carried."""
     how = arithmetic(settings)
-    printed = PrintedGradients(frozenset(n for n in written if n.endswith(".grad")))
-    return Arithmetic(DECIMAL, how.carry, how.rewrites + ((printed,) if printed.names else ()))
+    printed = PrintedFigures(frozenset(written))
+    return Arithmetic(DECIMAL, how.carry, how.rewrites + (printed,))
 
 
 def places(figure: Figure) -> str:

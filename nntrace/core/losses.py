@@ -39,6 +39,9 @@ class Loss:
     # gives one number per sample.
     array_loss: Callable[[Any, Any, Any, Any], Any] | None = None   # (np, outputs, targets, nets)
     array_error: Callable[[Any, Any, Any, float], Any] | None = None   # (np, target, out, n)
+    # The loss as a hand calculation writes it, from the outputs, for a loss computed here
+    # from the net inputs: `nntrace check` carries a printed output into it (−ln 0.650).
+    by_hand: Callable[[Values, Values], Number] | None = None   # (outputs, targets) -> E
 
 
 def share(a: Number, b: Number) -> Number:
@@ -78,6 +81,20 @@ def binary_cross_entropy(outputs: Values, targets: Values, nets: Values) -> Numb
 def cross_entropy(outputs: Values, targets: Values, nets: Values) -> Number:
     # 0 − the sum, not −sum: a perfect output's loss is 0, not −0.
     return 0 - sum(t * log_softmax(j, nets) for j, t in enumerate(targets) if t)
+
+
+def hand_binary_cross_entropy(outputs: Values, targets: Values) -> Number:
+    total = 0
+    for t, o in zip(targets, outputs):
+        if t:
+            total -= t * ln(o)
+        if 1 - t:
+            total -= (1 - t) * ln(1 - o)
+    return total
+
+
+def hand_cross_entropy(outputs: Values, targets: Values) -> Number:
+    return 0 - sum(t * ln(o) for t, o in zip(targets, outputs) if t)
 
 
 def array_share(np: Any, a: Any, b: Any) -> Any:
@@ -158,13 +175,14 @@ LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
          lambda t, o, n: f"{t} / {o} − (1 − {t}) / (1 − {o})",
          "BCEWithLogitsLoss(reduction='sum')(net, t)", needs="sigmoid", shortcut=True, targets=unit_interval,
          array_loss=array_binary_cross_entropy,
-         array_error=lambda np, t, o, n: array_share(np, t, o) - array_share(np, 1.0 - t, 1.0 - o)),
+         array_error=lambda np, t, o, n: array_share(np, t, o) - array_share(np, 1.0 - t, 1.0 - o),
+         by_hand=hand_binary_cross_entropy),
     Loss("cross-entropy", "−Σ t·ln o (a softmax output layer, targets of 0 or more that sum to 1)",
          lambda o, t, nets: cross_entropy(o, t, nets), lambda t, o, n: share(t, o),
          lambda o, t: "-" + sum_text([f"{t_} × ln {o_}" for t_, o_ in zip(t, o)]),
          lambda t, o, n: f"{t} / {o}",
          "CrossEntropyLoss(reduction='sum')(net, t)", needs="softmax", shortcut=True,
          targets=distribution, array_loss=array_cross_entropy,
-         array_error=lambda np, t, o, n: array_share(np, t, o)),
+         array_error=lambda np, t, o, n: array_share(np, t, o), by_hand=hand_cross_entropy),
 )}
 DEFAULT_LOSS = "half-squared-error"

@@ -77,6 +77,12 @@ def thirds(values: Sequence) -> tuple[Sequence, Sequence, Sequence]:
     return values[:n], values[n:2 * n], values[2 * n:]
 
 
+def halves(values: Sequence) -> tuple[Sequence, Sequence]:
+    """A hand-written loss's operands: the outputs, the targets."""
+    n = len(values) // 2
+    return values[:n], values[n:]
+
+
 def loss_function(param: str, numbers: Numbers) -> Function:
     loss = LOSSES[param].loss
     return lambda *values: loss(*thirds(values))
@@ -119,6 +125,11 @@ OPS: dict[str, Op] = {
     "loss": Op(loss_function,
                lambda p, v: call(f"loss_{identifier(p)}", [f"({', '.join(part)},)" for part in thirds(v)]),
                lambda p, names, t: LOSSES[p].loss_formula(*thirds(t)[:2])),
+    # The loss from the outputs alone, as written by hand (Loss.by_hand): `nntrace check`'s
+    # carried arithmetic, in decimal, never compiled.
+    "hand_loss": Op(lambda p, n: (lambda *v: LOSSES[p].by_hand(*halves(v))),
+                    lambda p, v: call(f"hand_loss_{identifier(p)}", [f"({', '.join(part)},)" for part in halves(v)]),
+                    lambda p, names, t: LOSSES[p].loss_formula(*halves(t))),
     "output_error": Op(lambda p, n: LOSSES[p].error,
                        lambda p, v: call(f"error_{identifier(p)}", v),
                        lambda p, names, t: LOSSES[p].error_formula(*t)),
@@ -173,6 +184,10 @@ OPS: dict[str, Op] = {
                            lambda p, v: f"{v[0]} * {v[2]} + ({v[1]} + {v[3]} * {v[4]})",
                            lambda p, names, t: f"{t[2]} × {t[0]} + ({t[1]} + {t[3]} × {t[4]})"),
 }
+
+
+# Operations only hand arithmetic (decimal, with a carry rule) uses: the arrays never see them.
+HAND_ONLY = frozenset(("hand_loss",))
 
 
 def identifier(name: str) -> str:

@@ -18,7 +18,7 @@ from .losses import DEFAULT_LOSS, LOSSES
 from .network import Network
 from .numbers import DECIMAL, Carry, Numbers
 from .program import Descent, Rewrite
-from .slips import SLIPS, precision_carry
+from .slips import LOSSES_BY_HAND, SLIPS, precision_carry
 
 DEFAULT_LEARNING_RATE = 0.001   # the article's
 ALL = "all"                      # the batch size of a full batch: every sample of the data
@@ -173,6 +173,7 @@ def arithmetic(settings: Settings) -> Arithmetic:
                    and precision is None else "")
             raise ArgumentError("slips", f"{slip!r}: only one precision at a time{why}", slip)
         carry, precision = own, slip
-    numbers = convention.numbers if carry is None else DECIMAL   # hand arithmetic is decimal
     rewrites = tuple(SLIPS[s].rewrite for s in settings.slips if s in SLIPS)
-    return Arithmetic(numbers, carry, rewrites)
+    if carry is None:
+        return Arithmetic(convention.numbers, carry, rewrites)
+    return Arithmetic(DECIMAL, carry, rewrites + (LOSSES_BY_HAND,))   # hand arithmetic: decimal, written down

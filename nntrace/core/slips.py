@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP
 from typing import Callable
 
 from ..errors import ArgumentError
+from .losses import LOSSES
 from .numbers import Carry, decimals_carry
 from .program import Assign, Rewrite
 
@@ -57,6 +58,16 @@ def derivative_changed(change: Callable[[Assign], Assign | None]) -> Rewrite:
     return rewrite
 
 
+def loss_by_hand(a: Assign) -> Assign | None:
+    """A cross-entropy loss computed from the outputs (−ln 0.650) as a hand calculation
+    writes it, not from the net inputs: where values are written down and carried on, the
+    outputs written are what the loss reads."""
+    if a.op != "loss" or LOSSES[a.param].by_hand is None:
+        return None
+    return a._replace(op="hand_loss", args=a.args[:2 * (len(a.args) // 3)])
+
+
+LOSSES_BY_HAND = each(loss_by_hand)
 FLIPPED = {"output_error": "flipped_error", "shortcut_delta": "flipped_shortcut"}
 
 

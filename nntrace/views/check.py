@@ -48,8 +48,9 @@ def check_view(report: "CheckReport", digits: int = 7) -> CheckView:
         summary = 'No figure to check: every figure is "" (not printed).'
     elif first is None:
         follows = sum(line.verdict == "follows" for line in lines)
-        summary = f"Every figure checks out: {len(lines) - follows} agree with exact math" + (
-            f", {follows} follow from the figures printed before them." if follows else ".")
+        agree = len(lines) - follows
+        summary = f"Every figure checks out: {agree} {verb(agree, 'agree')} with exact math" + (
+            f", {follows} {verb(follows, 'follow')} from the figures printed before them." if follows else ".")
     else:
         label = f"{first.figure.source_name} ({first.figure.name})" if first.figure.source_name else first.figure.name
         summary = (f"The first figure to go wrong: {label}, printed {first.figure.printed}: "
@@ -63,6 +64,11 @@ def check_view(report: "CheckReport", digits: int = 7) -> CheckView:
     title = example.title or example.path
     return CheckView(f"{title}: {len(lines)} figures" + (f" ({example.source})" if example.source else ""),
                      lines, summary, closest, first is None)
+
+
+def verb(count: int, plural: str) -> str:
+    """`1 agrees`, `2 agree`."""
+    return plural + "s" * (count == 1)
 
 
 def shown_digits(printed: "Decimal", digits: int) -> int:

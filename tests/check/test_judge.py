@@ -366,3 +366,21 @@ def test_each_mistake_on_purpose_is_found_with_its_verdict():
     assert report.first_wrong.figure.source_name == "deriv_o"
     assert {j.verdict for j in report.judgements if j.figure.source_name not in
             ("net_o", "deriv_o", "delta_o", "error_h1", "error_h2", "w_o1+", "w_o2+")} == {"agrees"}
+
+
+@pytest.mark.parametrize("net, t, loss, out", [
+    ({"layers": [1, 1], "activation": "sigmoid", "weights": [[[0.621]]]}, [1], "binary-cross-entropy",
+     "L1.n1.out"),
+    ({"layers": [1, 2], "activation": "softmax", "weights": [[[0], [0.621]]]}, [0, 1], "cross-entropy",
+     "L1.n2.out")])
+def test_a_cross_entropy_loss_follows_from_the_output_as_printed(net, t, loss, out):
+    # σ(0.621) = 0.650446, printed 0.650; the text's loss −ln 0.650 = 0.43078 is printed 0.431,
+    # where exact math gives −ln 0.650446 = 0.43010 (0.430): the text carried its output.
+    assert sigmoid(0.621) == pytest.approx(0.650446, abs=1e-6)
+    example = parse_example({"network": net, "input": [1], "target": t,
+                             "settings": {"learning_rate": 0.1, "loss": loss},
+                             "names": {"y": out}, "figures": {"y": "0.650", "loss": "0.431"}}, "ex.json", None)
+    report = check(example)
+    assert verdicts(report) == {"y": "agrees", "loss": "follows"}
+    assert "y = 0.650" in by_name(report)["loss"].explanation and "0.4307829161" in by_name(report)["loss"].explanation
+    assert by_name(report)["loss"].exact == pytest.approx(-math.log(sigmoid(0.621)), abs=1e-15)

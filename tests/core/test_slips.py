@@ -1,4 +1,5 @@
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -87,3 +88,13 @@ def test_missing_derivative_is_refused_for_a_softmax_output():
         with pytest.raises(ArgumentError) as raised:
             Engine(Network.from_dict(SOFTMAX), make_settings(0.5, "exact", ["missing-derivative"], loss))
         assert raised.value.argument == "slips"
+
+
+@pytest.mark.parametrize("net, t, loss", [
+    ({"layers": [1, 2], "activation": "softmax", "weights": [[[0], [0.7]]]}, [1, 0], "cross-entropy"),
+    ({"layers": [1, 1], "activation": "sigmoid", "weights": [[[0.7]]]}, [0], "binary-cross-entropy")])
+def test_a_precision_slip_computes_a_cross_entropy_from_the_outputs_it_wrote_down(net, t, loss):
+    # By hand, the output 1 − σ(0.7) = 0.3318 is written 0.3 and the loss read from it:
+    # −ln 0.3 = 1.204, written 1.2; from the net input it would be −ln 0.3318 = 1.103, 1.1.
+    values = values_of(net, [1], t, loss, ["rounded:1"])
+    assert values["loss"] == Decimal("1.2")

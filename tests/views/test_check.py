@@ -46,9 +46,10 @@ def test_the_summary_names_the_first_figure_that_goes_wrong_with_its_reason():
 def test_the_summary_when_every_figure_checks_out_counts_those_that_follow():
     assert view_of({"L1.n1.net": "0.7", "L2.n1.net": "0.42"}).summary == \
         "Every figure checks out: 2 agree with exact math."
+    assert view_of({"L1.n1.net": "0.7"}).summary == "Every figure checks out: 1 agrees with exact math."
     view = view_of({"L1.n1.out": "1", "L2.n1.net": "0.6"})
     assert view.fine
-    assert view.summary == ("Every figure checks out: 1 agree with exact math, 1 follow from the figures "
+    assert view.summary == ("Every figure checks out: 1 agrees with exact math, 1 follows from the figures "
                             "printed before them.")
     # Exact math reproduces 1.0 → 1 but not 0.6; nothing simpler does better.
     assert view.closest == "The whole step computed as exact backprop, with no slip reproduces 1 of 2 figures " \
@@ -88,3 +89,4 @@ def test_the_exact_value_shows_two_digits_more_than_the_figure_printed_and_at_le
     assert article["output1_h"] == "0.6456563"       # printed 0.64: seven digits
     assert mazur["out_h1"] == "0.59326999211"         # printed 0.593269992: eleven, so its rounding shows
     assert mazur["dE_total/dw1"] == "0.00043856773"   # printed 0.000438568: six significant, eight shown
+

@@ -9,7 +9,7 @@ from nntrace.views.figures import column, labels_for
 from nntrace.views.step import step_view
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-FOLLOWS = "the article rounded or truncated a value and carried it forward"
+FOLLOWS = "follows from earlier figures as the article printed them"
 DERIVATIVE = "derivative-on-output: the derivative evaluated on the activated output instead of the net input"
 
 
@@ -57,7 +57,7 @@ def test_mazurs_column_checks_every_figure_and_shows_his_sign():
 def test_an_examples_own_notes_speak_of_the_text_not_the_article():
     mistakes = read_example(EXAMPLES / "mistakes.json")
     found = column_of(api.step(mistakes.network, mistakes.input, mistakes.target, 0.5), mistakes)
-    assert found.notes[0] == "the text rounded or truncated a value and carried it forward"
+    assert found.notes[0] == "follows from earlier figures as the text printed them"
     assert found.verdicts["L2.n1.net"] == "≠1" and found.verdicts["L2.n1.deriv"] == "≠2"
     assert found.notes[2].startswith("error_h1: does not follow from delta_o = -0.0423 and L2.n1.w1 = 0.3")
     assert found.verdicts["L1.n1.error"] == "≠3" and found.verdicts["L1.n2.error"] == "≠1"
