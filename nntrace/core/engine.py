@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from decimal import localcontext
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
@@ -15,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 from ..errors import NonFiniteError
 from . import names as N
 from .network import Network
-from .numbers import Number
+from .numbers import Number, Numbers
 from .ops import OPS
 from .program import Descent, Program, Rewrite, build
 from .settings import Arithmetic, Settings, arithmetic, check_fits
@@ -30,6 +31,53 @@ def program_for(layers: tuple[int, ...], activations: tuple[str, ...], biases: b
     """The step of this shape, with these rewrites (slips), built once (its list made when
     first asked for)."""
     return build(layers, activations, biases, loss, rewrites, descent)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A program resolved for the engine: each name's slot in one list of values, the
+    constant operands, and each assignment as (slot, function, operand slots, the kind its
+    value is written down as or None, name). Read only, so engines of one program share it."""
+
+    slots: dict[str, int]
+    constants: frozenset[str]
+    code: list[tuple]
+    phases: list[tuple[str, list[tuple]]]   # runs of `code` of one scope (program.phases)
+    forward: int                            # how much of `code` the forward pass and loss are
+
+
+@lru_cache(maxsize=4)
+def bind(program: Program, numbers: Numbers, carrying: bool) -> Bound:
+    """Bound once per program and number type: `diff` replays a trace under dozens of ways of
+    computing, most of them one program (the precision slips change only the carry rule)."""
+    slots: dict[str, int] = {}
+    for name in (*program.state, *program.inputs, *program.targets, N.LEARNING_RATE, N.MOMENTUM,
+                 N.WEIGHT_DECAY, N.ZERO):
+        slots[name] = len(slots)
+    # Each distinct operand looked at once: a 2-300-300-1 step has 1.4 million operands.
+    operands = set().union(*(a.args for a in program.assigns))
+    constants = {x for x in operands if N.constant(x) is not None}
+    for name in sorted(constants):
+        slots.setdefault(name, len(slots))
+    for a in program.assigns:
+        slots.setdefault(a.name, len(slots))
+    slot = slots.__getitem__
+    functions = {(a.op, a.param): OPS[a.op].bind(a.param, numbers) for a in program.assigns}
+    code = [(slots[a.name], functions[a.op, a.param], tuple(map(slot, a.args)),
+             a.kind if carrying and OPS[a.op].carried else None, a.name) for a in program.assigns]
+    phases, start = [], 0
+    for scope, assigns in program.phases():
+        phases.append((scope, code[start:start + len(assigns)]))
+        start += len(assigns)
+    forward = 1 + next(k for k, a in enumerate(program.assigns) if a.kind == "loss")
+    return Bound(slots, frozenset(constants | {N.ZERO}), code, phases, forward)
+
+
+@lru_cache(maxsize=2)
+def converted(values: tuple[float, ...], numbers: Numbers) -> tuple[Number, ...]:
+    """Floats in the number type, converted once: `diff` replays one network's 90,000
+    weights under dozens of ways of computing, in Decimal (from each float's repr) for most."""
+    return tuple(map(numbers.convert, values))
 
 
 def network_program(network: Network, settings: Settings = Settings(),
@@ -70,40 +118,25 @@ class Engine:
     def _bind(self) -> None:
         """Resolve names to slots of one list, and each assignment to its function."""
         program, numbers = self.program, self.numbers
-        slots: dict[str, int] = {}
-        for name in (*program.state, *program.inputs, *program.targets, N.LEARNING_RATE, N.MOMENTUM,
-                     N.WEIGHT_DECAY, N.ZERO):
-            slots[name] = len(slots)
-        constants = {x for a in program.assigns for x in a.args if N.constant(x) is not None}
-        for name in sorted(constants):
-            slots.setdefault(name, len(slots))
-        for a in program.assigns:
-            slots.setdefault(a.name, len(slots))
-        self._slots, self._written = slots, None
+        bound = bind(program, numbers, self.arithmetic.carry is not None)
+        slots = bound.slots
+        self._slots, self._written, self.code = slots, None, bound.code
         self.env: list[Number] = [numbers.zero] * len(slots)
-        for name in constants | {N.ZERO}:
+        for name in bound.constants:
             self.env[slots[name]] = numbers.convert(N.constant(name))
-        carry = self.arithmetic.carry
-        self.code = [(slots[a.name], OPS[a.op].bind(a.param, numbers), tuple(slots[x] for x in a.args),
-                      a.kind if carry is not None and OPS[a.op].carried else None, a.name)
-                     for a in program.assigns]
         for name, value in self.rates.items():
             self.env[slots[name]] = value
         self._inputs = slots[program.inputs[0]]
         self._targets = slots[program.targets[0]]
-        self._forward = 1 + next(k for k, a in enumerate(program.assigns) if a.kind == "loss")
-        self.phases, start = [], 0
-        for scope, assigns in program.phases():
-            self.phases.append((scope, self.code[start:start + len(assigns)]))
-            start += len(assigns)
+        self._forward, self.phases = bound.forward, bound.phases
         self._outputs = [slots[f"L{len(program.layers) - 1}.n{j}.out"]
                          for j in range(1, program.layers[-1] + 1)]
 
     def fresh_state(self) -> list[Number]:
         """The network's weights and biases in the number type, velocities 0 (v = g at first)."""
         values = state_values(self.network_shape)
-        velocities = [0.0] * (len(self.program.state) - len(values))
-        return [self.numbers.convert(v) for v in values + velocities]
+        velocities = [self.numbers.convert(0.0)] * (len(self.program.state) - len(values))
+        return list(converted(tuple(values), self.numbers)) + velocities
 
     def snapshot(self) -> list[Number]:
         """A copy of the state, to go back to with `state[:] = snapshot`."""

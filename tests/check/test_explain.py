@@ -344,3 +344,28 @@ def test_steps_with_and_without_samples_are_not_replayed():
     mixed.steps[1].values["L2.n1.out"] += 1
     assert explain(batch, mixed).message == ("cannot replay: some steps list the samples of a batch and "
                                              "some do not")
+
+
+def test_a_replay_stops_at_the_first_value_that_differs():
+    from nntrace.check.explain import Agreement, NoReplay
+    from nntrace.trace.model import Step
+    agreement = Agreement(1e-12, 1e-15, Step(1, 1, [0.0], [1.0], {"a": 1.0, "b": 2.0}))
+    agreement("a", 1.0)
+    agreement("c", 7.0)             # ACTUAL did not record it: not compared
+    assert agreement.compared == 1
+    with pytest.raises(NoReplay):
+        agreement("b", 2.0000001)
+
+
+def test_a_wrong_way_of_computing_is_rejected_without_replaying_the_whole_step(monkeypatch):
+    # rounded:3 differs from exact math at the very first value, L1.n1.net = 0.3775 (written
+    # 0.378): its replay stops there.
+    from nntrace.check import explain as module
+    setup = replay_setup(trace("biased"), trace("biased"))
+    seen = []
+    original = module.Agreement.__call__
+    monkeypatch.setattr(module.Agreement, "__call__", lambda self, *a: (seen.append(a[0]), original(self, *a)))
+    assert not reproduces(Candidate(slips=("rounded:3",)), setup, 1e-12, 1e-15)
+    assert seen == ["L1.n1.net"]
+    seen.clear()
+    assert reproduces(Candidate(), setup, 1e-12, 1e-15) and len(seen) > 30

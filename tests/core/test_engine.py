@@ -202,3 +202,15 @@ def test_article_numbers_do_not_depend_on_the_callers_decimal_context(article_ne
         values, _, _ = run(article_network, article.INPUT, article.TARGET, convention="article")
     assert str(values["L2.n1.w1"]) == "0.6000256"
 
+
+
+def test_engines_of_one_program_share_its_binding_but_not_their_values(article_network):
+    # diff replays one program under many carry rules: the binding is made once, while each
+    # engine keeps its own weights and working values.
+    first, second = Engine(article_network, make_settings(0.1)), Engine(article_network, make_settings(0.1))
+    assert first.code is second.code and first.env is not second.env
+    first.step([0.0, 1.0], [1.0])
+    assert first.state != second.state
+    assert second.state == Engine(article_network, make_settings(0.1)).fresh_state()
+    rounded = Engine(article_network, make_settings(0.1, "exact", ["rounded:3"]))
+    assert rounded.code is not first.code      # decimal, written down: bound anew
