@@ -419,10 +419,11 @@ def step(**options: Any) -> None:
       nntrace step --input 0 1 --json > step.json
       nntrace step --weights examples/2-2-2.json --input 0.05 0.1 \\
                    --target 0.01 0.99
-      nntrace step --weights net.json --data samples.csv --batch-size 2 --momentum 0.9
+      nntrace step --data examples/xor.csv --batch-size 2 --momentum 0.9
       nntrace step --input 0 1 --export step.md     # also .html .svg .tex
       nntrace step --input 0 1 --lr 0.5 --show      # the network, old → new
       nntrace step --input 0 1 --lr 0.5 --picture step.svg   # the same as a picture
+      nntrace init 2-30-1 > wide.json
       nntrace step --weights wide.json --input 0.3 0.8 --target 1 --all   # every value
     """
     from . import api
@@ -521,8 +522,10 @@ def show(weights_path: str | None, digits: int, show_all: bool, export_path: str
     \b
     Examples:
       nntrace show                                   # the article's 2-4-1 network
+      nntrace train --lr 0.5 --save trained.json
       nntrace show --weights trained.json --digits 3
       nntrace show --weights trained.json --export net.svg
+      nntrace init 2-40-1 > big.json
       nntrace show --weights big.json --all --export every-weight.md
     """
     from . import api
@@ -576,7 +579,7 @@ def diff(expected: str, actual: str, rtol: float, atol: float, as_json: bool) ->
       nntrace step --input 0 1 --trace expected.json
       nntrace step --input 0 1 --slip derivative-on-output --trace wrong.json
       nntrace diff expected.json wrong.json
-      nntrace diff fixtures/article/exact.json mine.json --atol 1e-4 --json
+      nntrace diff fixtures/article/exact.json wrong.json --atol 1e-4 --json
     """
     import json
 
@@ -633,7 +636,8 @@ def explore(trace: str, output_path: str, against_path: str | None, rtol: float,
       nntrace explore run.jsonl --output run.html --open
       nntrace step --input 0 1 --trace step.json
       nntrace explore step.json -o step.html
-      nntrace explore expected.json --against mine.json -o diff.html
+      nntrace step --input 0 1 --slip derivative-on-output --trace wrong.json
+      nntrace explore step.json --against wrong.json -o diff.html
       nntrace step --example examples/mazur-2-2-2.json --trace mazur.json
       nntrace explore mazur.json --example examples/mazur-2-2-2.json -o mazur.html
       nntrace train --lr 0.5 --explore run.html          # the same, in one command
@@ -695,6 +699,7 @@ def check(**o: Any) -> int:
     Examples:
       nntrace check                            # the article's 37 figures
       nntrace check examples/mazur-2-2-2.json --json
+      nntrace init 2-2-1 --seed 7 > net.json
       nntrace check --template --weights net.json --input 0.5 1 --target 1 > mine.json
       nntrace check mine.json --export check.md
     """
@@ -803,7 +808,8 @@ def train(**options: Any) -> int:
       nntrace train                      # the article's settings: learns nothing
       nntrace train --lr 0.5             # exact math at 0.5: learns XOR
       nntrace train --lr 0.5 --save trained.json --trace run.jsonl --every 100
-      nntrace train --weights net.json --data samples.csv --shuffle --seed 1
+      nntrace init 2-3-1 --seed 7 > net.json
+      nntrace train --weights net.json --data examples/xor.csv --shuffle --seed 1
       nntrace train --lr 0.5 --batch-size all --momentum 0.9 --epochs 2000
       nntrace train --lr 0.5 --plot loss.png --export train.md
       nntrace train --lr 0.5 --explore run.html     # to step through in a browser
