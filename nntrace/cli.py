@@ -22,6 +22,7 @@ from .core.losses import DEFAULT_LOSS, LOSSES
 from .core.numbers import read_float
 from .core.slips import SLIP_CHOICES
 from .errors import ArgumentError, NntraceError, NonFiniteError, one_line
+from .files import guarding_reads
 
 MULTI_NUMBER_OPTIONS = ("--input", "--target")
 
@@ -56,7 +57,8 @@ class NntraceCommand(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         distinct_files(ctx)
         try:
-            return super().invoke(ctx)
+            with guarding_reads():
+                return super().invoke(ctx)
         except ArgumentError as error:
             raise click.BadParameter(error.problem, ctx, param_hint=f"'{option_of(error.argument)}'") from None
 

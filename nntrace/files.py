@@ -5,9 +5,33 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import IO
+from contextlib import contextmanager
+from typing import IO, Iterator
 
 from .errors import NntraceError
+
+
+# Files read through another file (an example's network), by real path: what they are;
+# None outside a command. The command line refuses one file named by two options; these
+# it cannot see.
+READ_THROUGH: dict[str, str] | None = None
+
+
+@contextmanager
+def guarding_reads() -> Iterator[None]:
+    """While a command runs, no output replaces a file it read through another file."""
+    global READ_THROUGH
+    READ_THROUGH = {}
+    try:
+        yield
+    finally:
+        READ_THROUGH = None
+
+
+def read_through(path: str | os.PathLike, what: str) -> None:
+    """Remember a file read because another file named it, so that no output replaces it."""
+    if READ_THROUGH is not None:
+        READ_THROUGH[os.path.realpath(path)] = what
 
 
 def check_writable(path: str | os.PathLike, option: str) -> None:
@@ -17,6 +41,9 @@ def check_writable(path: str | os.PathLike, option: str) -> None:
     if "\x00" in str(path):
         raise NntraceError(f"{option}: {str(path)!r}: not a file name (it holds a NUL byte)")
     target = Path(os.path.realpath(path))   # a symlink is written through, not replaced
+    if READ_THROUGH and str(target) in READ_THROUGH:
+        raise NntraceError(f"{option}: '{path}' is {READ_THROUGH[str(target)]}, read by this command: "
+                           f"writing it would replace it; name another file")
     folder = target.parent
     if target.is_dir():
         raise NntraceError(f"{option}: '{path}' is a folder, not a file")

@@ -83,6 +83,25 @@ def test_weights_and_save_may_name_the_same_file_an_update_in_place(tmp_path, ne
 
 # `-` is standard input for --weights and --data; never an output.
 
+@pytest.mark.parametrize("args", [("step", "--example", "ex.json", "--trace"),
+                                  ("step", "--example", "ex.json", "--save"),
+                                  ("check", "ex.json", "--export")])
+def test_no_output_replaces_the_network_an_example_file_names(tmp_path, args):
+    # The example names its network by a path of its own: no option shows it to the command line.
+    (tmp_path / "net.json").write_text(Path(MAZUR).read_text())
+    example = json.loads((ROOT / "examples" / "mazur-2-2-2.json").read_text())
+    (tmp_path / "ex.json").write_text(json.dumps({**example, "network": "net.json"}))
+    before = (tmp_path / "net.json").read_bytes()
+    target = "net.md" if args[0] == "check" else "net.json"
+    if args[0] == "check":
+        (tmp_path / "net.md").symlink_to(tmp_path / "net.json")
+    result = invoke(*[tmp_path / a if a == "ex.json" else a for a in args], tmp_path / target)
+    assert result.exit_code == 2
+    assert f"is the network of {tmp_path / 'ex.json'}, read by this command" in result.output
+    assert (tmp_path / "net.json").read_bytes() == before
+    assert invoke("step", "--example", tmp_path / "ex.json", "--trace", tmp_path / "t.json").exit_code == 0
+
+
 def test_dash_reads_the_network_from_standard_input(network):
     from_file = invoke("step", "--input", 0, 1, "--weights", network, "--json")
     from_stdin = invoke("step", "--input", 0, 1, "--weights", "-", "--json", input=network.read_text())

@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from nntrace import files
 from nntrace.errors import NntraceError
 from nntrace.files import AtomicFile, check_writable, read_text, write_atomically
 
@@ -110,3 +111,16 @@ def test_an_interrupt_while_committing_leaves_no_temporary_file(tmp_path, monkey
     with pytest.raises(KeyboardInterrupt):
         write_atomically(target, "new")
     assert os.listdir(tmp_path) == ["out.txt"] and target.read_text() == "old"
+
+
+def test_a_file_read_through_another_is_not_replaced_while_a_command_runs(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text("{}")
+    with files.guarding_reads():
+        files.read_through(path, "the network of ex.json")
+        with pytest.raises(NntraceError, match="'.*net.json' is the network of ex.json, read by this command"):
+            files.write_atomically(path, "trace")
+    assert path.read_text() == "{}"
+    files.read_through(path, "the network of ex.json")   # outside a command (the Python API): not kept
+    files.write_atomically(path, "new")
+    assert path.read_text() == "new"

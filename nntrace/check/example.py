@@ -18,7 +18,7 @@ from ..core.network import Network, is_number, load_network, parse_json
 from ..core.numbers import to_decimal
 from ..core.settings import Settings, check_fits, make_settings, target_problem
 from ..errors import ArgumentError, NntraceError
-from ..files import read_text
+from ..files import read_text, read_through
 
 FORMAT = "nntrace-example/1"
 KEYS = ("format", "title", "source", "note", "network", "input", "target", "settings", "names", "figures")
@@ -113,7 +113,9 @@ def example_network(value: Any, source: str, folder: Path | None) -> Network:
         if folder is None:
             raise NntraceError(f"{source}: network: a path needs an example file to be relative to")
         try:
-            return load_network(folder / value)
+            network = load_network(folder / value)
+            read_through(folder / value, f"the network of {source}")
+            return network
         except NntraceError as error:   # name the example too: the path is relative to it
             raise NntraceError(f"{source}: network: {error}") from None
     return Network.from_dict(value, f"{source}: network")
