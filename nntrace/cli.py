@@ -833,23 +833,37 @@ def train(**options: Any) -> int:
                                keep_for_page(o))
     except signals.Interrupted as error:
         stopped_at_once(error, o["save_path"], o["trace_path"])
-    if o["save_path"]:
-        from .core.network import save_network
-
-        with signals.signals_deferred():   # a second signal waits until the file is whole
-            save_network(result.network, o["save_path"])
+    unsaved = save_trained(result, o["save_path"])
     if o["as_json"]:
         echo_json(result.to_dict())
     else:
         from .views.document import train_document
 
         print_parts(train_document(result, o["digits"], timing=True).parts, console)
+    if unsaved:   # checked before training, and still not written: the report at least is shown
+        raise unsaved
     write_training_files(result, o["digits"], o["export_path"], o["plot_path"])
     if o["explore_path"]:
         view = api.explore(result.kept or o["trace_path"], digits=o["digits"],
                            name=None if o["trace_path"] else f"a run on {result.data} (kept in memory)")
         write_page(view, o["explore_path"], "--explore")
     return exit_status(result, o["epochs"], stop, o["save_path"], o["trace_path"])
+
+
+def save_trained(result, save_path: str | None) -> NntraceError | None:
+    """Write --save; its failure (a file made immutable during the run) is returned, to be
+    raised once the run's report is printed, so that the run is not lost with it."""
+    if not save_path:
+        return None
+    from .core.network import save_network
+    from .train import signals
+
+    try:
+        with signals.signals_deferred():   # a second signal waits until the file is whole
+            save_network(result.network, save_path)
+    except NntraceError as error:
+        return error
+    return None
 
 
 def echo_json(data: Any) -> None:

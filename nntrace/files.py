@@ -54,6 +54,14 @@ def check_writable(path: str | os.PathLike, option: str) -> None:
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' is not writable")
+    probe = folder / f".{target.name}.{os.getpid()}.probe"
+    try:   # where access() says yes and a file still cannot be made: a read-only mount, /sys
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.unlink(probe)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise NntraceError(f"{option}: cannot write '{path}': {error.strerror}") from None
 
 
 def mode_for(path: str | Path) -> int:

@@ -201,6 +201,35 @@ def test_unwritable_save_is_refused_before_any_work(tmp_path, where, message):
     assert (tmp_path / "file.txt").read_text() == "precious" and not any((tmp_path / "folder").iterdir())
 
 
+def test_a_folder_that_cannot_hold_a_new_file_is_refused_before_any_work(tmp_path, monkeypatch):
+    # access() says yes where a file still cannot be made (a read-only mount, /sys as root):
+    # making one is the test, here refused by the operating system as such a folder would be.
+    real_open = os.open
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith(".probe"):
+            raise OSError(30, "Read-only file system")
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refusing)
+    result = invoke("train", "--save", tmp_path / "s.json", "--epochs", 100000)
+    assert result.exit_code == 2 and "cannot write" in result.stderr and "Read-only file system" in result.stderr
+    assert result.stdout == "" and not (tmp_path / "s.json").exists()
+
+
+def test_a_save_that_fails_after_training_still_shows_the_report(tmp_path, monkeypatch):
+    # Checked before training, the file became unwritable during it (chattr +i): the report
+    # is printed, then the one-line error, exit 2.
+    import nntrace.core.network as network
+
+    def immutable(net, path, option="--save"):
+        raise network.NntraceError(f"{option}: cannot write '{path}': Operation not permitted")
+    monkeypatch.setattr(network, "save_network", immutable)
+    result = invoke("train", "--lr", 0.5, "--epochs", 2000, "--save", tmp_path / "s.json")
+    assert result.exit_code == 2
+    assert "Every sample under the final weights" in result.stdout and "Operation not permitted" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("layers", ["2", "2-0-1", "2-x-1", "2--1", "2-4-", "2-²-1"])
 def test_init_refuses_bad_layers(layers):
     result = invoke("init", layers)
