@@ -646,6 +646,10 @@ def explore(trace: str, output_path: str, against_path: str | None, rtol: float,
     """
     from . import api
 
+    given = click.get_current_context().get_parameter_source
+    for name in ("rtol", "atol"):
+        if not against_path and given(name) != click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("only means something with --against", param_hint=f"'--{name}'")
     view = api.explore(trace, against_path, digits, rtol, atol, example=example_path)
     write_page(view, output_path, "--output", open_page)
 
@@ -660,7 +664,8 @@ def write_page(view, path: str, option: str, open_page: bool = False) -> None:
         import webbrowser
         from pathlib import Path
 
-        webbrowser.open(Path(path).resolve().as_uri())
+        if not webbrowser.open(Path(path).resolve().as_uri()):
+            click.echo(f"nntrace: no browser to open it with here; the page is {path}", err=True)
 
 
 def print_parts(parts, console=None) -> None:
@@ -713,6 +718,10 @@ def check(**o: Any) -> int:
 
         if o["example"]:
             raise click.BadParameter("not with --template, which writes a new one", param_hint="'EXAMPLE'")
+        for name, option in (("export_path", "--export"), ("as_json", "--json")):
+            if o[name]:
+                raise click.BadParameter("not with --template, which prints a new example as JSON "
+                                         "(redirect it to a file)", param_hint=f"'{option}'")
         click.echo(json.dumps(api.example_template(o["weights_path"], o["inputs"] or api.article.INPUT,
                                                    o["targets"] or None, o["lr"], o["loss"]), indent=2))
         return 0

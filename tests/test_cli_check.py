@@ -252,3 +252,11 @@ def test_diff_names_the_closest_candidate_and_what_it_leaves_over(tmp_path):
     explanation = json.loads(invoke("diff", exact, rounded, "--json").stdout)["explanation"]
     assert explanation["closest"] == {"convention": "exact", "slips": ["rounded:3"], "except": ["loss"]}
     assert explanation["message"].endswith("closest: rounded:3, except loss")
+
+
+@pytest.mark.parametrize("option", [("--export", "t.md"), ("--json",)])
+def test_template_refuses_the_options_of_a_report(tmp_path, option):
+    args = (option[0], tmp_path / option[1]) if len(option) == 2 else option
+    result = invoke("check", "--template", *args)
+    assert result.exit_code == 2 and f"'{option[0]}': not with --template" in result.stderr
+    assert not (tmp_path / "t.md").exists()

@@ -48,10 +48,26 @@ def test_explore_against_a_second_trace(tmp_path):
 
 def test_open_shows_the_page_in_the_default_browser(tmp_path, monkeypatch):
     opened = []
-    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url))
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
     page = tmp_path / "p.html"
-    assert invoke("explore", ROOT / "fixtures/article/exact.json", "-o", page, "--open").exit_code == 0
+    result = invoke("explore", ROOT / "fixtures/article/exact.json", "-o", page, "--open")
+    assert result.exit_code == 0 and result.stderr == ""
     assert opened == [page.resolve().as_uri()]
+
+
+def test_open_without_a_browser_says_where_the_page_is(tmp_path, monkeypatch):
+    monkeypatch.setattr("webbrowser.open", lambda url: False)
+    page = tmp_path / "p.html"
+    result = invoke("explore", ROOT / "fixtures/article/exact.json", "-o", page, "--open")
+    assert result.exit_code == 0 and page.exists()
+    assert result.stderr == f"nntrace: no browser to open it with here; the page is {page}\n"
+
+
+@pytest.mark.parametrize("option", ["--rtol", "--atol"])
+def test_a_tolerance_without_against_is_refused(tmp_path, option):
+    result = invoke("explore", ROOT / "fixtures/article/exact.json", "-o", tmp_path / "p.html", option, "0.1")
+    assert result.exit_code == 2 and f"'{option}': only means something with --against" in result.stderr
+    assert not (tmp_path / "p.html").exists()
 
 
 @pytest.mark.parametrize("args, message", [
