@@ -23,6 +23,8 @@ from ..files import read_text, read_through
 FORMAT = "nntrace-example/1"
 KEYS = ("format", "title", "source", "note", "network", "input", "target", "settings", "names", "figures")
 SETTINGS = {"learning_rate": "lr", "loss": "loss", "weight_decay": "weight_decay"}   # key -> make_settings'
+WHAT = "a worked example"
+TEMPLATE_HINT = "nntrace check --template writes one to fill in"
 BUILT_IN = "article"   # the example `nntrace check` judges when given none
 
 
@@ -65,14 +67,14 @@ class Example:
 def read_example(path: str | Path) -> Example:
     """Read and check a worked-example file; every problem is one line naming the file and the place."""
     source = str(path)
-    data = parse_json(read_text(path, "utf-8-sig"), source)
+    data = parse_json(read_text(path, "utf-8-sig"), source, WHAT)
     return parse_example(data, source, Path(path).parent)
 
 
 def built_in(name: str = BUILT_IN) -> Example:
     """A worked example shipped inside the package (nntrace/examples/NAME.json)."""
     path = Path(__file__).parents[1] / "examples" / f"{name}.json"
-    return parse_example(parse_json(read_text(path, "utf-8"), str(path)), f"the built-in example {name}",
+    return parse_example(parse_json(read_text(path, "utf-8"), str(path), WHAT), f"the built-in example {name}",
                          path.parent)
 
 
@@ -80,6 +82,8 @@ def parse_example(data: Any, source: str, folder: Path | None) -> Example:
     fail = lambda place, problem: NntraceError(f"{source}: {place}: {problem}")  # noqa: E731
     if not isinstance(data, dict):
         raise NntraceError(f"{source}: expected a JSON object (a worked example, {FORMAT})")
+    if str(data.get("format", "")).startswith("nntrace-trace"):
+        raise NntraceError(f"{source}: a trace ({data['format']}), not {WHAT} ({TEMPLATE_HINT})")
     unknown = [key for key in data if key not in KEYS]
     if "layers" in unknown and "network" not in data:
         raise NntraceError(f"{source}: a network file, not a worked example (one holds a network, "

@@ -100,9 +100,12 @@ def random_network(layers: list[int], activation: str | list[str] = DEFAULT_ACTI
     return Network.from_dict(data)
 
 
-def parse_json(text: str, source: str) -> Any:
+def parse_json(text: str, source: str, what: str = "a network file") -> Any:
     """json.loads, errors naming the line and column. NaN and Infinity are read as a
-    JsonConstant, so that the validator refuses them naming their place (weights[0][1][0])."""
+    JsonConstant, so that the validator refuses them naming their place (weights[0][1][0]).
+    `what` the file should be, for the message when it is empty or a JSON Lines trace."""
+    if not text.strip():
+        raise NntraceError(f"{source}: empty file, not {what}")
     try:
         return json.loads(text.removeprefix("\ufeff"), parse_constant=JsonConstant.read)
     except json.JSONDecodeError as error:
@@ -111,8 +114,10 @@ def parse_json(text: str, source: str) -> Any:
                 first = json.loads(text.strip().splitlines()[0])
             except (ValueError, RecursionError):
                 first = None
-            if isinstance(first, dict):
+            if isinstance(first, dict) and what == "a network file":
                 _Validator(source).not_a_trace(first)
+            if isinstance(first, dict) and str(first.get("format", "")).startswith("nntrace-trace"):
+                raise NntraceError(f"{source}: a trace ({first['format']}), not {what}") from None
         raise NntraceError(f"{source}: line {error.lineno} column {error.colno}: not valid JSON: "
                            f"{error.msg}") from None
     except RecursionError:

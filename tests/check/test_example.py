@@ -210,3 +210,18 @@ def test_a_target_the_loss_cannot_take_is_refused():
                    target=[2], settings={"loss": "binary-cross-entropy"})
     with pytest.raises(NntraceError, match="^ex.json: target: binary-cross-entropy takes targets from 0 to 1"):
         parse(data)
+
+
+def test_a_trace_or_an_empty_file_given_as_an_example_is_named_as_such(tmp_path):
+    from nntrace import api
+    from nntrace.trace import write_trace
+
+    trace = api.step(input=[0, 1])
+    for name in ("t.json", "t.jsonl"):
+        write_trace(trace, tmp_path / name)
+        with pytest.raises(NntraceError, match=rf"{name}: a trace \(nntrace-trace/2\), not a worked example"):
+            read_example(tmp_path / name)
+    (tmp_path / "empty.json").write_text("\n")
+    with pytest.raises(NntraceError) as error:
+        read_example(tmp_path / "empty.json")
+    assert str(error.value) == f"{tmp_path / 'empty.json'}: empty file, not a worked example"

@@ -148,6 +148,11 @@ def test_a_trace_given_as_a_network_is_named_as_a_trace(tmp_path):
         load_network(write(tmp_path, '{"steps": []}'))
 
 
+def test_an_empty_network_file_is_called_empty(tmp_path):
+    with pytest.raises(NntraceError, match=r"empty file, not a network file$"):
+        load_network(write(tmp_path, "  \n"))
+
+
 def test_standard_input_is_read_for_a_dash(monkeypatch):
     import io
     import sys
