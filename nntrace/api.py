@@ -115,7 +115,7 @@ def checked_samples(settings: Settings, samples: "Dataset") -> "Dataset":
     for number, sample in enumerate(samples.samples, 1):
         problem = target_problem(settings, sample.targets)
         if problem:
-            raise NntraceError(f"{samples.source}: sample {number}: {problem}")
+            raise NntraceError(f"{samples.source}: {samples.where(number)}: {problem}")
     return samples
 
 

@@ -378,13 +378,16 @@ def test_train_with_cross_entropy_learns_three_separable_classes(tmp_path):
 
 def test_train_refuses_targets_a_loss_cannot_take_in_one_line(tmp_path):
     data = tmp_path / "bad.csv"
-    data.write_text("x1,x2,c1,c2\n1,0,1,0\n0,1,0.5,0.6\n")
+    data.write_text("x1,x2,c1,c2\n1,0,1,0\n\n0,1,0.5,0.6\n")   # the second sample, on line 4
     weights = tmp_path / "net.json"
     weights.write_text(invoke("init", "2-2", "--activation", "softmax", "--seed", "1").stdout)
     result = invoke("train", "--weights", weights, "--data", data, "--loss", "cross-entropy", "--epochs", 1)
     assert result.exit_code == 2, result.output
-    assert result.stderr.strip() == (f"nntrace: {data}: sample 2: cross-entropy takes targets of 0 or more "
+    assert result.stderr.strip() == (f"nntrace: {data}: line 4: cross-entropy takes targets of 0 or more "
                                      f"that sum to 1, got 0.5 0.6")
+    piped = CliRunner().invoke(cli, ["train", "--weights", str(weights), "--data", "-", "--loss", "cross-entropy"],
+                               input=data.read_text())
+    assert piped.exit_code == 2 and "standard input: sample 2: cross-entropy takes" in piped.stderr
     result = invoke("train", "--weights", weights, "--data", data, "--loss", "binary-cross-entropy", "--epochs", 1)
     assert result.exit_code == 2
     assert "Invalid value for '--loss': binary-cross-entropy needs sigmoid outputs" in result.stderr

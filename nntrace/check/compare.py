@@ -241,10 +241,18 @@ def compare_step(want: Step, got: Step, order: list[str], rtol: float, atol: flo
     if len(want.samples) != len(got.samples) and want.samples and got.samples:
         result.setup.append(f"{len(want.samples)} sample(s) in the batch expected, "
                             f"{len(got.samples)} in ACTUAL")
+    elif bool(want.samples) != bool(got.samples):
+        result.setup.append(f"{batch_text(want)} expected, {batch_text(got)} in ACTUAL")
     for k, (ours, theirs) in enumerate(zip(want.samples, got.samples), 1):
         compare_values(result, ours, theirs, order, rtol, atol, k)
     compare_values(result, want, got, order, rtol, atol)
+    if bool(want.samples) != bool(got.samples):   # the values are there, in the other's samples
+        result.not_checked, result.extra, result.unrecorded_before = [], [], 0
     return result
+
+
+def batch_text(step: Step) -> str:
+    return f"a batch of {len(step.samples)} samples" if step.samples else "a step of one sample"
 
 
 def compare_values(result: StepComparison, want: Any, got: Any, order: list[str], rtol: float,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import article
 from ..errors import ArgumentError, NntraceError, plural
 from ..core.numbers import read_float
-from ..files import read_text, source_name
+from ..files import STDIN, read_text, source_name
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,21 @@ class Dataset:
     samples: tuple[Sample, ...]
     source: str
     arrays: Any = field(default=None, compare=False, repr=False)
+    path: str | None = field(default=None, compare=False)   # the file, to find a sample's line in
 
     def __len__(self) -> int:
         return len(self.samples)
+
+    def where(self, k: int) -> str:
+        """Where sample k (from 1) is, for a message: its line in the file, read again (only
+        an error asks, and the readers keep no line numbers), else its number."""
+        line = None
+        if self.path is not None:
+            try:
+                line = sample_line(read_text(self.path, "utf-8-sig"), k)
+            except NntraceError:
+                pass
+        return f"line {line}" if line else f"sample {k}"
 
 
 def xor() -> Dataset:
@@ -53,7 +65,25 @@ def training_data(network, path: str | Path | None = None, arrays: bool = False)
 def load_csv(path: str | Path, inputs: int, outputs: int, arrays: bool = False) -> Dataset:
     """Read a CSV file (`-`: standard input) whose rows hold `inputs` numbers then `outputs` targets."""
     # utf-8-sig: spreadsheets often start a CSV with a byte-order mark.
-    return parse_csv(read_text(path, "utf-8-sig"), source_name(path), inputs, outputs, arrays)
+    found = parse_csv(read_text(path, "utf-8-sig"), source_name(path), inputs, outputs, arrays)
+    return found if str(path) == STDIN else replace(found, path=str(path))
+
+
+def sample_line(text: str, k: int) -> int | None:
+    """The line of the k-th sample (from 1), as parse_csv reads the rows: blank lines
+    skipped, and a first line without a number a header."""
+    mark, first, count = separator(text), True, 0
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = [f.strip() for f in line.split(mark)] if mark else line.split()
+        if not any(fields):
+            continue
+        if first and not any(map(_is_float, fields)):
+            first = False
+            continue
+        first, count = False, count + 1
+        if count == k:
+            return number
+    return None
 
 
 SEPARATORS = {";": "semicolons", ",": "commas", "\t": "tabs"}   # a tie goes to the first

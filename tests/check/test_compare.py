@@ -319,3 +319,15 @@ def test_batches_of_different_sizes_differ_in_their_setup():
     report = compare(two, three)
     assert report.setup_differences == ["iteration 1: 2 sample(s) in the batch expected, 3 in ACTUAL"]
     assert not report.same
+
+
+def test_a_batch_against_a_step_of_one_sample_differs_in_its_setup_not_in_what_is_recorded():
+    # The batch holds each sample's forward values in its samples: they are not "not recorded".
+    one = api.step(article.network(), input=ROWS[0][0], target=ROWS[0][1], lr=0.5)
+    batch = api.step(article.network(), data=ROWS, lr=0.5, batch_size="all")
+    for expected, actual, said in ((one, batch, "a step of one sample expected, a batch of 3 samples in ACTUAL"),
+                                   (batch, one, "a batch of 3 samples expected, a step of one sample in ACTUAL")):
+        report = compare(expected, actual)
+        assert report.setup_differences == [f"iteration 1: {said}"]
+        assert report.not_checked == 0 and report.extra == 0 and report.unrecorded_before_first == 0
+        assert not report.same

@@ -126,3 +126,17 @@ def test_the_messages_say_expected_1_number_not_1_numbers():
     from nntrace.errors import plural
 
     assert (plural(1, "number"), plural(2, "number"), plural(0, "number")) == ("1 number", "2 numbers", "0 numbers")
+
+
+@pytest.mark.parametrize("text, k, line", [
+    ("x1,x2,t\n0,0,0\n\n0,1,3\n", 2, 4),      # a header, a blank line
+    ("0;0;0\n0;1;3\n", 2, 2),                   # semicolons, no header
+    ("0 0 0\n\n\n1 1 1\n", 2, 4),               # spaces
+    ("x1,x2,t\n0,0,0\n", 2, None),              # no second sample
+])
+def test_a_samples_line_is_found_as_the_rows_were_read(text, k, line):
+    from nntrace.train.data import parse_csv, sample_line
+
+    assert sample_line(text, k) == line
+    if line:
+        assert parse_csv(text, "f.csv", 2, 1).samples[k - 1].targets == (float(text.splitlines()[line - 1][-1]),)
