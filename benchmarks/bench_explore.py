@@ -18,6 +18,9 @@ each the best of several runs:
    curve redrawn), the mean over 200 steps across the run. No goal: shown for scale.
 4. `nntrace train ... --explore page.html` without `--trace` (the steps kept in memory):
    the whole process, and its page's size.
+5. The page of one step of a 2-300-300-1 network (`nntrace init 2-300-300-1`, `nntrace
+   step ... --trace`), summarised as the terminal summarises it: the whole process and
+   the page's size (60 MB before the summary). Goal: under 5 MB, as 1.
 """
 
 from __future__ import annotations
@@ -67,6 +70,17 @@ def browser_times(page_path: Path, runs: int) -> tuple[float, float]:
     return best, step
 
 
+def wide_page(folder: Path, runs: int) -> tuple[float, float]:
+    """The best seconds of `nntrace explore` on one 2-300-300-1 step, and its page's MB."""
+    network, trace, page = folder / "wide.json", folder / "wide-step.json", folder / "wide.html"
+    with network.open("w") as out:
+        subprocess.run([sys.executable, "-m", "nntrace", "init", "2-300-300-1", "--seed", "3"], check=True,
+                       stdout=out)
+    nntrace("step", "--weights", str(network), "--input", "0.3", "0.8", "--target", "1", "--trace", str(trace))
+    build = min(nntrace("explore", str(trace), "--output", str(page)) for _ in range(runs))
+    return build, page.stat().st_size / 1e6
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     runs = 1 if quick else 3
@@ -79,6 +93,7 @@ def main() -> None:
         interactive, step = browser_times(page, runs)
         train_page = min(nntrace("train", *RUN, "--explore", str(kept)) for _ in range(runs))
         kept_size = kept.stat().st_size / 1e6
+        wide_build, wide_size = wide_page(folder, runs)
     print(f"A 10,000-epoch XOR run traced every 10th iteration ({trace.name}: 4,000 steps)")
     print(f"  nntrace explore (whole process)       {build:6.2f} s")
     print(f"  page size                             {size:6.2f} MB   goal < {GOALS['page size (MB)']:g} MB")
@@ -86,8 +101,11 @@ def main() -> None:
           f"{GOALS['time to interactive (s)']:g} s")
     print(f"  showing another step                  {step:6.2f} ms   (mean of 200)")
     print(f"  train --explore, steps kept in memory {train_page:6.2f} s, page {kept_size:.2f} MB")
-    failed = [name for name, value in (("page size (MB)", size), ("time to interactive (s)", interactive))
-              if value >= GOALS[name]]
+    print("One step of a 2-300-300-1 network (184,806 values), summarised")
+    print(f"  nntrace explore (whole process)       {wide_build:6.2f} s")
+    print(f"  page size                             {wide_size:6.2f} MB   goal < {GOALS['page size (MB)']:g} MB")
+    failed = [name for name, value in (("page size (MB)", size), ("time to interactive (s)", interactive),
+                                       ("page size (MB)", wide_size)) if value >= GOALS[name]]
     if failed:
         print("Goal missed: " + ", ".join(failed))
         sys.exit(1)

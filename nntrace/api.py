@@ -206,12 +206,13 @@ def explain(expected: Trace | str | os.PathLike, actual: Trace | str | os.PathLi
 
 def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike | None = None,
             digits: Any = 7, rtol: Any = RTOL, atol: Any = ATOL, name: str | None = None,
-            example: Any = None) -> "ExploreView":
+            example: Any = None, every_value: bool = False) -> "ExploreView":
     """The page of a trace (step or train): its steps by column, thinned evenly when long;
     with `against`, a second trace's values beside them and where it first differs; with
     `example` (a worked-example file's path or an Example; default the article's), its
     printed figures beside the steps that are its own. `name`: what the page calls the
-    trace (default: its file's path)."""
+    trace (default: its file's path). A network too large to draw and wider than a screen
+    is summarised as `step` summarises it, unless `every_value`."""
     from .check.example import Example, read_example
     from .views.explore import explore_view
 
@@ -225,7 +226,7 @@ def explore(trace: Trace | str | os.PathLike, against: Trace | str | os.PathLike
     actual = None if against is None else trace_argument(against, "AGAINST")
     source = name or (str(trace) if not isinstance(trace, Trace) else "the trace")
     actual_source = "" if against is None else (str(against) if not isinstance(against, Trace) else "ACTUAL")
-    return explore_view(expected, source, actual, actual_source, digits, rtol, atol, example)
+    return explore_view(expected, source, actual, actual_source, digits, rtol, atol, example, bool(every_value))
 
 
 def check(example: Any = None) -> "CheckReport":

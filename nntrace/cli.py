@@ -620,9 +620,10 @@ def page_path(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="A worked-example file (see `nntrace check`): its printed figures, ✓ or ≠, "
                    "beside the steps that are its own example (default: the article's).")
 @digits_option
+@all_option("the page holds")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 def explore(trace: str, output_path: str, against_path: str | None, rtol: float, atol: float,
-            example_path: str | None, digits: int, open_page: bool) -> None:
+            example_path: str | None, digits: int, show_all: bool, open_page: bool) -> None:
     """Write a page to step through a trace in the browser: the network, the tables, the loss.
 
     TRACE is a .json or .jsonl trace, from `step`, `train` or your own code (see
@@ -630,7 +631,8 @@ def explore(trace: str, output_path: str, against_path: str | None, rtol: float,
     value at the step shown; hover or focus a neuron or a weight for its values), the
     step's tables with the same formula lines as the terminal, and the loss curve of the
     run's epochs; a slider, the buttons and the arrow keys move through the steps. A
-    long trace is thinned evenly to what keeps the page small, and the page says so.
+    long trace is thinned evenly to what keeps the page small, and the page says so; a
+    network too large to draw is summarised as `step` summarises it (--all: every value).
 
     \b
     Examples:
@@ -650,7 +652,7 @@ def explore(trace: str, output_path: str, against_path: str | None, rtol: float,
     for name in ("rtol", "atol"):
         if not against_path and given(name) != click.core.ParameterSource.DEFAULT:
             raise click.BadParameter("only means something with --against", param_hint=f"'--{name}'")
-    view = api.explore(trace, against_path, digits, rtol, atol, example=example_path)
+    view = api.explore(trace, against_path, digits, rtol, atol, example=example_path, every_value=show_all)
     write_page(view, output_path, "--output", open_page)
 
 

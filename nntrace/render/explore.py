@@ -21,13 +21,9 @@ from importlib import resources
 from typing import Any, Sequence
 
 from ..trace.model import finite_or_none
-from ..views.explore import ExploreView, Row, Side
+from ..views.explore import ExploreView, Row, Side, drawable
 from ..views.network import layer_heading
 
-# Past this many weights, or neurons in a layer, the picture would be a blur of lines: the
-# page leaves it out and says so (the tables still list every value).
-DRAW_WEIGHTS = 800
-DRAW_NEURONS = 40
 
 
 def explore_html(view: ExploreView) -> str:
@@ -167,10 +163,9 @@ def network_svg(view: ExploreView) -> str:
     network = view.network
     if network is None:
         return '<p class="note">The trace does not record its network, so there is no picture.</p>'
-    weights = sum(a * b for a, b in zip(network.layers, network.layers[1:]))
-    if weights > DRAW_WEIGHTS or max(network.layers) > DRAW_NEURONS:
-        return (f'<p class="note">{weights:,} weights are too many to draw; the tables list every '
-                f'value.</p>')
+    if not drawable(network):
+        weights = sum(a * b for a, b in zip(network.layers, network.layers[1:]))
+        return f'<p class="note">{weights:,} weights are too many to draw.</p>'
     # Room under each circle for its output, and its bias.
     where = Picture(list(network.layers), row=90 if network.biases is not None else 74)
     out = [f'<svg id="network" viewBox="0 0 {where.width:.0f} {where.height:.0f}" role="group" '

@@ -22,11 +22,13 @@ from ..check import ATOL, RTOL
 from ..core.engine import network_from_state, network_program, state_values
 from ..core.network import Network
 from ..core.ops import OPS
-from ..core.program import Operand, Program, operand_sources, state_names
+from ..core.names import NAME
+from ..core.program import Operand, Program, operand_sources, sources_of, state_names
 from ..core.settings import ALL, Settings
 from ..trace.model import Step, Trace
 from .figures import article, column
 from .step import line_labels, program_of, section_of
+from .summary import SHOWN, WIDE, Summary
 from .text import descent, format_number
 
 if TYPE_CHECKING:
@@ -35,7 +37,14 @@ if TYPE_CHECKING:
 # About 2.6 MB of numbers once encoded (8 bytes each, base64): a page that stays small and
 # quick to open. A 10,000-epoch XOR run traced every 10th iteration fits whole.
 VALUE_BUDGET = 320_000
-MIN_STEPS = 50   # however big the network, a page steps through at least this many
+# A page of steps too big for the budget still steps through MIN_STEPS of them, as long as
+# that stays under PAGE_MOST numbers (about 26 MB); else as many as fit, at least one.
+MIN_STEPS = 50
+PAGE_MOST = 10 * VALUE_BUDGET
+# Past this many weights, or neurons in a layer, the picture would be a blur of lines: the
+# page leaves it out and says so, and a layer wider than a screen shows its first neurons.
+DRAW_WEIGHTS = 800
+DRAW_NEURONS = 40
 
 
 @dataclass
@@ -111,7 +120,7 @@ def held_positions(total: int, limit: int, must: Sequence[int] = ()) -> list[int
     return sorted({round(k * (total - 1) / (limit - 1)) for k in range(limit)} | set(must))
 
 
-def values_per_step(trace: Trace) -> int:
+def values_per_step(trace: Trace, kept: "PageNames | None" = None) -> int:
     """How many numbers one step takes in the page: its values, its samples', the state it
     began from, the inputs and targets (the first step's count stands for all)."""
     if not trace.steps:
@@ -120,12 +129,54 @@ def values_per_step(trace: Trace) -> int:
     network = trace.network
     state = len(state_names(network.layers, network.biases is not None)) * 2 if network else 0
     vectors = len(step.input) + len(step.target) + sum(len(s.input) + len(s.target) for s in step.samples)
+    if kept is not None:
+        state = sum(map(kept.holds, state_names(network.layers, network.biases is not None))) * 2
+        counted = sum(map(kept.holds, step.values)) + sum(sum(map(kept.holds, s.values)) for s in step.samples)
+        return max(1, counted + state + vectors)
     return max(1, len(step.values) + sum(len(s.values) for s in step.samples) + state + vectors)
+
+
+def drawable(network: Network) -> bool:
+    weights = sum(a * b for a, b in zip(network.layers, network.layers[1:]))
+    return weights <= DRAW_WEIGHTS and max(network.layers) <= DRAW_NEURONS
+
+
+@dataclass(frozen=True)
+class PageNames:
+    """What the page of a network too large to draw holds: the rows of a summary (a layer
+    wider than a screen: its first neurons, their first weights), and the values those rows
+    show or their formulas read. A name outside the grammar (a producer's own) is held."""
+
+    shown: frozenset[str]
+    needed: frozenset[str]
+
+    def shows(self, name: str) -> bool:
+        return name in self.shown or NAME.fullmatch(name) is None
+
+    def holds(self, name: str) -> bool:
+        return name in self.needed or NAME.fullmatch(name) is None
+
+
+def page_names(program: Program | None, network: Network | None, every_value: bool,
+               also: Sequence[str] = ()) -> PageNames | None:
+    """The summary's names, None for every value: `--all`, a network the page draws (its
+    picture needs every weight), one no wider than a screen. `also`: names held anyway."""
+    if every_value or program is None or network is None or drawable(network):
+        return None
+    summary = Summary(tuple(network.layers))
+    if not summary.wide:
+        return None
+    shown = summary.names() | set(also)
+    needed = set(shown)
+    for _, _, operands in sources_of(program, shown):
+        needed.update(o.name for o in operands)
+    return PageNames(frozenset(shown), frozenset(needed))
 
 
 def steps_limit(per_step: int, sides: int = 1) -> int:
     """The steps a page holds, for steps of `per_step` numbers each, from `sides` traces."""
-    return max(MIN_STEPS, VALUE_BUDGET // (per_step * sides))
+    per = per_step * sides
+    return max(VALUE_BUDGET // per, min(MIN_STEPS, PAGE_MOST // per), 1)
 
 
 def keep_for_training(network: Network, settings: Settings, batch: int) -> int:
@@ -138,9 +189,10 @@ def keep_for_training(network: Network, settings: Settings, batch: int) -> int:
 
 def explore_view(expected: Trace, source: str, actual: Trace | None = None, actual_source: str = "",
                  digits: int = 7, rtol: float = RTOL, atol: float = ATOL,
-                 example: "Example | None" = None) -> ExploreView:
+                 example: "Example | None" = None, every_value: bool = False) -> ExploreView:
     """The page of `expected` (with `actual`: both, and where ACTUAL first differs); the
-    printed figures of `example` (the article's by default) at the steps that are its own."""
+    printed figures of `example` (the article's by default) at the steps that are its own.
+    A network too large to draw and wider than a screen is summarised, unless `every_value`."""
     comparison = None
     if actual is not None:
         from ..check.compare import compare
@@ -149,21 +201,23 @@ def explore_view(expected: Trace, source: str, actual: Trace | None = None, actu
     first = comparison.first if comparison else None
     positions = {step.iteration: k for k, step in enumerate(expected.steps)}
     must = [positions[first.iteration]] if first is not None else []
-    held = held_positions(len(expected.steps), steps_limit(values_per_step(expected), 1 + (actual is not None)),
-                          must)
-    steps = [expected.steps[k] for k in held]
     network = expected.network
     program = program_of(expected, network) if network is not None else None
+    kept = page_names(program, network, every_value, [first.name] if first else [])
+    held = held_positions(len(expected.steps),
+                          steps_limit(values_per_step(expected, kept), 1 + (actual is not None)), must)
+    steps = [expected.steps[k] for k in held]
     view = ExploreView(
         f"nntrace explore: {source}" + (f" against {actual_source}" if actual else ""),
-        summary(expected, network), thinning(len(held), len(expected.steps), expected),
+        summary(expected, network), thinning(len(held), len(expected.steps), expected) + summarised(kept),
         network, expected.settings, [s.iteration for s in steps], [s.epoch for s in steps],
         len(expected.steps), [len(s.samples) for s in steps], *vectors(steps),
-        states_before(expected, held, program), rows_of(steps, program, network, example),
-        side(steps, source, expected.epoch_losses), digits=digits, rtol=rtol, atol=atol)
+        states_before(expected, held, program, kept), rows_of(steps, program, network, example, kept),
+        side(steps, source, expected.epoch_losses, kept), digits=digits, rtol=rtol, atol=atol)
     if actual is not None:
         by_iteration = {step.iteration: step for step in actual.steps}
-        view.actual = side([by_iteration.get(s.iteration) for s in steps], actual_source, actual.epoch_losses)
+        view.actual = side([by_iteration.get(s.iteration) for s in steps], actual_source, actual.epoch_losses,
+                           kept)
         view.differing = differing_positions(comparison, view.iterations)
         if first is not None:
             view.first = Divergence(view.iterations.index(first.iteration), first.iteration, first.name,
@@ -201,6 +255,14 @@ def summary(trace: Trace, network: Network | None) -> str:
     return ", ".join(parts)
 
 
+def summarised(kept: PageNames | None) -> list[str]:
+    if kept is None:
+        return []
+    return [f"The network is too large to draw and wider than a screen: a layer of more than {WIDE} "
+            f"neurons shows its first {SHOWN}, each with its first {SHOWN} weights (nntrace explore "
+            f"--all holds every value)."]
+
+
 def thinning(held: int, total: int, trace: Trace) -> list[str]:
     notes = []
     if held < total:
@@ -233,16 +295,18 @@ def vectors(steps: list[Step]) -> tuple[list, list]:
                  for key in ("input", "target"))
 
 
-def states_before(trace: Trace, held: list[int], program: Program | None) -> dict[str, list[float | None]]:
+def states_before(trace: Trace, held: list[int], program: Program | None,
+                  kept: PageNames | None = None) -> dict[str, list[float | None]]:
     """The weights, biases and velocities each held step began from: the step's own record
     (a run traced every K-th iteration), else the trace's previous iteration, else for
     iteration 1 the network the trace began from (velocities 0); None when not known."""
     network = trace.network
     if network is None:
         return {}
-    names = program.state if program else state_names(network.layers, network.biases is not None)
-    start = {name: 0.0 for name in names}
-    start.update(zip(names, state_values(network)))
+    every = program.state if program else state_names(network.layers, network.biases is not None)
+    start = {name: 0.0 for name in every}
+    start.update(zip(every, state_values(network)))
+    names = [name for name in every if kept is None or kept.holds(name)]
     by_iteration = {step.iteration: step for step in trace.steps}
     found: dict[str, list[float | None]] = {name: [] for name in names}
     for k in held:
@@ -255,24 +319,28 @@ def states_before(trace: Trace, held: list[int], program: Program | None) -> dic
     return found
 
 
-def side(steps: list[Step | None], source: str, epoch_losses: list[float]) -> Side:
-    """Every value of `steps` by column (a missing step: None throughout)."""
-    names = list(dict.fromkeys(name for step in steps if step for name in step.values))
+def side(steps: list[Step | None], source: str, epoch_losses: list[float],
+         kept: PageNames | None = None) -> Side:
+    """Every value of `steps` by column (a missing step: None throughout); of a summarised
+    page, those it holds."""
+    holds = (lambda name: True) if kept is None else kept.holds
+    names = list(dict.fromkeys(name for step in steps if step for name in step.values if holds(name)))
     slots = max([len(step.samples) for step in steps if step], default=0)
     values = {name: [step.values.get(name) if step else None for step in steps] for name in names}
     samples = []
     for slot in range(slots):
         own = [step.samples[slot] if step and slot < len(step.samples) else None for step in steps]
-        sample_names = dict.fromkeys(name for sample in own if sample for name in sample.values)
+        sample_names = dict.fromkeys(name for sample in own if sample for name in sample.values if holds(name))
         samples.append({name: [sample.values.get(name) if sample else None for sample in own]
                         for name in sample_names})
     return Side(source, values, samples, list(epoch_losses))
 
 
 def rows_of(steps: list[Step], program: Program | None, network: Network | None,
-            example: "Example | None" = None) -> list[Row]:
-    """A row per value the trace holds, in the order the step computes it, each with its
-    formula template; values the step does not compute (a producer's own) come last."""
+            example: "Example | None" = None, kept: PageNames | None = None) -> list[Row]:
+    """A row per value the trace holds (of a summarised page, those it shows), in the order
+    the step computes it, each with its formula template; values the step does not compute
+    (a producer's own) come last."""
     batched = any(step.samples for step in steps)
     own = {n for s in steps for n in s.values}
     recorded = ({"sample": {n for s in steps for x in s.samples for n in x.values}, "batch": own} if batched
@@ -281,7 +349,9 @@ def rows_of(steps: list[Step], program: Program | None, network: Network | None,
     labels = line_labels(program, network, example)
     counts = sorted({len(s.samples) for s in steps if s.samples})
     rows, seen = [], set()
-    for scope, a, operands in operand_sources(program) if program else ():
+    sources = () if program is None else operand_sources(program) if kept is None else sources_of(
+        program, kept.shown)
+    for scope, a, operands in sources:
         scope = scope if batched else "sample"
         if a.name not in recorded[scope] or (scope, a.name) in seen:
             continue
@@ -297,7 +367,8 @@ def rows_of(steps: list[Step], program: Program | None, network: Network | None,
 
     for scope in ("sample", "batch"):
         for name in sorted(recorded[scope] - {name for s, name in seen if s == scope}, key=grammar_key):
-            rows.append(Row(name, scope, section_of(name, last, scope == "batch"), labels.get(name, "")))
+            if kept is None or kept.shows(name):
+                rows.append(Row(name, scope, section_of(name, last, scope == "batch"), labels.get(name, "")))
     return rows
 
 

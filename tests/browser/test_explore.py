@@ -396,3 +396,19 @@ def test_a_trace_without_steps_or_without_a_network_still_opens(browser_page, tm
     headings = page.eval_on_selector_all("#tables caption", "cs => cs.map((c) => c.textContent)")
     assert headings == ["Loss", "Backward, output layer (L2)"]
     no_trouble(browser_page)
+
+
+def test_a_summarised_page_of_a_wide_network_shows_its_values_without_trouble(browser_page, tmp_path):
+    # 2-30-30-1, too large to draw: the tables hold the first 8 neurons of each wide layer,
+    # and each formula's operands, all 30 of a sum's among them, are filled in.
+    from nntrace.core.network import random_network
+
+    network = random_network([2, 30, 30, 1], seed=2, low=-1, high=1)
+    trace = api.step(network, input=[0.3, 0.8], target=[1], lr=0.1)
+    page = opened(browser_page, page_of(tmp_path, trace))
+    names = {element["name"] for element in shown(page) if element["where"] == "tables"}
+    assert "L2.n8.w8" in names and "L2.n9.net" not in names
+    assert check_values(page, trace, 0) > 100
+    assert "?" not in page.text_content("#tables")   # no operand left out of a formula
+    assert "shows its first 8" in page.text_content("body")
+    no_trouble(browser_page)

@@ -12,7 +12,7 @@ from nntrace.trace import Recorder, read_trace
 from nntrace.trace.model import network_after
 from nntrace.train.data import xor
 from nntrace.train.loop import train
-from nntrace.views.explore import (MIN_STEPS, VALUE_BUDGET, explore_view, held_positions,
+from nntrace.views.explore import (MIN_STEPS, PAGE_MOST, VALUE_BUDGET, explore_view, held_positions,
                                    keep_for_training, steps_limit, values_per_step)
 from nntrace.views.step import step_view
 from tests.plain import evaluate_text
@@ -114,8 +114,33 @@ def test_a_long_trace_is_thinned_to_the_value_budget_and_the_page_says_so():
     assert view.expected.values["loss"] == [trace.steps[i - 1].values["loss"] for i in view.iterations]
 
 
-def test_a_huge_network_still_gets_a_few_steps():
-    assert steps_limit(10 ** 9) == MIN_STEPS
+def test_a_big_network_still_gets_a_few_steps_and_a_huge_one_at_least_one():
+    assert steps_limit(50_000) == MIN_STEPS                     # 50 steps of 50,000 numbers
+    assert steps_limit(400_000) == PAGE_MOST // 400_000 == 8    # a 2-300-300-1 step: 8
+    assert steps_limit(10 ** 9) == 1
+
+
+def test_a_network_too_large_to_draw_and_wide_is_summarised_unless_every_value_is_asked():
+    # 2-30-30-1: 990 weights, too many to draw, layers of 30: each shows its first 8 neurons,
+    # each with its first 8 weights, and holds the values their formulas read.
+    from nntrace.core.network import random_network
+
+    network = random_network([2, 30, 30, 1], seed=2, low=-1, high=1)
+    trace = api.step(network, input=[0.3, 0.8], target=[1], lr=0.1)
+    view = explore_view(trace, "wide.json")
+    rows = {row.name for row in view.rows}
+    assert {"L2.n8.w8", "L2.n8.net", "L1.n8.out", "loss"} <= rows
+    assert not rows & {"L2.n9.net", "L2.n8.w9", "L1.n9.out"}
+    held = set(view.expected.values)
+    assert {"L1.n30.out", "L2.n1.w30"} <= held                   # L2.n1.net's formula reads them
+    assert "L2.n30.w30" not in held and "L2.n30.w30" not in view.before
+    assert all(view.expected.values[name] == [trace.steps[0].values[name]] for name in held)
+    assert any("a layer of more than 16 neurons shows its first 8" in note for note in view.notes)
+    every = explore_view(trace, "wide.json", every_value=True)
+    assert {row.name for row in every.rows} == set(trace.steps[0].values)
+    assert not any("shows its first 8" in note for note in every.notes)
+    small = explore_view(api.step(random_network([2, 20, 1], seed=2), input=[0, 1], target=[1]), "s.json")
+    assert any(row.name == "L1.n20.net" for row in small.rows)   # drawn: every neuron
 
 
 def test_train_keeps_as_many_steps_as_the_page_holds():
