@@ -88,7 +88,7 @@ def step_scope(program: Program, numbers: Numbers, carry: Carry | None) -> dict:
         scope[f"f_{name}"], scope[f"g_{name}"] = forward, derivative
     for name, loss in LOSSES.items():
         scope[f"loss_{identifier(name)}"], scope[f"error_{identifier(name)}"] = loss.loss, loss.error
-        scope[f"hand_loss_{identifier(name)}"] = loss.by_hand
+        scope[f"hand_loss_{identifier(name)}"] = loss.written
     for name in {x for a in program.assigns for x in a.args if N.constant(x) is not None}:
         scope[variable(name)] = numbers.convert(N.constant(name))
     return scope

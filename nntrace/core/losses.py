@@ -43,6 +43,16 @@ class Loss:
     # from the net inputs: `nntrace check` carries a printed output into it (−ln 0.650).
     by_hand: Callable[[Values, Values], Number] | None = None   # (outputs, targets) -> E
 
+    def written(self, outputs: Values, targets: Values, nets: Values) -> Number:
+        """The loss from the outputs as written down (by_hand), where that is a number: an
+        output written as exactly 0 or 1 (ln 0), or printed outside 0..1 by a text, leaves
+        it to the net inputs, as exact math computes it."""
+        try:
+            found = self.by_hand(outputs, targets) if self.by_hand else None
+        except ArithmeticError:   # ln of a negative number, in decimal
+            found = None
+        return found if found is not None and math.isfinite(found) else self.loss(outputs, targets, nets)
+
 
 def share(a: Number, b: Number) -> Number:
     """a / b for a loss's derivative, where a = 0 counts 0 whatever b (0·ln 0 = 0) and a / 0 is infinite."""

@@ -77,12 +77,6 @@ def thirds(values: Sequence) -> tuple[Sequence, Sequence, Sequence]:
     return values[:n], values[n:2 * n], values[2 * n:]
 
 
-def halves(values: Sequence) -> tuple[Sequence, Sequence]:
-    """A hand-written loss's operands: the outputs, the targets."""
-    n = len(values) // 2
-    return values[:n], values[n:]
-
-
 def loss_function(param: str, numbers: Numbers) -> Function:
     loss = LOSSES[param].loss
     return lambda *values: loss(*thirds(values))
@@ -125,11 +119,10 @@ OPS: dict[str, Op] = {
     "loss": Op(loss_function,
                lambda p, v: call(f"loss_{identifier(p)}", [f"({', '.join(part)},)" for part in thirds(v)]),
                lambda p, names, t: LOSSES[p].loss_formula(*thirds(t)[:2])),
-    # The loss from the outputs alone, as written by hand (Loss.by_hand): `nntrace check`'s
-    # carried arithmetic, in decimal, never compiled.
-    "hand_loss": Op(lambda p, n: (lambda *v: LOSSES[p].by_hand(*halves(v))),
-                    lambda p, v: call(f"hand_loss_{identifier(p)}", [f"({', '.join(part)},)" for part in halves(v)]),
-                    lambda p, names, t: LOSSES[p].loss_formula(*halves(t))),
+    # The loss from the outputs as written down (Loss.written): hand arithmetic, in decimal.
+    "hand_loss": Op(lambda p, n: (lambda *v: LOSSES[p].written(*thirds(v))),
+                    lambda p, v: call(f"hand_loss_{identifier(p)}", [f"({', '.join(part)},)" for part in thirds(v)]),
+                    lambda p, names, t: LOSSES[p].loss_formula(*thirds(t)[:2])),
     "output_error": Op(lambda p, n: LOSSES[p].error,
                        lambda p, v: call(f"error_{identifier(p)}", v),
                        lambda p, names, t: LOSSES[p].error_formula(*t)),

@@ -73,8 +73,7 @@ def sample_line(text: str, k: int) -> int | None:
     """The line of the k-th sample (from 1), as parse_csv reads the rows: blank lines
     skipped, and a first line without a number a header."""
     mark, first, count = separator(text), True, 0
-    for number, line in enumerate(text.splitlines(), 1):
-        fields = [f.strip() for f in line.split(mark)] if mark else line.split()
+    for number, fields in _rows(text, mark, ""):
         if not any(fields):
             continue
         if first and not any(map(_is_float, fields)):

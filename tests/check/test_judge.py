@@ -384,3 +384,15 @@ def test_a_cross_entropy_loss_follows_from_the_output_as_printed(net, t, loss, o
     assert verdicts(report) == {"y": "agrees", "loss": "follows"}
     assert "y = 0.650" in by_name(report)["loss"].explanation and "0.4307829161" in by_name(report)["loss"].explanation
     assert by_name(report)["loss"].exact == pytest.approx(-math.log(sigmoid(0.621)), abs=1e-15)
+
+
+def test_an_output_printed_below_0_under_binary_cross_entropy_still_carries_the_lines_after_it():
+    # ln(−0.62) has no value: the loss falls back to the net input, and delta = t − out =
+    # 1 − (−0.62) = 1.62 still follows from the output as printed, and what comes after it.
+    example = parse_example({"network": {"layers": [1, 1], "activation": "sigmoid", "weights": [[[0.5]]]},
+                             "input": [1], "target": [1],
+                             "settings": {"learning_rate": 0.1, "loss": "binary-cross-entropy"},
+                             "figures": {"L1.n1.out": "-0.62", "L1.n1.delta": "1.62",
+                                         "L1.n1.w1.grad": "-1.62", "L1.n1.w1": "0.662"}}, "ex.json", None)
+    assert verdicts(check(example)) == {"L1.n1.out": "wrong", "L1.n1.delta": "follows",
+                                        "L1.n1.w1.grad": "follows", "L1.n1.w1": "follows"}

@@ -98,3 +98,16 @@ def test_a_precision_slip_computes_a_cross_entropy_from_the_outputs_it_wrote_dow
     # −ln 0.3 = 1.204, written 1.2; from the net input it would be −ln 0.3318 = 1.103, 1.1.
     values = values_of(net, [1], t, loss, ["rounded:1"])
     assert values["loss"] == Decimal("1.2")
+
+
+@pytest.mark.parametrize("net, t, loss", [
+    ({"layers": [1, 1], "activation": "sigmoid", "weights": [[[10.0]]]}, [0], "binary-cross-entropy"),
+    ({"layers": [1, 3], "activation": "softmax", "weights": [[[1.0], [2.0], [8.0]]]}, [1, 0, 0], "cross-entropy")])
+def test_an_output_written_as_exactly_0_or_1_leaves_the_loss_to_the_net_inputs(net, t, loss):
+    # σ(10) = 0.99995 is written 1.00, and the first softmax output 0.0009 is written 0.00:
+    # ln 0 has no value, so the loss is the net inputs' (−ln(1 − σ(10)) = 10.0000454, and
+    # 8 − 1 + ln(1 + e^−6 + e^−7) = 7.00339), written down; never inf, the run goes on.
+    values = values_of(net, [1], t, loss, ["rounded:2"])
+    written = values["L1.n1.out"]
+    assert written in (Decimal("1.00"), Decimal("0.00"))
+    assert values["loss"] == (Decimal("10.00") if loss == "binary-cross-entropy" else Decimal("7.00"))

@@ -133,10 +133,12 @@ def test_the_messages_say_expected_1_number_not_1_numbers():
     ("0;0;0\n0;1;3\n", 2, 2),                   # semicolons, no header
     ("0 0 0\n\n\n1 1 1\n", 2, 4),               # spaces
     ("x1,x2,t\n0,0,0\n", 2, None),              # no second sample
+    ('"0","0","0"\n"0","1","1"\n', 2, 2),       # quoted numbers: no header
 ])
 def test_a_samples_line_is_found_as_the_rows_were_read(text, k, line):
     from nntrace.train.data import parse_csv, sample_line
 
     assert sample_line(text, k) == line
     if line:
-        assert parse_csv(text, "f.csv", 2, 1).samples[k - 1].targets == (float(text.splitlines()[line - 1][-1]),)
+        assert parse_csv(text, "f.csv", 2, 1).samples[k - 1].targets == (
+            float(text.splitlines()[line - 1].strip('"')[-1]),)
