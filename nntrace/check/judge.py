@@ -109,9 +109,14 @@ def carried_run(example: Example, candidate: Candidate, runs: dict) -> dict[str,
 
 
 def run(example: Example, settings: Settings, written: dict[str, Decimal] | None) -> dict[str, Number]:
-    """Every value of the example's step: floats for exact math (written None), else decimals,
-    with the written values carried on; an overflow leaves the values before it."""
-    how = arithmetic(settings) if written is None else by_hand(settings, written)
+    """Every value of the example's step, in decimal (28 digits: 0.05 × 0.25 + 0.1 × 0.3 +
+    0.35 is 0.3925, a tie its text rounds up, where floats make it 0.39249999999999996),
+    with the written values carried on if given; an overflow leaves the values before it."""
+    if written is None:
+        how = arithmetic(settings)
+        how = Arithmetic(DECIMAL, how.carry, how.rewrites)
+    else:
+        how = by_hand(settings, written)
     values: dict[str, Number] = {}
     try:
         Engine(example.network, settings, how).step(example.input, example.target,

@@ -396,3 +396,14 @@ def test_an_output_printed_below_0_under_binary_cross_entropy_still_carries_the_
                                          "L1.n1.w1.grad": "-1.62", "L1.n1.w1": "0.662"}}, "ex.json", None)
     assert verdicts(check(example)) == {"L1.n1.out": "wrong", "L1.n1.delta": "follows",
                                         "L1.n1.w1.grad": "follows", "L1.n1.w1": "follows"}
+
+
+def test_a_tie_in_real_arithmetic_agrees_where_floats_fall_short_of_it():
+    # 0.05 × 0.25 + 0.1 × 0.3 + 0.35 is 0.3925, which rounds half up to 0.393; in floats it
+    # is 0.39249999999999996, which would round to 0.392. Exact math is the real one.
+    assert 0.05 * 0.25 + 0.1 * 0.3 + 0.35 == 0.39249999999999996
+    example = read_example(EXAMPLES / "mazur-2-2-2.json")
+    tie = parse_example({"network": example.network.to_dict(), "input": [0.05, 0.1], "target": [0.01, 0.99],
+                         "settings": {"learning_rate": 0.5}, "figures": {"L1.n2.net": "0.393"}}, "ex.json", None)
+    (judgement,) = check(tie).judgements
+    assert judgement.verdict == "agrees" and judgement.exact == 0.3925
