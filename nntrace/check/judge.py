@@ -19,6 +19,7 @@ from typing import Any
 
 from ..core import names as N
 from ..core.engine import Engine, network_program, state_values
+from ..core.losses import LOSSES
 from ..core.numbers import DECIMAL, Number
 from ..core.program import Assign
 from ..core.settings import Arithmetic, Settings, arithmetic
@@ -167,16 +168,28 @@ def operands(example: Example, figure: Figure, carried: dict[str, Number]) -> li
     given = {**dict(zip(program.state, state_values(example.network))),
              **dict(zip(program.inputs, example.input)), **dict(zip(program.targets, example.target)),
              N.LEARNING_RATE: example.settings.learning_rate, N.WEIGHT_DECAY: example.settings.weight_decay}
-    labels, printed = example.labels(), {f.name: f for f in example.figures}
+    printed = {f.name: f for f in example.figures}
     found = []
-    for name in dict.fromkeys(program.assigns[index].args):
+    for name in dict.fromkeys(read_operands(program.assigns[index])):
         if name in before and name in printed:   # as printed, under the text's name and sign
             found.append(f"{printed[name].label} = {printed[name].printed}")
-        elif name in before:
-            found.append(f"{labels.get(name, name)} = {format_number(float(carried[name]))}")
+        elif name in before:   # recomputed: under its trace name, in nntrace's sign
+            found.append(f"{name} = {format_number(float(carried[name]))}")
         elif name in given:
             found.append(f"{name} = {format_number(given[name])}")
     return found
+
+
+def read_operands(a: Assign) -> tuple[str, ...]:
+    """The operands a line reads: a loss's are the outputs, the targets and the net inputs,
+    of which the squared losses and a loss written by hand read the outputs and targets,
+    a cross-entropy of exact math the targets and the net inputs."""
+    if a.op not in ("loss", "hand_loss"):
+        return a.args
+    third = len(a.args) // 3
+    if a.op == "loss" and LOSSES[a.param].by_hand is not None:
+        return a.args[third:]
+    return a.args[:2 * third]
 
 
 def follows_text(example: Example, figure: Figure, carried: dict[str, Number]) -> str:

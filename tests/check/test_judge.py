@@ -407,3 +407,16 @@ def test_a_tie_in_real_arithmetic_agrees_where_floats_fall_short_of_it():
                          "settings": {"learning_rate": 0.5}, "figures": {"L1.n2.net": "0.393"}}, "ex.json", None)
     (judgement,) = check(tie).judgements
     assert judgement.verdict == "agrees" and judgement.exact == 0.3925
+
+
+def test_an_explanation_quotes_what_the_line_reads_printed_under_the_texts_name_else_under_its_own():
+    # IDENTITY with out2 printed 0.4 (carried: loss ½(1 − 0.4)² = 0.18) and a loss typed 0.81:
+    # a squared loss reads the outputs and targets, never the net inputs. delta1 typed 0.63
+    # reads error1 = 0.6 × 0.6 = 0.36 (carried from out2) and deriv1 = 1, neither printed, so
+    # under their trace names even though the text names error1 "e_h".
+    report = judged(*IDENTITY, {"o": "0.4", "loss": "0.81", "d_h": "0.63"},
+                    names={"o": "L2.n1.out", "e_h": "L1.n1.error", "d_h": "L1.n1.delta"})
+    loss, delta = by_name(report)["loss"], by_name(report)["d_h"]
+    assert loss.explanation == "does not follow from o = 0.4 and target1 = 1: expected 0.18, printed 0.81"
+    assert delta.explanation == ("does not follow from L1.n1.deriv = 1 and L1.n1.error = 0.36: expected 0.36, "
+                                 "printed 0.63")
