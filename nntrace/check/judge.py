@@ -23,7 +23,7 @@ from ..core.losses import LOSSES
 from ..core.numbers import DECIMAL, Number
 from ..core.program import Assign
 from ..core.settings import Arithmetic, Settings, arithmetic
-from ..core.slips import PRECISION_SLIPS, SLIPS, loss_by_hand
+from ..core.slips import PRECISION_SLIPS, SLIPS, loss_by_hand, update_from_gradient
 from ..errors import ArgumentError
 from ..views.text import format_number
 from .example import Example, Figure, agrees
@@ -140,8 +140,8 @@ class PrintedFigures:
         return [self.rewritten(a) for a in assigns]
 
     def rewritten(self, a: Assign) -> Assign:
-        if a.op in ("sgd", "sgd_bias") and f"{a.name}.grad" in self.names:
-            return a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
+        if f"{a.name}.grad" in self.names:
+            return update_from_gradient(a) or a
         if a.op == "loss" and self.names.intersection(a.args[:len(a.args) // 3]):   # an output printed
             return loss_by_hand(a) or a
         return a
