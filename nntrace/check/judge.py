@@ -23,7 +23,7 @@ from ..core.losses import LOSSES
 from ..core.numbers import DECIMAL, Number
 from ..core.program import Assign
 from ..core.settings import Arithmetic, Settings, arithmetic
-from ..core.slips import PRECISION_SLIPS, SLIPS, loss_by_hand, update_from_gradient
+from ..core.slips import PRECISION_SLIPS, SLIPS, loss_by_hand
 from ..errors import ArgumentError
 from ..views.text import format_number
 from .example import Example, Figure, agrees
@@ -109,13 +109,16 @@ def carried_run(example: Example, candidate: Candidate, runs: dict) -> dict[str,
     return runs[candidate]
 
 
-def run(example: Example, settings: Settings, written: dict[str, Decimal] | None) -> dict[str, Number]:
+def run(example: Example, settings: Settings, written: dict[str, Decimal] | None,
+        printed: frozenset[str] = frozenset()) -> dict[str, Number]:
     """Every value of the example's step, in decimal (28 digits: 0.05 × 0.25 + 0.1 × 0.3 +
     0.35 is 0.3925, a tie its text rounds up, where floats make it 0.39249999999999996),
-    with the written values carried on if given; an overflow leaves the values before it."""
+    with the written values carried on if given; without them, computed the way the text
+    computes (PrintedFigures of the names it `printed`). An overflow leaves the values
+    before it."""
     if written is None:
         how = arithmetic(settings)
-        how = Arithmetic(DECIMAL, how.carry, how.rewrites)
+        how = Arithmetic(DECIMAL, how.carry, how.rewrites + ((PrintedFigures(printed),) if printed else ()))
     else:
         how = by_hand(settings, written)
     values: dict[str, Number] = {}
@@ -129,10 +132,11 @@ def run(example: Example, settings: Settings, written: dict[str, Decimal] | None
 
 @dataclass(frozen=True)
 class PrintedFigures:
-    """A rewrite: the step computed as a hand calculation carries what the text printed.
-    Plain descent's update of a weight whose gradient the text printed reads that gradient
-    (w − lr × grad, the same value exactly); a cross-entropy loss of outputs the text
-    printed is computed from them (−ln 0.650), not from the net inputs as exact math does."""
+    """A rewrite: the step computed as the text computes it, from what it printed. Plain
+    descent's update of a weight whose gradient the text printed reads that gradient
+    (w − lr × grad: the same value, unless the gradient was written rounded); a
+    cross-entropy loss of outputs the text printed is computed from them (−ln 0.650), not
+    from the net inputs as exact math does."""
 
     names: frozenset[str]
 
@@ -140,8 +144,8 @@ class PrintedFigures:
         return [self.rewritten(a) for a in assigns]
 
     def rewritten(self, a: Assign) -> Assign:
-        if f"{a.name}.grad" in self.names:
-            return update_from_gradient(a) or a
+        if a.op in ("sgd", "sgd_bias") and f"{a.name}.grad" in self.names:
+            return a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
         if a.op == "loss" and self.names.intersection(a.args[:len(a.args) // 3]):   # an output printed
             return loss_by_hand(a) or a
         return a
@@ -232,9 +236,10 @@ def closest(example: Example) -> Closest | None:
     """Among the ways of computing the whole step without carrying the printed figures, the
     simplest that reproduces the most figures."""
     best: Closest | None = None
+    printed = frozenset(f.name for f in example.figures)
     for candidate in candidates():
         try:
-            values = run(example, candidate.settings(example.settings), None)
+            values = run(example, candidate.settings(example.settings), None, printed)
         except ArgumentError:
             continue
         missed = [f.name for f in example.figures if f.name not in values or not agrees(values[f.name], f)]

@@ -18,7 +18,7 @@ from .losses import DEFAULT_LOSS, LOSSES
 from .network import Network
 from .numbers import DECIMAL, Carry, Numbers
 from .program import Descent, Rewrite
-from .slips import LOSSES_BY_HAND, SLIPS, UPDATES_FROM_GRADIENTS, precision_carry
+from .slips import LOSSES_BY_HAND, SLIPS, precision_carry
 
 DEFAULT_LEARNING_RATE = 0.001   # the article's
 ALL = "all"                      # the batch size of a full batch: every sample of the data
@@ -176,8 +176,4 @@ def arithmetic(settings: Settings) -> Arithmetic:
     rewrites = tuple(SLIPS[s].rewrite for s in settings.slips if s in SLIPS)
     if carry is None:
         return Arithmetic(convention.numbers, carry, rewrites)
-    # Hand arithmetic: decimal, each value written down and read from there: a loss from
-    # the outputs; with rounded:N or truncated:N, an update from its gradient. (The article
-    # never writes a gradient: its updates are w + lr × out × delta, its convention's own.)
-    by_hand = (LOSSES_BY_HAND,) + ((UPDATES_FROM_GRADIENTS,) if precision else ())
-    return Arithmetic(DECIMAL, carry, rewrites + by_hand)
+    return Arithmetic(DECIMAL, carry, rewrites + (LOSSES_BY_HAND,))   # hand arithmetic: decimal, written down

@@ -13,7 +13,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP
 from typing import Callable
 
 from ..errors import ArgumentError
-from . import names as N
 from .losses import LOSSES
 from .numbers import Carry, decimals_carry
 from .program import Assign, Rewrite
@@ -68,16 +67,7 @@ def loss_by_hand(a: Assign) -> Assign | None:
     return a._replace(op="hand_loss")
 
 
-def update_from_gradient(a: Assign) -> Assign | None:
-    """Plain descent's update read from the gradient, w − lr × ∂E/∂w, as a hand calculation
-    writes it once it has written the gradient down (the same value, unless that was rounded)."""
-    if a.op not in ("sgd", "sgd_bias"):
-        return None
-    return a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
-
-
 LOSSES_BY_HAND = each(loss_by_hand)
-UPDATES_FROM_GRADIENTS = each(update_from_gradient)
 FLIPPED = {"output_error": "flipped_error", "shortcut_delta": "flipped_shortcut"}
 
 

@@ -420,3 +420,21 @@ def test_an_explanation_quotes_what_the_line_reads_printed_under_the_texts_name_
     assert loss.explanation == "does not follow from o = 0.4 and target1 = 1: expected 0.18, printed 0.81"
     assert delta.explanation == ("does not follow from L1.n1.deriv = 1 and L1.n1.error = 0.36: expected 0.36, "
                                  "printed 0.63")
+
+
+def test_the_closest_computation_updates_from_a_gradient_the_text_printed():
+    # 1-1 identity, w 0.5, x 0.3, t 0.79, lr 10: delta 0.64, ∂E/∂w −0.192. A text rounding to
+    # 2 places writes the gradient −0.19 and updates from it: 0.5 − 10 × (−0.19) = 2.40.
+    # rounded:2 computed as it computes reproduces every figure; w + lr·x·delta would be 2.42.
+    net = {"layers": [1, 1], "activation": "identity", "weights": [[[0.5]]]}
+
+    def closest_of(figures):
+        example = parse_example({"network": net, "input": [0.3], "target": [0.79],
+                                 "settings": {"learning_rate": 10}, "figures": figures}, "ex.json", None)
+        return check(example).closest
+
+    found = closest_of({"L1.n1.out": "0.15", "L1.n1.delta": "0.64", "L1.n1.w1.grad": "-0.19", "L1.n1.w1": "2.40"})
+    assert found.candidate.slips == ("rounded:2",) and found.missed == []
+    # A text that prints no gradient updates w + lr·x·delta: exact math, 2.42.
+    found = closest_of({"L1.n1.out": "0.15", "L1.n1.delta": "0.64", "L1.n1.w1": "2.42"})
+    assert found.candidate.slips == () and found.missed == []

@@ -111,21 +111,3 @@ def test_an_output_written_as_exactly_0_or_1_leaves_the_loss_to_the_net_inputs(n
     written = values["L1.n1.out"]
     assert written in (Decimal("1.00"), Decimal("0.00"))
     assert values["loss"] == (Decimal("10.00") if loss == "binary-cross-entropy" else Decimal("7.00"))
-
-
-@pytest.mark.parametrize("slip, weight", [("rounded:2", Decimal("2.40")), ("truncated:2", Decimal("2.40"))])
-def test_a_precision_slip_updates_a_weight_from_its_gradient_as_written(slip, weight):
-    # 1-1 identity, w 0.5, x 0.3, t 0.79, lr 10: out 0.15, delta 0.64, ∂E/∂w = −0.192, written
-    # −0.19; by hand w = 0.5 − 10 × (−0.19) = 2.40, where w + lr·x·delta would be 2.42.
-    network = {"layers": [1, 1], "activation": "identity", "weights": [[[0.5]]]}
-    values = values_of(network, [0.3], [0.79], "half-squared-error", [slip], lr=10)
-    assert values["L1.n1.w1.grad"] == Decimal("-0.19") and values["L1.n1.w1"] == weight
-
-
-def test_the_article_convention_keeps_its_own_update():
-    # The article writes no gradient: its updated weight is w + lr × out × delta, kept whole.
-    from nntrace.core.settings import arithmetic
-    from nntrace.core.slips import UPDATES_FROM_GRADIENTS
-
-    assert UPDATES_FROM_GRADIENTS not in arithmetic(make_settings(0.1, "article")).rewrites
-    assert UPDATES_FROM_GRADIENTS in arithmetic(make_settings(0.1, "exact", ["rounded:3"])).rewrites
