@@ -191,7 +191,7 @@ def sections_of(rows: list[Row], context: Context, prefix: str = "") -> list[Sec
         printed = context.column.figures.get(name, "")
         verdict = context.column.verdicts.get(name, "") if printed else ""
         sections[-1].lines.append(Line(name, context.labels.get(name, ""), context.written.get(name, ""),
-                                       format_number(value, context.digits), printed, verdict))
+                                       format_number(value, beside(printed, context.digits)), printed, verdict))
     for section, count in zip(sections, left_out):
         if count:
             section.lines.append(Line("…", "", "", "", "", "", left_out_note(count)))
@@ -212,6 +212,20 @@ def line_labels(program: Program | None, network: Network | None,
                                          if OPS[a.op].symbol and (wanted is None or a.name in wanted)}
     labels.update(labels_for(network, example))
     return labels
+
+
+def beside(printed: str, digits: int) -> int:
+    """The digits of a value beside a printed figure: `digits`, unless the figure has more,
+    then two more than it has, so that 0.593269992 stands beside 0.59326999211, not 0.59327."""
+    if not printed:
+        return digits
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        figure = len(Decimal(printed.strip("−()").replace("\u2212", "-")).as_tuple().digits)
+    except InvalidOperation:
+        return digits
+    return digits if figure <= digits else min(17, figure + 2)
 
 
 def step_view(trace: Trace, index: int = 0, digits: int = 7, before: Network | None = None,

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from rich.console import Group
 
@@ -226,3 +228,16 @@ def test_with_momentum_every_step_of_a_trace_writes_its_velocities_from_the_step
     left = trace.steps[0].values["L2.n1.w1.velocity"]
     assert "?" not in line.formula and line.formula.startswith(f"0.9 × {operand(left)} + ")
     assert all("?" not in l.formula for view in views for s in view.sections for l in s.lines)
+
+
+def test_a_value_beside_a_figure_with_more_digits_shows_two_more_than_it():
+    from nntrace.check.example import read_example
+    from nntrace.views.step import beside
+
+    assert (beside("", 7), beside("0.64", 7), beside("0.6000256", 7), beside("0.593269992", 7)) == (7, 7, 7, 11)
+    assert beside("−(0.74136507)", 7) == 10 and beside("0.64", 3) == 3
+    example = read_example(Path(__file__).parents[2] / "examples" / "mazur-2-2-2.json")
+    trace = api.step(example.network, input=example.input, target=example.target, lr=0.5)
+    view = step_view(trace, example=example)
+    line = next(line for section in view.sections for line in section.lines if line.name == "L1.n1.out")
+    assert (line.value, line.figure) == ("0.59326999211", "0.593269992")
