@@ -20,7 +20,7 @@ from typing import Any
 from ..core import names as N
 from ..core.engine import Engine, network_program, state_values
 from ..core.losses import LOSSES
-from ..core.numbers import DECIMAL, Number
+from ..core.numbers import DECIMAL, Number, to_decimal
 from ..core.program import Assign
 from ..core.settings import Arithmetic, Settings, arithmetic
 from ..core.slips import PRECISION_SLIPS, SLIPS, loss_by_hand
@@ -86,7 +86,7 @@ def judge(example: Example, figure: Figure, exact: dict[str, Number],
           runs: dict[Candidate, dict[str, Number]]) -> Judgement:
     value = float(exact.get(figure.name, math.nan))
     shown = -value if figure.negated else value
-    if agrees(value, figure):
+    if figure.name in exact and agrees(exact[figure.name], figure):   # the decimal, not its float
         return Judgement(figure, shown, "agrees", f"the exact value, to {places(figure)}")
     for candidate in candidates():
         carried = carried_run(example, candidate, runs)
@@ -118,7 +118,7 @@ def run(example: Example, settings: Settings, written: dict[str, Decimal] | None
     before it."""
     if written is None:
         how = arithmetic(settings)
-        how = Arithmetic(DECIMAL, how.carry, how.rewrites + ((PrintedFigures(printed),) if printed else ()))
+        how = Arithmetic(DECIMAL, how.carry, how.rewrites + ((PrintedFigures(printed, False),) if printed else ()))
     else:
         how = by_hand(settings, written)
     values: dict[str, Number] = {}
@@ -139,6 +139,8 @@ class PrintedFigures:
     from the net inputs as exact math does."""
 
     names: frozenset[str]
+    outputs: bool = True   # False where the outputs are not written down: they are exact, and
+                           # so is the loss from the net inputs, where −ln(1 − o) would lose digits
 
     def __call__(self, assigns: list[Assign]) -> list[Assign]:
         return [self.rewritten(a) for a in assigns]
@@ -146,8 +148,8 @@ class PrintedFigures:
     def rewritten(self, a: Assign) -> Assign:
         if a.op in ("sgd", "sgd_bias") and f"{a.name}.grad" in self.names:
             return a._replace(op="descend", args=(a.name, f"{a.name}.grad", N.LEARNING_RATE))
-        if a.op == "loss" and self.names.intersection(a.args[:len(a.args) // 3]):   # an output printed
-            return loss_by_hand(a) or a
+        if self.outputs and a.op == "loss" and self.names.intersection(a.args[:len(a.args) // 3]):
+            return loss_by_hand(a) or a   # an output printed, and carried as printed
         return a
 
 
@@ -174,7 +176,8 @@ def operands(example: Example, figure: Figure, carried: dict[str, Number]) -> li
              N.LEARNING_RATE: example.settings.learning_rate, N.WEIGHT_DECAY: example.settings.weight_decay}
     printed = {f.name: f for f in example.figures}
     found = []
-    for name in dict.fromkeys(read_operands(program.assigns[index])):
+    values = {**given, **carried}
+    for name in dict.fromkeys(read_operands(program.assigns[index], values)):
         if name in before and name in printed:   # as printed, under the text's name and sign
             found.append(f"{printed[name].label} = {printed[name].printed}")
         elif name in before:   # recomputed: under its trace name, in nntrace's sign
@@ -184,16 +187,26 @@ def operands(example: Example, figure: Figure, carried: dict[str, Number]) -> li
     return found
 
 
-def read_operands(a: Assign) -> tuple[str, ...]:
+def read_operands(a: Assign, values: dict[str, Any]) -> tuple[str, ...]:
     """The operands a line reads: a loss's are the outputs, the targets and the net inputs,
     of which the squared losses and a loss written by hand read the outputs and targets,
-    a cross-entropy of exact math the targets and the net inputs."""
+    a cross-entropy of exact math (or written by hand where that has no value: ln 0) the
+    targets and the net inputs."""
     if a.op not in ("loss", "hand_loss"):
         return a.args
     third = len(a.args) // 3
-    if a.op == "loss" and LOSSES[a.param].by_hand is not None:
-        return a.args[third:]
-    return a.args[:2 * third]
+    loss = LOSSES[a.param]
+    if loss.by_hand is None:
+        return a.args[:2 * third]
+    if a.op == "hand_loss":
+        try:
+            by_hand = loss.by_hand(*[[to_decimal(values[x]) for x in part]
+                                     for part in (a.args[:third], a.args[third:2 * third])])
+        except (ArithmeticError, KeyError, TypeError):
+            by_hand = None
+        if by_hand is not None and math.isfinite(by_hand):
+            return a.args[:2 * third]
+    return a.args[third:]
 
 
 def follows_text(example: Example, figure: Figure, carried: dict[str, Number]) -> str:

@@ -54,23 +54,27 @@ def column(example: Example | None, network: Network | None, step: Step, setting
     found = Column(BUILT_IN if example.path.endswith(BUILT_IN) else "printed",
                    {f.name: printed(f) for f in example.figures})
     if settings.textbook:
-        judged(example, found)
+        judged(example, found, step.values)
     else:
         found.verdicts = {f.name: "✓" if f.name in step.values and agrees(step.values[f.name], f) else "≠"
                           for f in example.figures}
     return found
 
 
-def judged(example: Example, found: Column) -> None:
-    """✓ where exact math agrees; else ≠ and the reason `nntrace check` gives."""
+def judged(example: Example, found: Column, shown: dict[str, float]) -> None:
+    """✓ where exact math agrees, and so does the value `shown` beside it (floats: a relu at
+    a net of 5.6e-17, which is 0 in real arithmetic, is not marked ✓ beside its 1); else ≠
+    and the reason `nntrace check` gives."""
     from ..check.judge import check
 
     source = "article" if found.title == BUILT_IN else "text"   # who rounded and carried on
     for judgement in check(example, with_closest=False).judgements:
-        if judgement.verdict == "agrees":
-            found.verdicts[judgement.figure.name] = "✓"
+        name = judgement.figure.name
+        if judgement.verdict == "agrees" and (name not in shown or agrees(shown[name], judgement.figure)):
+            found.verdicts[name] = "✓"
             continue
-        note = judgement.note(source)
+        note = (judgement.note(source) if judgement.verdict != "agrees" else
+                "exact math in real numbers gives the figure; the float arithmetic shown here comes out otherwise")
         if note not in found.notes:
             found.notes.append(note)
         found.verdicts[judgement.figure.name] = f"≠{found.notes.index(note) + 1}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nntrace.check.example import built_in, parse_example, read_example
+from nntrace.check.explain import Candidate
 from nntrace.check.judge import check
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -438,3 +439,36 @@ def test_the_closest_computation_updates_from_a_gradient_the_text_printed():
     # A text that prints no gradient updates w + lr·x·delta: exact math, 2.42.
     found = closest_of({"L1.n1.out": "0.15", "L1.n1.delta": "0.64", "L1.n1.w1": "2.42"})
     assert found.candidate.slips == () and found.missed == []
+
+
+def sigmoid_bce(weight: float, figures: dict):
+    return parse_example({"network": {"layers": [1, 1], "activation": "sigmoid", "weights": [[[weight]]]},
+                          "input": [1], "target": [0],
+                          "settings": {"learning_rate": 0.5, "loss": "binary-cross-entropy"},
+                          "figures": figures}, "ex.json", None)
+
+
+def test_a_saturated_output_printed_as_1_is_still_exact_math_for_the_closest_computation():
+    # σ(55) = 1 − 1.3e-24, printed 1.0000; the loss −ln(1 − σ(55)) is 55 exactly (to 22
+    # digits). Read from the output in 28 digits it would be 54.9997: only the carried
+    # run reads a printed output, never the exact one.
+    report = check(sigmoid_bce(55, {"L1.n1.net": "55.0000", "L1.n1.out": "1.0000", "loss": "55.0000"}))
+    assert set(verdicts(report).values()) == {"agrees"}
+    assert report.closest.candidate == Candidate() and report.closest.missed == []
+
+
+def test_a_loss_carried_from_the_net_input_where_the_printed_output_has_no_logarithm_says_so():
+    # out printed 1.0000: −ln(1 − 1) has no value, so the loss is carried from the net input
+    # as printed (800.3), and the explanation quotes it, not the output.
+    report = check(sigmoid_bce(800, {"L1.n1.net": "800.3", "L1.n1.out": "1.0000", "loss": "800.3"}))
+    assert by_name(report)["loss"].explanation.startswith("from target1 = 0 and L1.n1.net = 800.3, as the text")
+
+
+def test_a_figure_agrees_with_the_real_value_not_its_float():
+    # 0.12345 − 1e-20 is 0.12344999…, which rounds to 0.1234: its float, 0.12345, would round
+    # half up to 0.1235 and call the figure 0.1235 exact.
+    example = parse_example({"network": {"layers": [1, 1], "activation": "identity", "weights": [[[0.12345]]],
+                                          "biases": [[-1e-20]]}, "input": [1], "target": [0],
+                             "settings": {"learning_rate": 0.5}, "figures": {"L1.n1.net": "0.1235"}}, "ex.json", None)
+    assert 0.12345 - 1e-20 == 0.12345
+    assert verdicts(check(example)) == {"L1.n1.net": "slip"}   # rounded to 5 places, then 4

@@ -91,3 +91,23 @@ def test_the_step_view_carries_the_column_and_its_notes():
     mazur = read_example(EXAMPLES / "mazur-2-2-2.json")
     view = step_view(api.step(mazur.network, mazur.input, mazur.target, 0.5), example=mazur)
     assert view.source == "printed" and built_in().title not in view.title
+
+
+def test_a_figure_exact_math_gives_but_the_floats_shown_miss_is_not_marked_agreeing():
+    # 0.1 × 1 + 0.2 × 1 + 0.3 × (−1) is 0 in real numbers, 5.55e-17 in floats: relu′ is 0 and
+    # the weight stays 1 in exact math, while the step shown computes relu′ = 1 and 1.003125.
+    from nntrace import api
+    from nntrace.check.example import parse_example
+    from nntrace.views.step import step_view
+
+    example = parse_example({"network": {"layers": [3, 1], "activation": "relu", "weights": [[[1, 1, -1]]]},
+                             "input": [0.1, 0.2, 0.3], "target": [0.25], "settings": {"learning_rate": 0.5},
+                             "figures": {"L1.n1.net": "0.0000", "L1.n1.deriv": "0", "L1.n1.w1": "1.0000"}},
+                            "ex.json", None)
+    trace = api.step(example.network, input=example.input, target=example.target, lr=0.5)
+    assert trace.steps[0].values["L1.n1.deriv"] == 1.0
+    view = step_view(trace, example=example)
+    marks = {line.name: line.verdict for section in view.sections for line in section.lines if line.figure}
+    assert marks == {"L1.n1.net": "✓", "L1.n1.deriv": "≠1", "L1.n1.w1": "≠1"}
+    assert view.notes == ["exact math in real numbers gives the figure; the float arithmetic shown here comes "
+                          "out otherwise"]
