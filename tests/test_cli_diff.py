@@ -165,6 +165,7 @@ def test_jsonl_traces_compare_with_json(traces, tmp_path):
     ("", "empty file, not a trace"),
     ("{", "not valid JSON"),
     ('{"format": "nntrace-network/1", "layers": [1, 1]}', "a network file (nntrace-network/1), not a trace"),
+    ('{"layers": [1, 1], "weights": [[[0.5]]]}', "a network file, not a trace"),   # format is optional
     ('{"hello": 1}', "not an nntrace trace (no format and no steps"),
     ('{}', "not an nntrace trace (no format and no steps"),
     ('[1, 2]', "not an nntrace trace (a JSON array, not an object"),

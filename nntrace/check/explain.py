@@ -239,8 +239,8 @@ def explain(expected: Trace, actual: Trace, rtol: float = RTOL, atol: float = AT
 
 def differing_settings(expected: Settings, replayed: Settings) -> str:
     """What the replay took from ACTUAL's header that EXPECTED's says otherwise: `loss
-    squared-error`, "" when nothing (the learning rate is a setup difference of its own)."""
-    keys = [key for key in expected.header() if key not in ("convention", "learning_rate", "slips")]
+    squared-error`, "" when nothing."""
+    keys = [key for key in expected.header() if key not in ("convention", "slips")]
     return ", ".join(f"{key.replace('_', ' ')} {getattr(replayed, key)}" for key in keys
                      if getattr(expected, key) != getattr(replayed, key))
 
@@ -254,10 +254,10 @@ def opposite_sign(expected: Trace, actual: Trace, rtol: float = RTOL, atol: floa
     negated = updates = 0
     for step in actual.steps:
         want = ours.get(step.iteration)
-        for name, value in (step.values.items() if want else ()):
-            if name not in want.values:
-                continue
-            e, kind = want.values[name], getattr(parse_name(name), "kind", None)
+        pairs = [] if want is None else [(want.values, step.values), *(
+            (mine.values, theirs.values) for mine, theirs in zip(want.samples, step.samples))]
+        for name, value, e in ((n, v, mine[n]) for mine, theirs in pairs for n, v in theirs.items() if n in mine):
+            kind = getattr(parse_name(name), "kind", None)
             if kind in ("error", "delta"):
                 if not close(-e, value, rtol, atol):
                     return False

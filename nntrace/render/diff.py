@@ -132,11 +132,10 @@ class DiffReport:
         not_checked = [name for s in report.steps for name in s.not_checked]
         extra = [name for s in report.steps for name in s.extra]
         if not_checked:
-            yield Text(f"Not checked, {len(not_checked)} value(s) ACTUAL does not record: "
+            yield Text(f"Not checked, {counted(not_checked)} ACTUAL does not record: "
                        f"{listing(list(dict.fromkeys(not_checked)))}.")
         if extra:
-            yield Text(f"Extra, {len(extra)} value(s) only ACTUAL records: "
-                       f"{listing(list(dict.fromkeys(extra)))}.")
+            yield Text(f"Extra, {counted(extra)} only ACTUAL records: {listing(list(dict.fromkeys(extra)))}.")
         for name, known in report.likely_typos.items():
             yield Text(f"{name} (only in ACTUAL) is not a trace name: a typo of {known}?", style="yellow")
         if report.steps_not_checked:
@@ -146,3 +145,9 @@ class DiffReport:
             yield Text(f"Extra, iterations only ACTUAL has: {listing([str(i) for i in report.extra_steps])}.")
         if self.view.explanation is not None:
             yield Text(f"Explanation: {self.view.explanation.message}.", style="bold yellow")
+
+
+def counted(names: list[str]) -> str:
+    """`60 value(s)`, and where names repeat over iterations, `60 value(s) of 30 names`."""
+    distinct = len(set(names))
+    return f"{len(names)} value(s)" + (f" of {distinct} names" if distinct != len(names) else "")

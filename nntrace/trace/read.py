@@ -124,9 +124,10 @@ def refuse_non_trace(header: Any, steps: Any, source: str) -> None:
             isinstance(form, str) and form.startswith(FORMAT_PREFIX))):
         return
     expected = f"a trace has a format of {FORMAT_PREFIX}N, or a list of steps"
-    if isinstance(form, str) and form.startswith("nntrace-network/"):
-        raise NntraceError(f"{source}: a network file ({form}), not a trace; write a trace with "
-                           f"`nntrace step --trace FILE`")
+    if isinstance(form, str) and form.startswith("nntrace-network/") or (
+            form is None and isinstance(header, dict) and {"layers", "weights"} <= header.keys()):
+        raise NntraceError(f"{source}: a network file{f' ({form})' if form else ''}, not a trace; write a "
+                           f"trace with `nntrace step --trace FILE`")
     if isinstance(form, str) and form.startswith("nntrace-"):
         raise NntraceError(f"{source}: an {form} file, not a trace ({expected})")
     what = (f"format {json.dumps(form)[:40]}" if form is not None else "no format and no steps"

@@ -163,10 +163,20 @@ def negated(trace_: Trace, also=()) -> Trace:
     """`trace_` with every error and delta negated (and the names in `also`)."""
     result = copy.deepcopy(trace_)
     for step in result.steps:
-        for name in step.values:
-            if name.endswith((".error", ".delta")) or name in also:
-                step.values[name] = -step.values[name]
+        for values in (step.values, *(sample.values for sample in step.samples)):
+            for name in values:
+                if name.endswith((".error", ".delta")) or name in also:
+                    values[name] = -values[name]
     return result
+
+
+def test_the_opposite_sign_convention_is_recognised_in_a_batch_whose_samples_hold_the_errors():
+    rows = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
+    batch = api.step(article.network(), data=rows, lr=0.5, batch_size="all", momentum=0.9)
+    assert batch.steps[0].samples and not any(n.endswith(".delta") for n in batch.steps[0].values)
+    assert opposite_sign(batch, negated(batch))
+    assert explain(batch, negated(batch)).opposite_sign
+    assert not opposite_sign(batch, negated(batch, also=["L2.n1.w1"]))
 
 
 def test_the_opposite_sign_convention_is_recognised_and_not_called_a_mistake():
@@ -369,3 +379,9 @@ def test_a_wrong_way_of_computing_is_rejected_without_replaying_the_whole_step(m
     assert seen == ["L1.n1.net"]
     seen.clear()
     assert reproduces(Candidate(), setup, 1e-12, 1e-15) and len(seen) > 30
+
+
+def test_a_replay_with_actuals_own_learning_rate_says_so():
+    expected, actual = trace("biased"), api.step(BIASED, input=[0.05, 0.1], target=[0.01, 0.99], lr=0.4)
+    explanation = explain(expected, actual)
+    assert explanation.matches == [Candidate()] and explanation.replayed_with == "learning rate 0.4"

@@ -109,3 +109,10 @@ def test_a_very_narrow_terminal_lists_each_value_on_lines_of_its_own(render):
     assert lines[start + 1:start + 4] == ["  expected   0.02167944", "  actual     0.02168029",
                                           "  difference +8.43e-07"]
     assert "  expected   0.004959915" in lines and "…" not in text.replace("… and 7 more", "")
+
+
+def test_values_not_recorded_over_several_iterations_are_counted_with_their_names():
+    from nntrace.render.diff import counted
+
+    assert counted(["a", "b"]) == "2 value(s)"
+    assert counted(["a", "b", "a", "b"]) == "4 value(s) of 2 names"
