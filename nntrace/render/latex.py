@@ -1,7 +1,10 @@
-"""LaTeX: a document that compiles as it is with a plain `article` class and no packages."""
+"""LaTeX: a document that compiles as it is with a plain `article` class and `longtable`
+(of the tools bundle every LaTeX has), written in ASCII: accented letters as accents,
+Greek in math mode, anything else as its code point, never a character LaTeX may refuse."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Sequence
 
 from .blocks import Block, Cell, Heading, Paragraph, Preformatted, Table, spans
@@ -19,6 +22,33 @@ LATEX_SPECIALS = {
 
 
 BOX_ASCII = {"─": "-", "│": "|", **dict.fromkeys("┌┐└┘├┤┬┴┼", "+")}
+# Letters and marks a plain LaTeX spells in ASCII.
+LATEX_LETTERS = {
+    "ß": "{\\ss}", "æ": "{\\ae}", "Æ": "{\\AE}", "ø": "{\\o}", "Ø": "{\\O}", "œ": "{\\oe}",
+    "Œ": "{\\OE}", "ł": "{\\l}", "Ł": "{\\L}", "ı": "{\\i}", "“": "``", "”": "''", "‘": "`", "’": "'",
+    "«": "<<", "»": ">>", "„": ",,", "\u00a0": "~",
+}
+ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0308": "\"", "\u030a": "r",
+           "\u0327": "c", "\u030c": "v", "\u0304": "=", "\u0306": "u", "\u0307": ".", "\u030b": "H"}
+DOTLESS_I = "{\\i}"
+GREEK = {chr(0x3b1 + k): name for k, name in enumerate(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
+    "varsigma sigma tau upsilon phi chi psi omega".split())}
+GREEK.update({"Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
+              "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega", "Υ": "Upsilon"})
+
+
+def tex_letter(char: str) -> str:
+    """A character outside ASCII as plain LaTeX writes it: `\\"{u}`, `$\\delta$`, or its code point."""
+    if char in LATEX_LETTERS:
+        return LATEX_LETTERS[char]
+    if char in GREEK:
+        return "o" if GREEK[char] == "o" else f"$\\{GREEK[char]}$"
+    base, *marks = unicodedata.normalize("NFD", char)
+    if base.isascii() and base.isalpha() and len(marks) == 1 and marks[0] in ACCENTS:
+        letter = DOTLESS_I if base == "i" else base   # an accent replaces the dot of an i
+        return "\\" + ACCENTS[marks[0]] + "{" + letter + "}"
+    return "\\texttt{[U+%04X]}" % ord(char)
 
 
 def tex_text(text: str) -> str:
@@ -28,6 +58,8 @@ def tex_text(text: str) -> str:
         if (char == "-" and text[index + 1:index + 2].isdigit()
                 and not text[index - 1:index].isalnum()):   # not the hyphens of 2-4-1
             out.append("$-$")     # a minus sign, not a hyphen, before a number
+        elif char == "-" and text[index + 1:index + 2] == "-":
+            out.append("-{}")     # --json stays two hyphens, not an en dash
         elif char in LATEX_SPECIALS:
             out.append(LATEX_SPECIALS[char])
         elif char in LATEX_SYMBOLS:
@@ -35,7 +67,7 @@ def tex_text(text: str) -> str:
         elif ord(char) < 128:
             out.append(char)
         else:
-            out.append("?")    # never silently hand LaTeX a character it may not know
+            out.append(tex_letter(char))   # never hand LaTeX a character it may not know
     return "".join(out)
 
 
@@ -48,6 +80,7 @@ def latex(title: str, blocks: Sequence[Block]) -> str:
     out = ["% Written by nntrace. Compiles as it is (pdflatex); to reuse, copy what lies",
            "% between \\begin{document} and \\end{document}.",
            "\\documentclass{article}",
+           "\\usepackage{longtable}",
            "\\begin{document}", f"\\section*{{{tex_text(title)}}}", ""]
     for block in blocks:
         if isinstance(block, Heading):
@@ -66,20 +99,23 @@ def latex(title: str, blocks: Sequence[Block]) -> str:
 
 
 def tex_table(table: Table) -> list[str]:
-    # The widest column (the formulas) wraps in a paragraph column; the others stay on a line.
     widths = [max(len("".join(t for t, _ in spans(row[c]))) for row in [table.header, *table.rows])
               for c in range(len(table.header))]
     wide = widths.index(max(widths))
-    share = 0.9 - 0.15 * (len(widths) - 1)
+    # What the other columns take, at about 1.6% of the text width a character in \small
+    # plus the space between columns; the wide one (the formulas) wraps in the rest, at
+    # least a fifth. (A check report's five columns may still run into the margin.)
+    share = max(0.2, 0.96 - sum(0.016 * w + 0.035 for c, w in enumerate(widths) if c != wide))
     columns = "".join(f"p{{{share:.2f}\\textwidth}}" if c == wide else "l" for c in range(len(widths)))
     out = []
     if table.title:
         out.append(f"\\subsubsection*{{{tex_text(table.title)}}}")
-    # \tabularnewline ends rows, since \raggedright (no stretched spaces in the formulas) redefines \\.
+    # \tabularnewline ends rows, since \raggedright (no stretched spaces in the formulas)
+    # redefines \\; a longtable breaks across pages, its header repeated on each.
     end = " \\tabularnewline"
-    out += ["\\noindent\\begin{small}", f"\\begin{{tabular}}{{{columns}}}", "\\hline",
-            " & ".join(tex_text(h) for h in table.header) + end, "\\hline"]
+    out += ["\\begin{small}", f"\\begin{{longtable}}{{{columns}}}", "\\hline",
+            " & ".join(tex_text(h) for h in table.header) + end, "\\hline", "\\endhead"]
     out += [" & ".join(("\\raggedright " if c == wide else "") + tex_cell(cell)
                        for c, cell in enumerate(row)) + end for row in table.rows]
-    out += ["\\hline", "\\end{tabular}", "\\end{small}", ""]
+    out += ["\\hline", "\\end{longtable}", "\\end{small}", ""]
     return out

@@ -83,3 +83,7 @@ def test_the_latex_export_compiles(tmp_path):
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                            "check.tex"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout[-2000:]
+    # All 37 figures on the pages: the table breaks across them, none runs off the bottom.
+    log = (tmp_path / "check.log").read_text(errors="replace")
+    pages = int(re.search(r"Output written on check\.pdf \((\d+) pages", log)[1])
+    assert "Overfull \\vbox" not in log and pages >= 2

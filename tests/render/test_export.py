@@ -96,8 +96,8 @@ def test_latex_is_balanced_ascii_and_carries_the_numbers(article_trace):
     text = render(step_document(article_trace, 4), ".tex")
     assert text.isascii()
     assert latex_environments_balanced(text)
-    assert text.count("\\begin{tabular}") == 9   # one per section (two of gradients)
-    assert re.search(r"\\documentclass\{article\}\n\\begin\{document\}", text)
+    assert text.count("\\begin{longtable}") == 9   # one per section (two of gradients), across pages
+    assert re.search(r"\\documentclass\{article\}\n\\usepackage\{longtable\}\n\\begin\{document\}", text)
     rows = re.findall(r"^\\texttt\{(.+?)\} & (.*?) \\tabularnewline$", text, re.M)
     values = article_trace.steps[0].values
     assert {name for name, _ in rows} == set(values)
