@@ -168,6 +168,12 @@ def test_a_batch_step_shows_the_selected_sample_and_the_update(browser_page, tmp
         assert page.text_content("#sample-line") == (
             f"Sample {slot + 1} of the batch of 4: input {format_number(x[0])} {format_number(x[1])} → "
             f"target {format_number(trace.steps[0].samples[slot].target[0])}")
+        # A weight's details: the update's mean gradient and this sample's, told apart by scope.
+        page.hover('g.weight[data-name="L2.n1.w3"]')
+        grads = page.eval_on_selector_all('#details [data-name="L2.n1.w3.grad"]',
+                                          "es => es.map((e) => [e.dataset.scope, e.dataset.value])")
+        assert grads == [["batch", repr(trace.steps[0].values["L2.n1.w3.grad"])],
+                         ["sample", repr(trace.steps[0].samples[slot].values["L2.n1.w3.grad"])]]
     no_trouble(browser_page)
 
 
@@ -411,4 +417,17 @@ def test_a_summarised_page_of_a_wide_network_shows_its_values_without_trouble(br
     assert check_values(page, trace, 0) > 100
     assert "?" not in page.text_content("#tables")   # no operand left out of a formula
     assert "shows its first 8" in page.text_content("body")
+    no_trouble(browser_page)
+
+
+def test_a_value_beside_a_figure_printed_with_more_digits_shows_two_more_as_the_terminal_does(browser_page, tmp_path):
+    from nntrace.check.example import read_example
+
+    example = read_example(ROOT / "examples/mazur-2-2-2.json")
+    trace = api.step(example.network, input=example.input, target=example.target, lr=0.5)
+    page = opened(browser_page, page_of(tmp_path, trace, example=example))
+    value = page.locator('#tables [data-name="L1.n1.out"]').first
+    assert value.text_content() == "0.59326999211" and value.get_attribute("data-value") == repr(
+        trace.steps[0].values["L1.n1.out"])
+    assert page.locator('#tables [data-name="L1.n1.net"]').first.text_content() == "0.3775"
     no_trouble(browser_page)

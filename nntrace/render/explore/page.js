@@ -305,7 +305,7 @@
       const value = valueOf("expected", row.name, row.scope, position, slot);
       const formula = formulaOf(row, position, slot);
       cells.formula.textContent = (row.label ? row.label + " = " : "") + (formula ? formula + " = " : "");
-      setValue(cells.value, value);
+      setValue(cells.value, value, besideDigits(figures, row.name));
       cells.tr.hidden = value === undefined && (!diff || valueOf("actual", row.name, row.scope, position, slot) === undefined);
       if (diff) renderComparison(cells, position, slot);
       if (cells.figure) renderFigure(cells, figures);
@@ -333,6 +333,15 @@
     }
     cells.mark.textContent = mark;
     cells.mark.dataset.mark = kind;
+  }
+
+  // As the terminal's step (views/step.py beside): a value beside a figure printed with
+  // more significant digits than the page shows gets two more than the figure has.
+  function besideDigits(figures, name) {
+    const figure = figures ? figures[name] : undefined;
+    const mantissa = figure ? (figure[0].match(/\d*\.?\d+/) || ["0"])[0] : "0";
+    const count = Math.max(1, mantissa.replace(".", "").replace(/^0+/, "").length);
+    return count > state.digits ? Math.min(17, count + 2) : state.digits;
   }
 
   function renderFigure(cells, figures) {
@@ -437,6 +446,8 @@
       any = any || value !== undefined;
       const span = make("span", { class: "value", "data-name": name });
       if (diff) span.dataset.side = side;
+      // In a batch a gradient is both the update's mean and each sample's own: say which.
+      if (samplesAt(position) > 0) span.dataset.scope = scope === "sample" ? "sample" : "batch";
       setValue(span, value);
       cell.append(span);
       tr.append(cell);
