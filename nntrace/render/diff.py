@@ -150,4 +150,4 @@ class DiffReport:
 def counted(names: list[str]) -> str:
     """`60 value(s)`, and where names repeat over iterations, `60 value(s) of 30 names`."""
     distinct = len(set(names))
-    return f"{len(names)} value(s)" + (f" of {distinct} names" if distinct != len(names) else "")
+    return f"{len(names)} value(s)" + (f" of {distinct} name{'s' * (distinct != 1)}" if distinct != len(names) else "")

@@ -26,7 +26,7 @@ BOX_ASCII = {"─": "-", "│": "|", **dict.fromkeys("┌┐└┘├┤┬┴�
 LATEX_LETTERS = {
     "ß": "{\\ss}", "æ": "{\\ae}", "Æ": "{\\AE}", "ø": "{\\o}", "Ø": "{\\O}", "œ": "{\\oe}",
     "Œ": "{\\OE}", "ł": "{\\l}", "Ł": "{\\L}", "ı": "{\\i}", "“": "``", "”": "''", "‘": "`", "’": "'",
-    "«": "<<", "»": ">>", "„": ",,", "\u00a0": "~",
+    "«": "$\\ll$", "»": "$\\gg$", "„": ",,", "\u00a0": "~",   # plain LaTeX prints < as an inverted !
 }
 ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0308": "\"", "\u030a": "r",
            "\u0327": "c", "\u030c": "v", "\u0304": "=", "\u0306": "u", "\u0307": ".", "\u030b": "H"}
@@ -54,6 +54,7 @@ def tex_letter(char: str) -> str:
 def tex_text(text: str) -> str:
     """Escape LaTeX's specials and spell the formulas' symbols in ASCII LaTeX."""
     out = []
+    text = unicodedata.normalize("NFC", text)   # e + a combining acute is é, spelled \'{e}
     for index, char in enumerate(text):
         if (char == "-" and text[index + 1:index + 2].isdigit()
                 and not text[index - 1:index].isalnum()):   # not the hyphens of 2-4-1
@@ -77,8 +78,9 @@ def tex_cell(cell: Cell) -> str:
 
 
 def latex(title: str, blocks: Sequence[Block]) -> str:
-    out = ["% Written by nntrace. Compiles as it is (pdflatex); to reuse, copy what lies",
-           "% between \\begin{document} and \\end{document}.",
+    out = ["% Written by nntrace. Compiles as it is (pdflatex; run it twice, so that a long",
+           "% table's columns line up across its pages); to reuse, copy what lies between",
+           "% \\begin{document} and \\end{document}.",
            "\\documentclass{article}",
            "\\usepackage{longtable}",
            "\\begin{document}", f"\\section*{{{tex_text(title)}}}", ""]

@@ -116,3 +116,4 @@ def test_values_not_recorded_over_several_iterations_are_counted_with_their_name
 
     assert counted(["a", "b"]) == "2 value(s)"
     assert counted(["a", "b", "a", "b"]) == "4 value(s) of 2 names"
+    assert counted(["a", "a"]) == "2 value(s) of 1 name"

@@ -30,3 +30,8 @@ def test_letters_outside_ascii_are_spelled_as_plain_latex_does():
     assert tex_text("δ_o1 Ω “quoted” ß") == "$\\delta$\\_o1 $\\Omega$ ``quoted'' {\\ss}"
     assert tex_text("train --json") == "train -{}-json"   # two hyphens, not an en dash
     assert tex_text("例").isascii()
+
+
+def test_a_combining_accent_and_guillemets_survive_plain_latex():
+    assert tex_text("e\u0301t\u00e9") == "\\'{e}t\\'{e}"        # combining or precomposed, the same
+    assert tex_text("«x»") == "$\\ll$x$\\gg$"                  # plain LaTeX prints < as an inverted !
