@@ -246,7 +246,7 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     not_stdout(ctx, param, value)
     if value is not None:
         try:
-            check_writable(value, f"--{param.name}")
+            check_writable(value, f"--{param.name}", probe=True)
         except NntraceError as error:
             raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
     return value

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Iterator
 
 from .errors import NntraceError
@@ -34,8 +34,9 @@ def read_through(path: str | os.PathLike, what: str) -> None:
         READ_THROUGH[os.path.realpath(path)] = what
 
 
-def check_writable(path: str | os.PathLike, option: str) -> None:
-    """Refuse early a path we could not write, before any work is done or any file touched."""
+def check_writable(path: str | os.PathLike, option: str, probe: bool = False) -> None:
+    """Refuse early a path we could not write, before any work is done or any file touched;
+    with `probe`, by making a file beside it (AtomicFile makes its own, so it needs none)."""
     if not str(path):
         raise NntraceError(f"{option}: no file name given")
     if "\x00" in str(path):
@@ -54,8 +55,13 @@ def check_writable(path: str | os.PathLike, option: str) -> None:
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise NntraceError(f"{option}: cannot write '{path}': folder '{folder}' is not writable")
-    probe = folder / f".{target.name}.{os.getpid()}.probe"
-    try:   # where access() says yes and a file still cannot be made: a read-only mount, /sys
+    if probe:
+        make_and_remove(folder / f".{target.name}.{os.getpid()}.probe", path, option)
+
+
+def make_and_remove(probe: Path, path: str | os.PathLike, option: str) -> None:
+    """Where access() says yes and a file still cannot be made: a read-only mount, /sys."""
+    try:
         os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         os.unlink(probe)
     except FileExistsError:

@@ -7,7 +7,7 @@ import io
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .. import article
 from ..errors import ArgumentError, NntraceError, plural
@@ -70,19 +70,9 @@ def load_csv(path: str | Path, inputs: int, outputs: int, arrays: bool = False) 
 
 
 def sample_line(text: str, k: int) -> int | None:
-    """The line of the k-th sample (from 1), as parse_csv reads the rows: blank lines
-    skipped, and a first line without a number a header."""
-    mark, first, count = separator(text), True, 0
-    for number, fields in _rows(text, mark, ""):
-        if not any(fields):
-            continue
-        if first and not any(map(_is_float, fields)):
-            first = False
-            continue
-        first, count = False, count + 1
-        if count == k:
-            return number
-    return None
+    """The line of the k-th sample (from 1), as parse_csv reads the rows."""
+    rows = data_rows(text, separator(text), "")
+    return next((number for count, (number, _) in enumerate(rows, 1) if count == k), None)
 
 
 SEPARATORS = {";": "semicolons", ",": "commas", "\t": "tabs"}   # a tie goes to the first
@@ -117,14 +107,7 @@ def parse_csv(text: str, source: str, inputs: int, outputs: int, arrays: bool = 
     if quick:
         return Dataset(tuple(quick), source)
     samples = []
-    first = True
-    for number, fields in _rows(text, mark, source):
-        if not any(fields):
-            continue
-        if first and not any(map(_is_float, fields)):
-            first = False
-            continue
-        first = False
+    for number, fields in data_rows(text, mark, source):
         if len(fields) > 1 and not fields[-1]:
             fields = fields[:-1]   # 0,1,1, : a trailing separator, not an empty field
         if len(fields) != width:
@@ -159,6 +142,20 @@ def plain_csv(text: str, inputs: int, outputs: int) -> list[Sample] | None:
             return None
         first = False
     return samples
+
+
+def data_rows(text: str, mark: str | None, source: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each row of the samples: blank lines skipped, and the first
+    non-blank line a header (skipped) when none of its fields is a number."""
+    first = True
+    for number, fields in _rows(text, mark, source):
+        if not any(fields):
+            continue
+        if first and not any(map(_is_float, fields)):
+            first = False
+            continue
+        first = False
+        yield number, fields
 
 
 def _rows(text: str, mark: str | None, source: str):

@@ -125,15 +125,11 @@ def values_per_step(trace: Trace, kept: "PageNames | None" = None) -> int:
     began from, the inputs and targets (the first step's count stands for all)."""
     if not trace.steps:
         return 1
-    step = trace.steps[0]
-    network = trace.network
-    state = len(state_names(network.layers, network.biases is not None)) * 2 if network else 0
+    step, network = trace.steps[0], trace.network
+    held = (lambda names: len(names)) if kept is None else (lambda names: sum(map(kept.holds, names)))
+    state = held(state_names(network.layers, network.biases is not None)) * 2 if network else 0
     vectors = len(step.input) + len(step.target) + sum(len(s.input) + len(s.target) for s in step.samples)
-    if kept is not None:
-        state = sum(map(kept.holds, state_names(network.layers, network.biases is not None))) * 2
-        counted = sum(map(kept.holds, step.values)) + sum(sum(map(kept.holds, s.values)) for s in step.samples)
-        return max(1, counted + state + vectors)
-    return max(1, len(step.values) + sum(len(s.values) for s in step.samples) + state + vectors)
+    return max(1, held(step.values) + sum(held(s.values) for s in step.samples) + state + vectors)
 
 
 def drawable(network: Network) -> bool:
